@@ -1,0 +1,19 @@
+import type { AgentTools } from '../module/agenttools';
+import type { AddHook } from '../module/contract/hooks';
+import { clientAdd } from './client-add';
+import { invoicePaid } from './invoice-paid';
+import { invoiceRefunded } from './invoice-refunded';
+import { clientClose } from './client-close';
+import { dailyCronJob } from './daily-cron-job';
+import { clientAreaPrimarySidebar } from './client-area-primary-sidebar';
+
+/** hooks.php: one add_hook per event the module listens to. */
+export function registerHooks(addHook: AddHook, agentTools: AgentTools): void {
+  const core = agentTools.core;
+  addHook('ClientAdd', 1, clientAdd(core));
+  addHook('InvoicePaid', 1, invoicePaid(core));
+  addHook('InvoiceRefunded', 1, invoiceRefunded(core));
+  addHook('ClientClose', 1, clientClose(core));
+  addHook('DailyCronJob', 1, dailyCronJob(core));
+  addHook('ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(core));
+}

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import cookieParser from 'cookie-parser';
+import { ConnectSessionKnexStore } from 'connect-session-knex';
+import { csrfSync } from 'csrf-sync';
+import type { Knex } from 'knex';
+import type { HostPassport } from './auth/passport';
+import { createAgentTools, type AgentTools, type AgentToolsOptions } from '../module/agenttools';
+import { registerHooks } from '../hooks';
+import { type Clock, systemClock } from '../module/core/clock';
+import { type Logger, consoleLogger } from '../module/core/logger';
+import { migrateHost } from './db/migrations';
+import { HookBus } from './hook-bus';
+import { createPassport } from './auth/passport';
+import { createHostApi } from './host-api';
+import { Billing } from './services/billing';
+import { Mailer } from './services/mailer';
+import { createRenderer, type Renderer } from './render';
+import { publicRoutes } from './routes/public';
+import { clientRoutes } from './routes/client';
+import { adminRoutes } from './routes/admin';
+
+export interface HostOptions {
+  db: Knex;
+  clock?: Clock;
+  logger?: Logger;
+  siteUrl?: string;
+  smtpUrl?: string;
+  /** Passed through to the module (its settings, cookie secret, click flush interval). */
+  module?: Partial<Omit<AgentToolsOptions, 'db' | 'host' | 'clock' | 'logger'>>;
+}
+
+export interface HostContext {
+  db: Knex;
+  billing: Billing;
+  render: Renderer;
+  passport: HostPassport;
+}
+
+export interface Host {
+  app: Express;
+  db: Knex;
+  hooks: HookBus;
+  billing: Billing;
+  agentTools: AgentTools;
+  /** Flushes the module's buffered clicks; call on shutdown. */
+  stop(): Promise<void>;
+}
+
+async function sessionSecret(db: Knex): Promise<string> {
+  await db('host_settings').insert({ key: 'session_secret', value: crypto.randomBytes(32).toString('base64url') }).onConflict('key').ignore();
+  return String((await db('host_settings').where({ key: 'session_secret' }).first()).value);
+}
+
+/**
+ * The reference billing platform. It loads Agent Tools the way any host would: create it with a
+ * HostApi, activate it, register its hooks with add_hook, and mount its router.
+ */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  const siteUrl = options.siteUrl ?? 'http://localhost:3000';
+  await migrateHost(db);
+
+  const hooks = new HookBus(logger);
+  const billing = new Billing(db, hooks, clock);
+  const render = createRenderer(hooks);
+  const passport = createPassport(db);
+  const mailer = new Mailer(db, clock, options.smtpUrl);
+  const hostApi = createHostApi(db, mailer, siteUrl, render.modulePage);
+
+  const agentTools = createAgentTools({ db, host: hostApi, clock, logger, ...options.module });
+  await agentTools.activate();
+  registerHooks(hooks.add, agentTools);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use('/assets', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
+  app.use(cookieParser());
+  // Referral links first: a click never touches the session store.
+  app.use(agentTools.links());
+
+  const store = new ConnectSessionKnexStore({ knex: db, tableName: 'host_sessions', createTable: true, cleanupInterval: 0 });
+  app.use(
+    session({
+      name: 'billing.sid',
+      secret: await sessionSecret(db),
+      store,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: siteUrl.startsWith('https:'), maxAge: 8 * 3600_000 },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  const { csrfSynchronisedProtection } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  app.use(csrfSynchronisedProtection);
+
+  const ctx: HostContext = { db, billing, render, passport };
+  app.use(publicRoutes(ctx));
+  app.use(clientRoutes(ctx));
+  app.use(adminRoutes(ctx));
+  app.use(agentTools.router());
+
+  app.use((req, res) => {
+    void render.page(req, res, { title: 'Not found', html: '<p class="alert">There is no such page.</p>', area: 'public', status: 404 });
+  });
+  app.use((err: Error & { code?: string }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (err.code === 'EBADCSRFTOKEN') {
+      logger.warn('refused: missing or wrong CSRF token', { path: req.path });
+      return void render.page(req, res, { title: 'Form expired', html: '<p class="alert">The form has expired. Go back, reload the page and try again.</p>', area: 'public', status: 403 });
+    }
+    logger.error('request failed', { path: req.path, error: err.stack ?? String(err) });
+    res.status(500).type('text').send('Internal error');
+  });
+
+  return {
+    app,
+    db,
+    hooks,
+    billing,
+    agentTools,
+    async stop() {
+      await agentTools.stop();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+
+// The reference billing platform's own tables, kept apart from the module's (host_ prefix, its
+// own migrations table). Times are epoch ms; amounts integer minor units.
+async function up(db: Knex): Promise<void> {
+  await db.schema.createTable('host_settings', (t) => {
+    t.string('key', 64).primary();
+    t.text('value').notNullable();
+  });
+  await db.schema.createTable('host_admins', (t) => {
+    t.increments('id');
+    t.string('username', 64).notNullable().unique('uq_host_admins_username');
+    t.string('password_hash', 255).notNullable();
+  });
+  await db.schema.createTable('host_clients', (t) => {
+    t.increments('id');
+    t.string('firstname', 100).notNullable();
+    t.string('lastname', 100).notNullable();
+    t.string('email', 190).notNullable().unique('uq_host_clients_email');
+    t.string('companyname', 190).nullable();
+    t.string('phonenumber', 40).nullable();
+    t.string('status', 16).notNullable();
+    t.string('currency', 3).notNullable();
+    t.bigInteger('created_at').notNullable();
+  });
+  await db.schema.createTable('host_users', (t) => {
+    t.increments('id');
+    t.integer('client_id').notNullable();
+    t.string('email', 190).notNullable().unique('uq_host_users_email');
+    t.string('password_hash', 255).notNullable();
+    t.bigInteger('created_at').notNullable();
+  });
+  await db.schema.createTable('host_product_groups', (t) => {
+    t.increments('id');
+    t.string('name', 120).notNullable();
+  });
+  await db.schema.createTable('host_products', (t) => {
+    t.increments('id');
+    t.integer('group_id').notNullable();
+    t.string('name', 120).notNullable();
+    t.string('currency', 3).notNullable();
+    t.bigInteger('price_minor').notNullable();
+    t.bigInteger('setup_minor').notNullable();
+  });
+  await db.schema.createTable('host_invoices', (t) => {
+    t.increments('id');
+    t.integer('client_id').notNullable().index('ix_host_invoices_client');
+    t.string('currency', 3).notNullable();
+    t.string('status', 16).notNullable();
+    t.bigInteger('total_minor').notNullable();
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('date_paid').nullable();
+    t.bigInteger('date_refunded').nullable();
+  });
+  await db.schema.createTable('host_invoice_items', (t) => {
+    t.increments('id');
+    t.integer('invoice_id').notNullable().index('ix_host_items_invoice');
+    t.string('description', 255).notNullable();
+    t.string('type', 32).notNullable();
+    t.integer('product_id').nullable();
+    t.bigInteger('amount_minor').notNullable();
+  });
+  await db.schema.createTable('host_orders', (t) => {
+    t.increments('id');
+    t.integer('client_id').notNullable();
+    t.integer('product_id').notNullable();
+    t.integer('invoice_id').notNullable();
+    t.bigInteger('created_at').notNullable();
+  });
+  await db.schema.createTable('host_emails', (t) => {
+    t.increments('id');
+    t.string('to', 190).notNullable();
+    t.string('subject', 255).notNullable();
+    t.text('text').notNullable();
+    t.bigInteger('created_at').notNullable();
+  });
+  await db.schema.createTable('host_cron_runs', (t) => {
+    t.string('day', 10).primary();
+    t.bigInteger('started_at').notNullable();
+  });
+}
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => ['001-host'],
+  getMigrationName: (n) => n,
+  getMigration: async () => ({ up, down: async () => undefined }),
+};
+
+export async function migrateHost(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource: source, tableName: 'host_migrations' });
+}

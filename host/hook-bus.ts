@@ -1,0 +1,29 @@
+import type { HookContext, HookHandler, HookName } from '../module/contract/hooks';
+import type { Logger } from '../module/core/logger';
+
+/** add_hook / run_hook: handlers by name and priority; one failing handler never stops a payment. */
+export class HookBus {
+  private readonly handlers = new Map<HookName, { priority: number; handler: HookHandler }[]>();
+
+  constructor(private readonly logger: Logger) {}
+
+  add = (name: HookName, priority: number, handler: HookHandler): void => {
+    const list = this.handlers.get(name) ?? [];
+    list.push({ priority, handler });
+    list.sort((a, b) => a.priority - b.priority);
+    this.handlers.set(name, list);
+  };
+
+  async run(name: HookName, vars: unknown, ctx?: HookContext): Promise<Error[]> {
+    const errors: Error[] = [];
+    for (const { handler } of this.handlers.get(name) ?? []) {
+      try {
+        await handler(vars, ctx);
+      } catch (e) {
+        errors.push(e as Error);
+        this.logger.error(`hook ${name} failed`, { error: (e as Error).message });
+      }
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import type { Request, Response } from 'express';
+import type { HostApi, HostClient, HostInvoice, HostProduct, HostEmail, ModulePage } from '../module/contract/host-api';
+import crypto from 'node:crypto';
+import type { SessionUser } from './auth/passport';
+import type { Mailer } from './services/mailer';
+
+export interface PageRenderer {
+  (req: Request, res: Response, page: ModulePage): void;
+}
+
+/** The reference platform's side of the host contract. */
+export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPage: PageRenderer): HostApi {
+  return {
+    async getClient(id) {
+      const r = await db('host_clients').where({ id }).first();
+      if (!r) return null;
+      return {
+        id: Number(r.id),
+        email: r.email,
+        firstname: r.firstname,
+        lastname: r.lastname,
+        companyname: r.companyname ?? null,
+        phonenumber: r.phonenumber ?? null,
+        status: r.status,
+        currency: r.currency,
+        created_at: Number(r.created_at),
+      } satisfies HostClient;
+    },
+
+    async getInvoice(id) {
+      const r = await db('host_invoices').where({ id }).first();
+      if (!r) return null;
+      const items = await db('host_invoice_items as i')
+        .leftJoin('host_products as p', 'p.id', 'i.product_id')
+        .leftJoin('host_product_groups as g', 'g.id', 'p.group_id')
+        .where('i.invoice_id', id)
+        .orderBy('i.id')
+        .select('i.*', 'g.id as category_id', 'g.name as category');
+      return {
+        id: Number(r.id),
+        client_id: Number(r.client_id),
+        currency: r.currency,
+        status: r.status,
+        total_minor: Number(r.total_minor),
+        date_paid: r.date_paid === null ? null : Number(r.date_paid),
+        lines: items.map((i) => ({
+          id: Number(i.id),
+          description: i.description,
+          amount_minor: Number(i.amount_minor),
+          type: i.type,
+          product_id: i.product_id === null ? null : Number(i.product_id),
+          category_id: i.category_id === null || i.category_id === undefined ? null : Number(i.category_id),
+          category: i.category ?? null,
+        })),
+      } satisfies HostInvoice;
+    },
+
+    async getProduct(id) {
+      const r = await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').where('p.id', id).first('p.*', 'g.name as category');
+      if (!r) return null;
+      return { id: Number(r.id), name: r.name, category_id: Number(r.group_id), category: r.category, price_minor: Number(r.price_minor), currency: r.currency } satisfies HostProduct;
+    },
+
+    async sendEmail(message: HostEmail) {
+      await mailer.send(message);
+    },
+
+    siteUrl: () => siteUrl,
+
+    http: {
+      currentUser(req) {
+        const u = req.user as SessionUser | undefined;
+        return u && u.kind === 'client' ? { user_id: u.id, client_id: u.clientId, email: u.email, name: u.name } : null;
+      },
+      currentAdmin(req) {
+        const u = req.user as SessionUser | undefined;
+        return u && u.kind === 'admin' ? { id: u.id, username: u.email } : null;
+      },
+      csrfToken: (req) => req.csrfToken?.() ?? '',
+      verifyCsrf(req) {
+        const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
+        const expected = (req.session as { csrfToken?: string } | undefined)?.csrfToken;
+        if (typeof sent !== 'string' || typeof expected !== 'string' || sent.length !== expected.length) return false;
+        return crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+      },
+      loginUrl: (area, returnTo) => `${area === 'admin' ? '/admin/login' : '/login'}?return=${encodeURIComponent(returnTo)}`,
+      sendPage,
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import ejs from 'ejs';
+import type { Request, Response } from 'express';
+import type { SidebarPanel } from '../module/contract/hooks';
+import type { ModulePage } from '../module/contract/host-api';
+import type { HookBus } from './hook-bus';
+import type { SessionUser } from './auth/passport';
+import { showMoney } from './money';
+
+const VIEWS = path.join(__dirname, 'views');
+
+export interface PageOptions {
+  title: string;
+  view?: string;
+  html?: string;
+  locals?: Record<string, unknown>;
+  status?: number;
+  area: 'public' | 'client' | 'admin';
+}
+
+/** Renders a page into the platform's layout; client-area pages get the hook-built sidebar. */
+export function createRenderer(hooks: HookBus) {
+  async function page(req: Request, res: Response, opts: PageOptions): Promise<void> {
+    const user = (req.user as SessionUser | undefined) ?? null;
+    const csrf = req.csrfToken?.() ?? '';
+    const locals = { ...opts.locals, user, csrf, money: showMoney, errors: opts.locals?.errors ?? {}, values: opts.locals?.values ?? {} };
+    const body = opts.html ?? (await ejs.renderFile(path.join(VIEWS, `${opts.view}.ejs`), locals, { cache: true }));
+    const panels: SidebarPanel[] = [];
+    if (opts.area === 'client' && user?.kind === 'client') {
+      await hooks.run('ClientAreaPrimarySidebar', { client_id: user.clientId, sidebar: { addPanel: (p: SidebarPanel) => panels.push(p) } });
+      panels.sort((a, b) => a.order - b.order);
+    }
+    const html = await ejs.renderFile(path.join(VIEWS, 'layout.ejs'), { title: opts.title, body, panels, user, csrf, area: opts.area }, { cache: true });
+    res.status(opts.status ?? 200).type('html').send(html);
+  }
+
+  /** The host contract's sendPage: a module page inside the layout. */
+  function modulePage(req: Request, res: Response, p: ModulePage): void {
+    page(req, res, { title: p.title, html: p.html, status: p.status, area: p.area }).catch((e) => {
+      res.status(500).send('Internal error');
+      console.error(e);
+    });
+  }
+
+  return { page, modulePage };
+}
+
+export type Renderer = ReturnType<typeof createRenderer>;

@@ -1,0 +1,82 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { HostContext } from '../app';
+import { BillingError } from '../services/billing';
+import type { SessionUser } from '../auth/passport';
+import { bodyStrings, errorsOf, safeReturn } from './forms';
+
+export const CURRENCIES = ['USD', 'KES', 'RUB', 'EUR'];
+
+const registerForm = z.object({
+  firstname: z.string().trim().min(1, 'Enter your first name').max(100, 'At most 100 characters'),
+  lastname: z.string().trim().min(1, 'Enter your last name').max(100, 'At most 100 characters'),
+  email: z.string().trim().toLowerCase().email('Enter a valid e-mail address').max(190, 'At most 190 characters'),
+  phonenumber: z.string().trim().max(40, 'At most 40 characters').optional(),
+  password: z.string().min(8, 'At least 8 characters').max(200, 'At most 200 characters'),
+  currency: z.enum(CURRENCIES as [string, ...string[]], { message: 'Choose a currency' }),
+});
+
+/** Home, sign-up, log in and out: the pages anyone may open. */
+export function publicRoutes(ctx: HostContext): Router {
+  const r = express.Router();
+  const { db, billing, render, passport } = ctx;
+
+  r.get('/', async (req, res) => {
+    const products = await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').select('p.*', 'g.name as category').orderBy('p.id');
+    await render.page(req, res, { title: 'Cloud Billing', view: 'home', area: 'client', locals: { products } });
+  });
+
+  r.get('/register', (req, res) => render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', locals: { currencies: CURRENCIES, values: { currency: 'USD' } } }));
+
+  r.post('/register', async (req, res, next) => {
+    const values = bodyStrings(req.body);
+    const parsed = registerForm.safeParse(values);
+    const fail = (errors: Record<string, string>) => render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', status: 422, locals: { currencies: CURRENCIES, values, errors } });
+    if (!parsed.success) return fail(errorsOf(parsed.error));
+    try {
+      await billing.createClient(parsed.data, { request: { cookies: req.cookies ?? {}, ip: req.ip, userAgent: req.get('user-agent') } });
+    } catch (e) {
+      if (e instanceof BillingError) return fail({ [e.field ?? '_form']: e.message });
+      return next(e);
+    }
+    req.body.email = parsed.data.email;
+    passport.authenticate('client', (err: unknown, user: SessionUser | false) => {
+      if (err || !user) return next(err ?? new Error('sign-up login failed'));
+      req.login(user, (e) => (e ? next(e) : res.redirect(303, '/clientarea')));
+    })(req, res, next);
+  });
+
+  const loginPage = (area: 'client' | 'admin') => (req: express.Request, res: express.Response, errors: Record<string, string> = {}, status = 200) =>
+    render.page(req, res, {
+      title: area === 'admin' ? 'Admin login' : 'Log in',
+      view: 'login',
+      area: 'public',
+      status,
+      locals: {
+        action: area === 'admin' ? '/admin/login' : '/login',
+        usernameField: area === 'admin' ? 'username' : 'email',
+        usernameLabel: area === 'admin' ? 'Username' : 'E-mail',
+        returnTo: safeReturn(req.query.return ?? req.body?.return, area === 'admin' ? '/admin' : '/clientarea'),
+        errors,
+        values: bodyStrings(req.body),
+      },
+    });
+
+  for (const area of ['client', 'admin'] as const) {
+    const path = area === 'admin' ? '/admin/login' : '/login';
+    const show = loginPage(area);
+    r.get(path, (req, res) => show(req, res));
+    r.post(path, (req, res, next) => {
+      passport.authenticate(area, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
+        if (err) return next(err);
+        if (!user) return show(req, res, { _form: info?.message ?? 'Wrong credentials' }, 401);
+        const returnTo = safeReturn(req.body?.return, area === 'admin' ? '/admin' : '/clientarea');
+        // passport regenerates the session id on login (no fixation).
+        req.login(user, (e) => (e ? next(e) : res.redirect(303, returnTo)));
+      })(req, res, next);
+    });
+    r.post(area === 'admin' ? '/admin/logout' : '/logout', (req, res, next) => req.logout((e) => (e ? next(e) : res.redirect(303, area === 'admin' ? '/admin/login' : '/'))));
+  }
+
+  return r;
+}

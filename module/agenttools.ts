@@ -1,0 +1,129 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Router } from 'express';
+import { MIGRATIONS_TABLE } from './db/tables';
+import { migrationSource } from './db/migrations';
+import { config, MODULE_VERSION, type SettingKey } from './config';
+import type { HostApi } from './contract/host-api';
+import { type Clock, systemClock } from './core/clock';
+import { type Logger, consoleLogger } from './core/logger';
+import { SettingsStore } from './settings/settings-store';
+import { ProgramService } from './programs/program-service';
+import { AgentService } from './agents/agent-service';
+import { ReferralCookie } from './tracking/referral-cookie';
+import { AgentLinkCache } from './tracking/agent-cache';
+import { ClickRecorder } from './tracking/click-recorder';
+import { TrackingService } from './tracking/tracking-service';
+import { AttributionService } from './attribution/attribution-service';
+import { Ledger } from './ledger/ledger';
+import { CommissionService } from './commissions/commission-service';
+import { WithdrawalService } from './withdrawals/withdrawal-service';
+import { linkRouter, moduleRouter } from './http/router';
+
+export interface AgentToolsOptions {
+  db: Knex;
+  host: HostApi;
+  clock?: Clock;
+  logger?: Logger;
+  /** Signs referral cookies; every app node must share it. Defaults to one kept in the database. */
+  secret?: string;
+  /** The addon settings, in the shape of config.fields; used when the module is first activated. */
+  settings?: Partial<Record<SettingKey, string>>;
+  clickFlushMs?: number;
+  /** Language of the module's pages: a file in lang/. */
+  language?: string;
+}
+
+export type AgentTools = ReturnType<typeof createAgentTools>;
+
+/**
+ * The module entry, in the WHMCS addon shape: config, activate, deactivate, upgrade, and the
+ * client-area and admin-area output (here an express router the host mounts). Services are wired
+ * by hand, here and nowhere else.
+ */
+export function createAgentTools(options: AgentToolsOptions) {
+  const { db, host } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  const settings = new SettingsStore(db);
+  const programs = new ProgramService(db, clock);
+  const agents = new AgentService(db, host, clock);
+  const ledger = new Ledger(db, clock);
+  const linkCache = new AgentLinkCache(db);
+  const clicks = new ClickRecorder(db, logger, options.clickFlushMs ?? 1000);
+  // The secret may live in the database, so activate() supplies it unless the host did.
+  const cookies = new ReferralCookie(options.secret ?? null);
+  const attribution = new AttributionService(db, agents, programs, cookies, clock, logger);
+  const core = {
+    language: options.language ?? config.language,
+    db,
+    host,
+    clock,
+    logger,
+    settings,
+    programs,
+    agents,
+    ledger,
+    linkCache,
+    clicks,
+    cookies,
+    attribution,
+    tracking: new TrackingService(linkCache, clicks, cookies, clock),
+    commissions: new CommissionService(db, host, agents, programs, attribution, ledger, clock, logger),
+    withdrawals: new WithdrawalService(db, ledger, clock),
+    /** False until activate() and after deactivate(): hooks then do nothing. */
+    active: false,
+  };
+  agents.onChange((id) => linkCache.invalidate(id));
+
+  async function migrate(): Promise<void> {
+    await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+  }
+
+  return {
+    config,
+    core,
+
+    /** Creates or updates the module's tables and its default program. Safe to run twice. */
+    async activate(): Promise<{ status: 'success'; description: string }> {
+      await migrate();
+      if (!options.secret) cookies.setSecret(await settings.init('cookie_secret', crypto.randomBytes(32).toString('base64url')));
+      await programs.ensureDefault(options.settings ?? {});
+      await settings.set('version', MODULE_VERSION);
+      clicks.start();
+      core.active = true;
+      return { status: 'success', description: `Agent Tools ${MODULE_VERSION} is active` };
+    },
+
+    /** Stops taking events. Data stays: an agent's earnings are never dropped by a switch. */
+    async deactivate(): Promise<{ status: 'success'; description: string }> {
+      core.active = false;
+      await clicks.stop();
+      return { status: 'success', description: 'Agent Tools is inactive; its data is kept' };
+    },
+
+    /** Forward-only: runs every migration newer than the installed version. */
+    async upgrade(fromVersion: string): Promise<{ status: 'success'; description: string }> {
+      await migrate();
+      await settings.set('version', MODULE_VERSION);
+      return { status: 'success', description: `upgraded from ${fromVersion} to ${MODULE_VERSION}` };
+    },
+
+    /** The referral links (/aff.php): mount before sessions, they need none. */
+    links(): Router {
+      return linkRouter(core);
+    },
+
+    /** The client area and the admin area, for the host to mount after its session and CSRF. */
+    router(): Router {
+      return moduleRouter(core);
+    },
+
+    /** Flushes buffered clicks; the host calls it on a graceful stop. */
+    async stop(): Promise<void> {
+      await clicks.stop();
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createAgentTools>['core'];

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { isCurrency } from './money/currencies';
+
+export const MODULE_NAME = 'agenttools';
+export const MODULE_VERSION = '0.1.0';
+
+/**
+ * The addon's settings, in the WHMCS config() shape: each field has a friendly name, a type and a
+ * default. They seed the default program when the module is first activated; after that the
+ * program is edited on the admin page.
+ */
+export const settingsFields = {
+  currency: { FriendlyName: 'Currency', Type: 'text', Size: 3, Default: 'USD', Description: 'ISO 4217 code of the default program' },
+  commission_percent: { FriendlyName: 'Commission %', Type: 'text', Size: 6, Default: '10', Description: 'Default share of each paid invoice line' },
+  cookie_days: { FriendlyName: 'Cookie days', Type: 'text', Size: 4, Default: '90', Description: 'How long a referral link click is remembered' },
+  hold_days: { FriendlyName: 'Hold days', Type: 'text', Size: 4, Default: '30', Description: 'Days a commission stays pending before it can be withdrawn' },
+  payout_threshold: { FriendlyName: 'Withdrawal threshold', Type: 'text', Size: 10, Default: '50.00', Description: 'Smallest withdrawal, in the program currency' },
+  timezone: { FriendlyName: 'Time zone', Type: 'text', Size: 32, Default: 'UTC', Description: 'IANA zone for hold periods and dates' },
+} as const;
+
+export const config = {
+  name: 'Agent Tools',
+  description: 'Agents, affiliates and partners: referral links, commissions, withdrawals, service managers.',
+  author: 'Agent Tools',
+  language: 'english',
+  version: MODULE_VERSION,
+  fields: settingsFields,
+} as const;
+
+export type SettingKey = keyof typeof settingsFields;
+
+/** A percentage typed by a person ("12.5") as whole basis points, without floating point. */
+export const percentText = z
+  .string()
+  .trim()
+  .regex(/^\d{1,3}(\.\d{1,2})?$/, 'a percentage like 10 or 12.5')
+  .transform((s) => {
+    const [w, f = ''] = s.split('.');
+    return Number(w) * 100 + Number(f.padEnd(2, '0'));
+  })
+  .refine((bp) => bp <= 10000, 'at most 100 %');
+
+export const daysText = (max: number) =>
+  z.coerce.number({ message: 'a whole number of days' }).int('a whole number of days').min(0, 'not negative').max(max, `at most ${max}`);
+
+export const currencyText = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((c) => isCurrency(c), 'an ISO 4217 currency code such as USD');
+
+export const timezoneText = z
+  .string()
+  .trim()
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Africa/Nairobi');

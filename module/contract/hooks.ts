@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The host events the module listens to, with the variables WHMCS passes them. Each hook's
+ * variables are validated here before the core sees them.
+ */
+const id = z.number().int().positive();
+
+export interface SidebarPanel {
+  name: string;
+  label: string;
+  order: number;
+  /** Already-escaped HTML produced by the module's templates. */
+  bodyHtml: string;
+  items: { label: string; uri: string }[];
+}
+
+export interface Sidebar {
+  addPanel(panel: SidebarPanel): void;
+}
+
+export const hookVariables = {
+  ClientAdd: z.object({
+    client_id: id,
+    user_id: id,
+    email: z.string().email(),
+    firstname: z.string(),
+    lastname: z.string(),
+  }),
+  InvoicePaid: z.object({ invoiceid: id }),
+  InvoiceRefunded: z.object({
+    invoiceid: id,
+    /** Refunded amount in minor units; absent means the whole invoice. */
+    amount_minor: z.number().int().positive().optional(),
+  }),
+  ClientClose: z.object({ userid: id }),
+  DailyCronJob: z.object({}),
+  ClientAreaPrimarySidebar: z.object({
+    client_id: id.nullable(),
+    sidebar: z.custom<Sidebar>((v) => typeof v === 'object' && v !== null && typeof (v as Sidebar).addPanel === 'function', {
+      message: 'sidebar must offer addPanel()',
+    }),
+  }),
+} as const;
+
+export type HookName = keyof typeof hookVariables;
+export type HookVariables<N extends HookName> = z.infer<(typeof hookVariables)[N]>;
+
+/** What the host knows about the request that caused the event, when there was one. */
+export interface HookContext {
+  request?: { cookies: Record<string, string | undefined>; ip?: string; userAgent?: string };
+}
+
+export type HookHandler = (vars: unknown, ctx?: HookContext) => Promise<void>;
+
+/** The host's add_hook(name, priority, handler). */
+export type AddHook = (name: HookName, priority: number, handler: HookHandler) => void;

@@ -1,0 +1,97 @@
+import type { Request, Response } from 'express';
+
+/**
+ * What the module asks of the billing platform it is installed into. The reference platform in
+ * host/ implements it; so can any other host. Amounts are integer minor units, times are epoch ms.
+ */
+export interface HostClient {
+  id: number;
+  email: string;
+  firstname: string;
+  lastname: string;
+  companyname: string | null;
+  phonenumber: string | null;
+  status: 'Active' | 'Inactive' | 'Closed';
+  currency: string;
+  created_at: number;
+}
+
+export interface HostInvoiceLine {
+  id: number;
+  description: string;
+  amount_minor: number;
+  /** WHMCS item type: Hosting, Setup, Addon, Domain, Item… */
+  type: string;
+  product_id: number | null;
+  category_id: number | null;
+  category: string | null;
+}
+
+export interface HostInvoice {
+  id: number;
+  client_id: number;
+  currency: string;
+  status: 'Unpaid' | 'Paid' | 'Refunded' | 'Cancelled';
+  total_minor: number;
+  date_paid: number | null;
+  lines: HostInvoiceLine[];
+}
+
+export interface HostProduct {
+  id: number;
+  name: string;
+  category_id: number;
+  category: string;
+  price_minor: number;
+  currency: string;
+}
+
+/** The person signed in to the client area, and the client account they act for. */
+export interface HostUser {
+  user_id: number;
+  client_id: number;
+  email: string;
+  name: string;
+}
+
+export interface HostAdmin {
+  id: number;
+  username: string;
+}
+
+export interface HostEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** A page the module produced, for the host to place inside its own layout. */
+export interface ModulePage {
+  area: 'client' | 'admin';
+  title: string;
+  breadcrumb: { label: string; href?: string }[];
+  html: string;
+  status?: number;
+}
+
+export interface HostHttp {
+  currentUser(req: Request): HostUser | null;
+  currentAdmin(req: Request): HostAdmin | null;
+  /** The session's anti-forgery token, for the module's forms (field name `_csrf`). */
+  csrfToken(req: Request): string;
+  /** True when a POST carries the session's token; the module refuses the request otherwise. */
+  verifyCsrf(req: Request): boolean;
+  loginUrl(area: 'client' | 'admin', returnTo: string): string;
+  sendPage(req: Request, res: Response, page: ModulePage): void;
+}
+
+export interface HostApi {
+  getClient(id: number): Promise<HostClient | null>;
+  getInvoice(id: number): Promise<HostInvoice | null>;
+  getProduct(id: number): Promise<HostProduct | null>;
+  sendEmail(message: HostEmail): Promise<void>;
+  /** The public base URL of the provider's site, e.g. https://billing.example.com */
+  siteUrl(): string;
+  http: HostHttp;
+}

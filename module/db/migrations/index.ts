@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as m001 from './001-foundation';
+
+// Listed in code rather than read from a folder so that they run the same under tsx, a bundle
+// or a compiled build. Never edit one that is on main: add the next.
+const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> }][] = [['001-foundation', m001]];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    return found[1];
+  },
+};

@@ -1,0 +1,90 @@
+import type { Request, Response } from 'express';
+import type { Core } from '../agenttools';
+import type { HostUser } from '../contract/host-api';
+import { RuleError } from '../core/errors';
+import { agentSummary } from '../reports/agent-summary';
+import type { Action } from './router';
+import { formValues, type FieldErrors } from './forms';
+import { render, viewHelpers } from './render';
+import { CLIENT_AREA, REFERRAL_LINK, clientAction } from './paths';
+
+interface DashboardState {
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+  notice?: string;
+  status?: number;
+}
+
+async function showDashboard(core: Core, user: HostUser, req: Request, res: Response, state: DashboardState = {}): Promise<void> {
+  const h = viewHelpers(core.language, core.host.http.csrfToken(req));
+  const agent = await core.agents.byClient(user.client_id);
+  const page = (html: string) =>
+    core.host.http.sendPage(req, res, { area: 'client', title: h.t('affiliate.title'), breadcrumb: [{ label: h.t('affiliate.title'), href: CLIENT_AREA }], html, status: state.status });
+  if (!agent) return page(await render('client/not-agent', { h }));
+  const program = await core.programs.get(agent.programId);
+  if (!program) throw new Error(`program ${agent.programId} missing`);
+  const [summary, commissions, referrals, withdrawals] = await Promise.all([
+    agentSummary(core.db, core.ledger, agent.id, program),
+    core.commissions.listForAgent(agent.id),
+    core.attribution.listForAgent(agent.id),
+    core.withdrawals.listForAgent(agent.id),
+  ]);
+  const names = new Map<number, string>();
+  for (const r of referrals) {
+    const c = await core.host.getClient(r.clientId);
+    names.set(r.clientId, c ? `${c.firstname} ${c.lastname.slice(0, 1)}.` : `#${r.clientId}`);
+  }
+  page(
+    await render('client/dashboard', {
+      h,
+      agent,
+      program,
+      summary,
+      commissions,
+      referrals,
+      withdrawals,
+      names,
+      referralLink: `${core.host.siteUrl()}${REFERRAL_LINK}?aff=${agent.id}`,
+      withdrawAction: clientAction('withdraw'),
+      errors: state.errors ?? {},
+      values: state.values ?? {},
+      notice: state.notice ?? null,
+    }),
+  );
+}
+
+export const clientActions: Record<string, Action<HostUser>> = {
+  index: {
+    method: 'GET',
+    async run(core, user, req, res) {
+      let notice: string | undefined;
+      const wid = Number(req.query.withdrawal);
+      if (Number.isSafeInteger(wid) && wid > 0) {
+        const w = await core.withdrawals.get(wid);
+        const agent = await core.agents.byClient(user.client_id);
+        if (w && agent && w.agentId === agent.id) {
+          notice = viewHelpers(core.language, '').t('affiliate.withdrawal_requested', { amount: viewHelpers(core.language, '').money(w.amount, w.currency) });
+        }
+      }
+      await showDashboard(core, user, req, res, { notice });
+    },
+  },
+
+  withdraw: {
+    method: 'POST',
+    async run(core, user, req, res) {
+      const values = formValues(req.body);
+      const agent = await core.agents.byClient(user.client_id);
+      if (!agent) throw new RuleError('Your account is not an agent account.');
+      const program = await core.programs.get(agent.programId);
+      if (!program) throw new Error(`program ${agent.programId} missing`);
+      try {
+        const w = await core.withdrawals.request(agent, program, values.amount ?? '');
+        res.redirect(303, `${CLIENT_AREA}&withdrawal=${w.id}`);
+      } catch (e) {
+        if (!(e instanceof RuleError) || !e.field) throw e;
+        await showDashboard(core, user, req, res, { errors: { [e.field]: e.message }, values, status: 422 });
+      }
+    },
+  },
+};

@@ -1,0 +1,12 @@
+/** The WHMCS-compatible addresses of the module's pages. */
+export const CLIENT_AREA = '/index.php?m=agenttools';
+export const ADMIN_AREA = '/admin/addonmodules.php?module=agenttools';
+export const REFERRAL_LINK = '/aff.php';
+
+export function clientAction(action: string): string {
+  return `${CLIENT_AREA}&action=${encodeURIComponent(action)}`;
+}
+
+export function adminAction(action: string): string {
+  return `${ADMIN_AREA}&action=${encodeURIComponent(action)}`;
+}

@@ -1,0 +1,90 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Core } from '../agenttools';
+import { RuleError } from '../core/errors';
+import { REFERRAL_COOKIE } from '../tracking/referral-cookie';
+import { clientActions } from './client-controller';
+import { adminActions } from './admin-controller';
+import { ADMIN_AREA, CLIENT_AREA } from './paths';
+import { escapeHtml } from './render';
+
+export interface Action<Who> {
+  method: 'GET' | 'POST';
+  run(core: Core, who: Who, req: Request, res: Response): Promise<void>;
+}
+
+/**
+ * The module's HTTP surface at its WHMCS addresses. A dispatcher picks the controller action by
+ * `action`; state-changing actions answer only POST and only with the session's CSRF token.
+ */
+/** The referral link: count the click, set the cookie, send the visitor on. */
+export function linkRouter(core: Core): Router {
+  const router = express.Router();
+  router.get('/aff.php', async (req, res, next) => {
+    try {
+      const outcome = await core.tracking.click(req.query.aff, {
+        ip: req.ip ?? '',
+        userAgent: req.get('user-agent') ?? '',
+        referer: req.get('referer') ?? '',
+      });
+      if (outcome.cookie) {
+        res.cookie(REFERRAL_COOKIE, outcome.cookie.value, { maxAge: outcome.cookie.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+      }
+      res.redirect(302, '/');
+    } catch (e) {
+      next(e);
+    }
+  });
+  return router;
+}
+
+export function moduleRouter(core: Core): Router {
+  const router = express.Router();
+
+  router.all('/index.php', (req, res, next) => {
+    if (req.query.m !== 'agenttools') return next();
+    const user = core.host.http.currentUser(req);
+    if (!user) return res.redirect(302, core.host.http.loginUrl('client', req.originalUrl));
+    return dispatch(core, 'client', clientActions, user, req, res, next);
+  });
+
+  router.all('/admin/addonmodules.php', (req, res, next) => {
+    if (req.query.module !== 'agenttools') return next();
+    const admin = core.host.http.currentAdmin(req);
+    if (!admin) return res.redirect(302, core.host.http.loginUrl('admin', req.originalUrl));
+    return dispatch(core, 'admin', adminActions, admin, req, res, next);
+  });
+
+  return router;
+}
+
+async function dispatch<Who>(
+  core: Core,
+  area: 'client' | 'admin',
+  actions: Record<string, Action<Who>>,
+  who: Who,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): Promise<void> {
+  const name = typeof req.query.action === 'string' ? req.query.action : 'index';
+  const action = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
+  const page = (status: number, text: string) =>
+    core.host.http.sendPage(req, res, { area, title: 'Agent Tools', breadcrumb: [{ label: 'Agent Tools', href: area === 'client' ? CLIENT_AREA : ADMIN_AREA }], html: `<p class="alert">${escapeHtml(text)}</p>`, status });
+  if (!core.active) return page(503, 'Agent Tools is not active.');
+  if (!action) return page(404, 'There is no such page.');
+  if (req.method !== action.method && !(action.method === 'GET' && req.method === 'HEAD')) {
+    res.set('Allow', action.method);
+    core.logger.warn('refused: wrong method', { action: name, method: req.method });
+    return page(405, 'This action needs a form submission.');
+  }
+  if (req.method === 'POST' && !core.host.http.verifyCsrf(req)) {
+    core.logger.warn('refused: missing or wrong CSRF token', { action: name });
+    return page(403, 'The form has expired. Go back, reload the page and try again.');
+  }
+  try {
+    await action.run(core, who, req, res);
+  } catch (e) {
+    if (e instanceof RuleError) return page(422, e.message);
+    next(e);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The ledger's accounts. Each agent has four, per currency; the provider (agent 0, "the house")
+ * has the other side of every commission. Every transaction's entries sum to zero.
+ *
+ *   earn        house:commission_expense −a   agent:pending   +a
+ *   release     agent:pending −a              agent:available +a
+ *   void        agent:pending −a              house:commission_expense +a
+ *   reverse     agent:available −a            house:commission_expense +a   (may go negative:
+ *               a refund of commission already released is carried into later commissions)
+ *   reserve     agent:available −a            agent:reserved  +a   (a withdrawal request)
+ *   pay         agent:reserved −a             agent:withdrawn +a
+ */
+export const HOUSE = 0;
+
+export const ACCOUNTS = ['pending', 'available', 'reserved', 'withdrawn', 'commission_expense'] as const;
+export type Account = (typeof ACCOUNTS)[number];
+
+/** The lowest balance an account may hold after an entry; null means no floor. */
+export const FLOOR: Record<Account, number | null> = {
+  pending: 0,
+  available: null,
+  reserved: 0,
+  withdrawn: 0,
+  commission_expense: null,
+};

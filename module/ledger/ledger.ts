@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import { type Minor, minor } from '../money/amount';
+import { type Account, FLOOR, HOUSE } from './accounts';
+import type { Clock } from '../core/clock';
+
+export interface Posting {
+  agentId: number;
+  account: Account;
+  amount: Minor;
+}
+
+export interface TxnInput {
+  /** Unique per business fact ("earn:42"); a second post with the same key is refused by the DB. */
+  idemKey: string;
+  kind: string;
+  currency: string;
+  memo: string;
+  commissionId?: number | null;
+  withdrawalId?: number | null;
+  postings: Posting[];
+}
+
+export type Balances = Record<Account, Minor>;
+
+/**
+ * The append-only ledger. Entries are only ever inserted; the balances table is the running sum
+ * kept in the same transaction, so that a limit can be enforced where the entry is written and a
+ * dashboard reads one row instead of the whole history. `verify` re-derives it from the entries.
+ */
+export class Ledger {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Must run inside the caller's transaction; throws (and so rolls it back) on any breach. */
+  async post(trx: Knex.Transaction, input: TxnInput): Promise<number> {
+    const sum = input.postings.reduce((s, p) => s + p.amount, 0);
+    if (sum !== 0) throw new Error(`ledger: ${input.kind} does not balance (${sum})`);
+    const [txnId] = await trx(T.txns).insert({
+      idem_key: input.idemKey,
+      kind: input.kind,
+      commission_id: input.commissionId ?? null,
+      withdrawal_id: input.withdrawalId ?? null,
+      memo: input.memo.slice(0, 255),
+      created_at: this.clock.now(),
+    });
+    await trx(T.entries).insert(
+      input.postings.map((p) => ({
+        txn_id: txnId,
+        agent_id: p.agentId,
+        account: p.account,
+        currency: input.currency,
+        amount_minor: p.amount,
+      })),
+    );
+    for (const p of input.postings) {
+      await trx(T.balances)
+        .insert({ agent_id: p.agentId, account: p.account, currency: input.currency, balance_minor: p.amount })
+        .onConflict(['agent_id', 'account', 'currency'])
+        .merge({ balance_minor: trx.raw('?? + ?', [`${T.balances}.balance_minor`, p.amount]) });
+      const floor = FLOOR[p.account];
+      if (floor !== null && p.agentId !== HOUSE && p.amount < 0) {
+        const now = await this.balanceIn(trx, p.agentId, p.account, input.currency);
+        if (now < floor) throw new Error(`ledger: ${p.account} of agent ${p.agentId} would fall below ${floor}`);
+      }
+    }
+    return Number(txnId);
+  }
+
+  async balanceIn(db: Knex | Knex.Transaction, agentId: number, account: Account, currency: string, lock = false): Promise<Minor> {
+    let q = db(T.balances).where({ agent_id: agentId, account, currency }).first('balance_minor');
+    if (lock) q = q.forUpdate();
+    const row = await q;
+    return minor(row?.balance_minor ?? 0);
+  }
+
+  async balances(agentId: number, currency: string): Promise<Balances> {
+    const rows = await this.db(T.balances).where({ agent_id: agentId, currency }).select('account', 'balance_minor');
+    const out: Balances = { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0) };
+    for (const r of rows) out[r.account as Account] = minor(r.balance_minor);
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { RuleError } from '../core/errors';
+import type { Ledger } from '../ledger/ledger';
+import type { Agent } from '../agents/agent-service';
+import type { Program } from '../programs/program-service';
+import { type Minor, formatAmount, minor, neg, parseAmount } from '../money/amount';
+
+export type WithdrawalStatus = 'requested' | 'paid';
+
+export interface Withdrawal {
+  id: number;
+  agentId: number;
+  currency: string;
+  amount: Minor;
+  status: WithdrawalStatus;
+  requestedAt: number;
+  paidAt: number | null;
+}
+
+function fromRow(r: Record<string, unknown>): Withdrawal {
+  return {
+    id: Number(r.id),
+    agentId: Number(r.agent_id),
+    currency: String(r.currency),
+    amount: minor(r.amount_minor),
+    status: String(r.status) as WithdrawalStatus,
+    requestedAt: Number(r.requested_at),
+    paidAt: r.paid_at === null || r.paid_at === undefined ? null : Number(r.paid_at),
+  };
+}
+
+/**
+ * An agent asks for their available balance; an admin pays it outside the platform and marks it
+ * paid. The request reserves the money in the same transaction that checks it, with the balance
+ * row locked, so that concurrent requests can never withdraw the same money twice.
+ */
+export class WithdrawalService {
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    private readonly clock: Clock,
+  ) {}
+
+  async request(agent: Agent, program: Program, amountText: string): Promise<Withdrawal> {
+    if (agent.status !== 'active') throw new RuleError('this agent account is blocked', 'amount');
+    let amount: Minor;
+    try {
+      amount = parseAmount(amountText, program.currency);
+    } catch (e) {
+      throw new RuleError((e as Error).message, 'amount');
+    }
+    if (amount <= 0) throw new RuleError('the amount must be more than zero', 'amount');
+    if (amount < program.payoutThreshold) {
+      throw new RuleError(`the smallest withdrawal is ${formatAmount(program.payoutThreshold, program.currency)}`, 'amount');
+    }
+    const id = await this.db.transaction(async (trx) => {
+      const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
+      if (amount > available) {
+        throw new RuleError(`only ${formatAmount(available < 0 ? minor(0) : available, program.currency)} is available`, 'amount');
+      }
+      const [wid] = await trx(T.withdrawals).insert({
+        agent_id: agent.id,
+        currency: program.currency,
+        amount_minor: amount,
+        status: 'requested',
+        requested_at: this.clock.now(),
+        paid_at: null,
+        paid_by_admin: null,
+      });
+      await this.ledger.post(trx, {
+        idemKey: `reserve:${wid}`,
+        kind: 'reserve',
+        currency: program.currency,
+        memo: `withdrawal ${wid} requested`,
+        withdrawalId: Number(wid),
+        postings: [
+          { agentId: agent.id, account: 'available', amount: neg(amount) },
+          { agentId: agent.id, account: 'reserved', amount },
+        ],
+      });
+      return Number(wid);
+    });
+    return (await this.get(id)) as Withdrawal;
+  }
+
+  async markPaid(withdrawalId: number, adminId: number): Promise<Withdrawal> {
+    await this.db.transaction(async (trx) => {
+      const row = await trx(T.withdrawals).where({ id: withdrawalId }).forUpdate().first();
+      if (!row) throw new RuleError(`withdrawal ${withdrawalId} does not exist`);
+      const w = fromRow(row);
+      if (w.status !== 'requested') throw new RuleError(`withdrawal ${withdrawalId} is already ${w.status}`);
+      await trx(T.withdrawals).where({ id: w.id }).update({ status: 'paid', paid_at: this.clock.now(), paid_by_admin: adminId });
+      await this.ledger.post(trx, {
+        idemKey: `pay:${w.id}`,
+        kind: 'pay',
+        currency: w.currency,
+        memo: `withdrawal ${w.id} paid by admin ${adminId}`,
+        withdrawalId: w.id,
+        postings: [
+          { agentId: w.agentId, account: 'reserved', amount: neg(w.amount) },
+          { agentId: w.agentId, account: 'withdrawn', amount: w.amount },
+        ],
+      });
+    });
+    return (await this.get(withdrawalId)) as Withdrawal;
+  }
+
+  async get(id: number): Promise<Withdrawal | null> {
+    const row = await this.db(T.withdrawals).where({ id }).first();
+    return row ? fromRow(row) : null;
+  }
+
+  async listForAgent(agentId: number, limit = 50): Promise<Withdrawal[]> {
+    return (await this.db(T.withdrawals).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(fromRow);
+  }
+
+  async listRequested(): Promise<Withdrawal[]> {
+    return (await this.db(T.withdrawals).where({ status: 'requested' }).orderBy('id')).map(fromRow);
+  }
+}
