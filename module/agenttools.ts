@@ -76,8 +76,20 @@ export function createAgentTools(options: AgentToolsOptions) {
   };
   agents.onChange((id) => linkCache.invalidate(id));
 
+  // Several app nodes may start at once: knex refuses a second migrator rather than waiting
+  // (its lock, or its own bookkeeping tables, are taken), so the loser waits and tries again.
   async function migrate(): Promise<void> {
-    await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+        return;
+      } catch (e) {
+        const text = String((e as Error).message);
+        const contended = (e as Error).name === 'MigrationLocked' || /already exists|already locked|Duplicate entry/i.test(text);
+        if (!contended || attempt >= 40) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   return {

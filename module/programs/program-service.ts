@@ -27,7 +27,7 @@ export const programForm = z
     commission_percent: percentText,
     cookie_days: daysText(3650),
     hold_days: daysText(365),
-    payout_threshold: z.string().trim().min(1, 'required'),
+    payout_threshold: z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'an amount such as 50.00'),
   })
   .transform((v, ctx) => {
     try {

@@ -90,15 +90,16 @@ export function onEachDatabase(title: string, suite: (ctx: { current(): TestData
         }
         current = await createTestDatabase(kind);
       });
-      after(async () => {
-        await current?.drop();
-        current = null;
-      });
       suite({
         current() {
           if (!current) throw new Error('database not ready');
           return current;
         },
+      });
+      // Registered after the suite's own hooks, so that it runs after them.
+      after(async () => {
+        await current?.drop();
+        current = null;
       });
     });
   }

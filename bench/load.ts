@@ -1,0 +1,31 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  /** Mean of autocannon's per-second request counts (all responses, whatever the status). */
+  rps: number;
+  p99Ms: number;
+  /** Responses with a 2xx or 3xx status. autocannon counts 3xx under non2xx, so add them up here. */
+  ok: number;
+  /** Responses with any other status, plus connection errors and timeouts. */
+  failed: number;
+  statuses: string;
+}
+
+/**
+ * One autocannon run against `url`. It runs in a worker thread: in this thread it would share
+ * the event loop (and the CPU) with the server it measures, and its own per-request cost would
+ * flatten the difference between two servers.
+ */
+export async function load(url: string, seconds: number, connections: number): Promise<LoadResult> {
+  const r = await autocannon({ url, connections, duration: seconds, workers: 1 });
+  const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [Number(code), s.count ?? 0] as const);
+  const ok = codes.filter(([code]) => code >= 200 && code < 400).reduce((n, [, c]) => n + c, 0);
+  const bad = codes.filter(([code]) => code < 200 || code >= 400).reduce((n, [, c]) => n + c, 0);
+  return {
+    rps: r.requests.mean,
+    p99Ms: r.latency.p99,
+    ok,
+    failed: bad + r.errors,
+    statuses: codes.map(([code, c]) => `${code}×${c}`).join(' ') + (r.errors ? ` errors×${r.errors} (timeouts ${r.timeouts})` : ''),
+  };
+}

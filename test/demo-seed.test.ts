@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { onEachDatabase } from './support/databases';
+import { seedDemo } from '../host/seed';
+import { MemoryLogger } from '../module/core/logger';
+import { T } from '../module/db/tables';
+import { verifyLedger } from '../module/ledger/verify';
+
+/** What `npm start` shows a first-time visitor: an agent with money in every state. */
+onEachDatabase('the demo data of npm start', ({ current }) => {
+  before(() => seedDemo(current().db, new MemoryLogger()));
+
+  it('has an admin, an agent with clicks and sign-ups, and clients', async () => {
+    const db = current().db;
+    expect(await db('host_admins')).to.have.length(1);
+    expect(await db(T.agents)).to.have.length(1);
+    expect(Number((await db(T.clicks).count({ n: '*' }).first())?.n)).to.equal(13);
+    expect(await db(T.referrals)).to.have.length(4);
+    expect((await db(T.referrals).whereNotNull('closed_at')).length).to.equal(1);
+  });
+
+  it('has commissions pending, available and voided, and a paid withdrawal, to the cent', async () => {
+    const db = current().db;
+    const byStatus = (await db(T.commissions).select('status').sum({ s: 'amount_minor' }).groupBy('status')).reduce(
+      (acc: Record<string, number>, r: { status: string; s: string | number }) => ({ ...acc, [r.status]: Number(r.s) }),
+      {},
+    );
+    expect(byStatus).to.deep.equal({ available: 10_000, pending: 300, voided: 150 });
+    const [w] = await db(T.withdrawals);
+    expect([w.status, Number(w.amount_minor)]).to.deep.equal(['paid', 5_000]);
+    expect((await verifyLedger(db)).problems).to.deep.equal([]);
+  });
+});

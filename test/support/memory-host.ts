@@ -1,0 +1,51 @@
+import type { HostApi, HostClient, HostEmail, HostInvoice, HostProduct } from '../../module/contract/host-api';
+
+/**
+ * A host that keeps its clients and invoices in memory, for tests that drive the core through
+ * hooks without HTTP. It implements the same contract the reference platform does.
+ */
+export class MemoryHost implements HostApi {
+  readonly clients = new Map<number, HostClient>();
+  readonly invoices = new Map<number, HostInvoice>();
+  readonly products = new Map<number, HostProduct>();
+  readonly emails: HostEmail[] = [];
+  private nextLine = 1;
+
+  addClient(id: number, email = `client${id}@example.com`): HostClient {
+    const c: HostClient = { id, email, firstname: `Client${id}`, lastname: 'Test', companyname: null, phonenumber: null, status: 'Active', currency: 'USD', created_at: 0 };
+    this.clients.set(id, c);
+    return c;
+  }
+
+  /** A paid invoice with one line per amount (minor units). */
+  addPaidInvoice(id: number, clientId: number, amounts: number[], paidAt: number, currency = 'USD'): HostInvoice {
+    const lines = amounts.map((amount_minor) => ({ id: this.nextLine++, description: 'item', amount_minor, type: 'Hosting', product_id: null, category_id: null, category: null }));
+    const inv: HostInvoice = { id, client_id: clientId, currency, status: 'Paid', total_minor: amounts.reduce((s, a) => s + a, 0), date_paid: paidAt, lines };
+    this.invoices.set(id, inv);
+    return inv;
+  }
+
+  async getClient(id: number) {
+    return this.clients.get(id) ?? null;
+  }
+  async getInvoice(id: number) {
+    return this.invoices.get(id) ?? null;
+  }
+  async getProduct(id: number) {
+    return this.products.get(id) ?? null;
+  }
+  async sendEmail(message: HostEmail) {
+    this.emails.push(message);
+  }
+  siteUrl() {
+    return 'http://billing.test';
+  }
+  http: HostApi['http'] = {
+    currentUser: () => null,
+    currentAdmin: () => null,
+    csrfToken: () => '',
+    verifyCsrf: () => false,
+    loginUrl: () => '/login',
+    sendPage: () => undefined,
+  };
+}
