@@ -2,11 +2,11 @@ import type { Core } from '../module/agenttools';
 import type { HookHandler } from '../module/contract/hooks';
 import { parseHook } from './parse';
 
-/** A refunded invoice: its commissions are voided, or taken back if already released. */
+/** A refund, whole or partial: the same share of the invoice's commissions is taken back. */
 export const invoiceRefunded =
   (core: Core): HookHandler =>
   async (raw) => {
     const vars = parseHook('InvoiceRefunded', raw, core.logger);
     if (!core.active) return;
-    await core.commissions.onInvoiceRefunded(vars.invoiceid);
+    await core.commissions.onInvoiceRefunded(vars.invoiceid, vars.amount_minor, vars.refund_id);
   };

@@ -18,6 +18,7 @@ import { AttributionService } from './attribution/attribution-service';
 import { Ledger } from './ledger/ledger';
 import { CommissionService } from './commissions/commission-service';
 import { WithdrawalService } from './withdrawals/withdrawal-service';
+import { ForfeitureService } from './commissions/forfeiture-service';
 import { linkRouter, moduleRouter } from './http/router';
 
 export interface AgentToolsOptions {
@@ -47,7 +48,7 @@ export function createAgentTools(options: AgentToolsOptions) {
   const logger = options.logger ?? consoleLogger;
   const settings = new SettingsStore(db);
   const programs = new ProgramService(db, clock);
-  const agents = new AgentService(db, host, clock);
+  const agents = new AgentService(db, host, programs, clock);
   const ledger = new Ledger(db, clock);
   const linkCache = new AgentLinkCache(db);
   const clicks = new ClickRecorder(db, logger, options.clickFlushMs ?? 1000);
@@ -71,6 +72,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     tracking: new TrackingService(linkCache, clicks, cookies, clock),
     commissions: new CommissionService(db, host, agents, programs, attribution, ledger, clock, logger),
     withdrawals: new WithdrawalService(db, ledger, clock),
+    forfeiture: new ForfeitureService(db, ledger, agents, clock),
     /** False until activate() and after deactivate(): hooks then do nothing. */
     active: false,
   };

@@ -23,7 +23,7 @@ onEachDatabase('access to pages and objects', ({ current }) => {
     client = await session(f.host);
     await signUp(f.host, client, 'plain@example.com');
     const order = await client.post('/', '/order', { product_id: f.productId });
-    clientInvoice = Number(/\/invoices\/(\d+)/.exec(order.headers.location)![1]);
+    clientInvoice = Number(/\/invoices\/(\d+)/.exec(String(order.headers.location))![1]);
   });
   after(() => f.host.stop());
 

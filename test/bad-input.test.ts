@@ -53,10 +53,10 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
     });
 
     it('a blocked agent\'s link sets no cookie', async () => {
-      await f.host.agentTools.core.agents.setStatus(agentId, 'blocked');
+      await f.host.agentTools.core.forfeiture.block(agentId, 'spam', 'admin');
       const res = await request(f.host.app).get(`/aff.php?aff=${agentId}`);
       expect(res.headers['set-cookie']).to.equal(undefined);
-      await f.host.agentTools.core.agents.setStatus(agentId, 'active');
+      await f.host.agentTools.core.agents.reactivate(agentId);
       const again = await request(f.host.app).get(`/aff.php?aff=${agentId}`);
       expect(String(again.headers['set-cookie'])).to.contain('agenttools_ref=');
     });
@@ -159,31 +159,37 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
       expect(bad.text).to.contain('<span class="field-error" role="alert">a number</span>');
       const missing = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=activateAgent`, { client_id: 424242 });
       expect(missing.text).to.contain('client 424242 does not exist');
-      const program = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=saveProgram`, {
-        name: '',
-        currency: 'ZZZ',
-        timezone: 'Mars/Olympus',
-        commission_percent: '101',
-        cookie_days: '-1',
-        hold_days: 'x',
-        payout_threshold: '-5',
-      });
-      expect(program.status).to.equal(422);
-      for (const m of ['required', 'an ISO 4217 currency code such as USD', 'an IANA time zone such as Africa/Nairobi', 'at most 100 %', 'not negative', 'a whole number of days', 'an amount such as 50.00']) {
-        expect(program.text).to.contain(`role="alert">${m}</span>`);
+      const defs = async (definition: string) => (await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=loadProgram`, { definition })).text;
+      const broken = await defs('{ "slug": "x", ');
+      expect(broken).to.contain('(file): not valid JSON or YAML');
+      const refused = await defs(
+        JSON.stringify({
+          slug: 'bad',
+          name: 'Bad',
+          terms_version: 1,
+          currency: 'ZZZ',
+          timezone: 'Mars/Olympus',
+          cookie_days: 30,
+          hold_days: 30,
+          categories: ['Hosting'],
+          rules: [
+            { id: 'a', categories: ['Hostnig'], rate_bp: 12_000 },
+            { id: 'b', fixed: '-5.00' },
+          ],
+          payout: { thresholds: { USD: '50.00' } },
+        }),
+      );
+      for (const m of [
+        'currency: an ISO 4217 currency code such as USD',
+        'timezone: an IANA time zone such as Africa/Nairobi',
+        'rules[0].rate_bp: at most 10000 bp (100 %)',
+        'rules[1].fixed: a non-negative amount such as 50.00',
+      ]) {
+        expect(refused).to.contain(`<li>${m}</li>`);
       }
-      const decimals = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=saveProgram`, {
-        name: 'Affiliate program',
-        currency: 'USD',
-        timezone: 'UTC',
-        commission_percent: '10',
-        cookie_days: '90',
-        hold_days: '30',
-        payout_threshold: '5.555',
-      });
-      expect(decimals.text).to.contain('role="alert">USD has 2 decimal places at most</span>');
+      expect(await f.host.agentTools.core.programs.bySlug('bad')).to.equal(null);
       const p = await f.host.agentTools.core.programs.bySlug('default');
-      expect([p!.rateBp, p!.cookieDays, p!.currency]).to.deep.equal([1000, 90, 'USD']);
+      expect([p!.def.rules[0]!.rate_bp, p!.cookieDays, p!.currency, p!.version]).to.deep.equal([1000, 90, 'USD', 1]);
     });
 
     it('the sign-up form says which field is wrong and creates no client', async () => {

@@ -20,10 +20,8 @@ onEachDatabase('the demo data of npm start', ({ current }) => {
 
   it('has commissions pending, available and voided, and a paid withdrawal, to the cent', async () => {
     const db = current().db;
-    const byStatus = (await db(T.commissions).select('status').sum({ s: 'amount_minor' }).groupBy('status')).reduce(
-      (acc: Record<string, number>, r: { status: string; s: string | number }) => ({ ...acc, [r.status]: Number(r.s) }),
-      {},
-    );
+    const rows: { status: string; s: string | number }[] = await db(T.commissions).select('status').sum({ s: 'amount_minor' }).groupBy('status');
+    const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.s)]));
     expect(byStatus).to.deep.equal({ available: 10_000, pending: 300, voided: 150 });
     const [w] = await db(T.withdrawals);
     expect([w.status, Number(w.amount_minor)]).to.deep.equal(['paid', 5_000]);

@@ -42,7 +42,10 @@ onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ cur
 
   it('the default program comes from the settings, exactly', async () => {
     const program = await make().core.programs.bySlug('default');
-    expect(program).to.include({ currency: 'KES', rateBp: 1250, cookieDays: 7, holdDays: 45, timezone: 'Africa/Nairobi', payoutThreshold: 1_000_000 });
+    expect(program).to.include({ currency: 'KES', cookieDays: 7, holdDays: 45, timezone: 'Africa/Nairobi', payoutThreshold: 1_000_000, version: 1 });
+    expect(program!.def.rules).to.deep.equal([
+      { id: 'default', rate_bp: 1250, products: [], categories: [], tiers: [], role: 'sales', never: false, agent_rate: false, recurrence: 'lifetime' },
+    ]);
   });
 
   it('after deactivate the hooks change nothing and the data stays; upgrade runs forward', async () => {
@@ -51,7 +54,7 @@ onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ cur
     host.addClient(1);
     host.addClient(2);
     const agent = await tools.core.agents.activateForClient(1, (await tools.core.programs.bySlug('default'))!.id);
-    await current().db(T.referrals).insert({ agent_id: agent.id, client_id: 2, click_uid: null, clicked_at: null, rule: 'admin', created_at: clock.now(), closed_at: null });
+    await tools.core.attribution.assign(2, agent.id, 'admin', 'moved from the old system');
     host.addPaidInvoice(500, 2, [100_000], clock.now(), 'KES');
 
     const handlers = new Map<HookName, HookHandler>();

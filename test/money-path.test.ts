@@ -66,7 +66,7 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
   it('paying an invoice of USD 123.45 earns a pending commission of USD 12.35 (10 %), held 30 days', async () => {
     const order = await visitor.post('/', '/order', { product_id: f.productId });
     expect(order.status).to.equal(303);
-    invoiceId = Number(/\/invoices\/(\d+)/.exec(order.headers.location)![1]);
+    invoiceId = Number(/\/invoices\/(\d+)/.exec(String(order.headers.location))![1]);
     f.clock.set('2026-01-10T12:00:00Z');
     const pay = await visitor.post(`/invoices/${invoiceId}`, `/invoices/${invoiceId}/pay`, {});
     expect(pay.status).to.equal(303);
@@ -115,7 +115,7 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
 
   it('with USD 62.35 available, a request above it is refused and USD 62.35 is reserved', async () => {
     const order = await visitor.post('/', '/order', { product_id: f.setupProductId });
-    const second = Number(/\/invoices\/(\d+)/.exec(order.headers.location)![1]);
+    const second = Number(/\/invoices\/(\d+)/.exec(String(order.headers.location))![1]);
     await visitor.post(`/invoices/${second}`, `/invoices/${second}/pay`, {});
     f.clock.set('2026-03-15T12:00:00Z');
     await f.host.billing.runDailyCron(true);
@@ -127,7 +127,7 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
 
     const ok = await agentSession.post(AGENT_PAGE, `${AGENT_PAGE}&action=withdraw`, { amount: '62.35' });
     expect(ok.status).to.equal(303);
-    const page = (await agentSession.agent.get(ok.headers.location)).text;
+    const page = (await agentSession.agent.get(String(ok.headers.location))).text;
     expect(page).to.contain('Your withdrawal of USD 62.35 has been requested.');
     expect(page).to.contain('data-testid="available">USD 0.00<');
     expect(page).to.contain('data-testid="reserved">USD 62.35<');
@@ -146,7 +146,7 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
 
   it('a refund of an invoice whose commission is still pending voids it', async () => {
     const order = await visitor.post('/', '/order', { product_id: f.productId });
-    const third = Number(/\/invoices\/(\d+)/.exec(order.headers.location)![1]);
+    const third = Number(/\/invoices\/(\d+)/.exec(String(order.headers.location))![1]);
     await visitor.post(`/invoices/${third}`, `/invoices/${third}/pay`, {});
     expect((await f.host.agentTools.core.ledger.balances(agentId, 'USD')).pending).to.equal(1_235);
     const res = await admin.post('/admin', `/admin/invoices/${third}/refund`, {});

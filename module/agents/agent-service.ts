@@ -3,6 +3,9 @@ import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
+import type { ProgramService } from '../programs/program-service';
+import { CERTIFICATIONS, type Certification } from '../programs/definition';
+import { formatRate } from '../money/amount';
 
 export type AgentStatus = 'active' | 'blocked';
 
@@ -11,6 +14,11 @@ export interface Agent {
   clientId: number;
   programId: number;
   status: AgentStatus;
+  blockedReason: string | null;
+  tier: string | null;
+  rateBp: number | null;
+  certification: Certification | null;
+  paidOrders: number;
   createdAt: number;
 }
 
@@ -20,8 +28,19 @@ export function agentFromRow(r: Record<string, unknown>): Agent {
     clientId: Number(r.client_id),
     programId: Number(r.program_id),
     status: String(r.status) as AgentStatus,
+    blockedReason: r.blocked_reason ? String(r.blocked_reason) : null,
+    tier: r.tier ? String(r.tier) : null,
+    rateBp: r.rate_bp === null || r.rate_bp === undefined ? null : Number(r.rate_bp),
+    certification: r.certification ? (String(r.certification) as Certification) : null,
+    paidOrders: Number(r.paid_orders ?? 0),
     createdAt: Number(r.created_at),
   };
+}
+
+export interface AgentTerms {
+  tier: string | null;
+  rateBp: number | null;
+  certification: Certification | null;
 }
 
 /** Who is an agent. In the classic (Cloudpockets) way an admin switches a client account on. */
@@ -31,6 +50,7 @@ export class AgentService {
   constructor(
     private readonly db: Knex,
     private readonly host: HostApi,
+    private readonly programs: ProgramService,
     private readonly clock: Clock,
   ) {}
 
@@ -46,13 +66,22 @@ export class AgentService {
     const existing = await this.byClient(clientId);
     if (existing) {
       if (existing.status !== 'active') {
-        await this.db(T.agents).where({ id: existing.id }).update({ status: 'active' });
+        await this.db(T.agents).where({ id: existing.id }).update({ status: 'active', blocked_reason: null });
         this.changed(existing.id);
       }
       return { ...existing, status: 'active' };
     }
+    const program = await this.programs.get(programId);
+    if (!program) throw new RuleError(`program ${programId} does not exist`, 'program_id');
     try {
-      await this.db(T.agents).insert({ client_id: clientId, program_id: programId, status: 'active', created_at: this.clock.now() });
+      await this.db(T.agents).insert({
+        client_id: clientId,
+        program_id: programId,
+        status: 'active',
+        tier: program.def.default_tier ?? null,
+        paid_orders: 0,
+        created_at: this.clock.now(),
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
     }
@@ -61,10 +90,58 @@ export class AgentService {
     return agent;
   }
 
-  async setStatus(agentId: number, status: AgentStatus): Promise<void> {
-    const n = await this.db(T.agents).where({ id: agentId }).update({ status });
+  /** Reactivates an agent; blocking goes through the forfeiture service, which keeps the books. */
+  async reactivate(agentId: number): Promise<void> {
+    const n = await this.db(T.agents).where({ id: agentId }).update({ status: 'active', blocked_reason: null });
     if (!n) throw new RuleError(`agent ${agentId} does not exist`);
     this.changed(agentId);
+  }
+
+  /** Tier, own rate and certification, each checked against the agent's program. */
+  async setTerms(agentId: number, terms: AgentTerms): Promise<void> {
+    const agent = await this.get(agentId);
+    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    const def = (await this.programs.get(agent.programId))!.def;
+    if (terms.tier !== null && !def.tiers.some((t) => t.key === terms.tier)) throw new RuleError(`the program has no tier "${terms.tier}"`, 'tier');
+    if (terms.rateBp !== null) {
+      if (!def.agent_rate) throw new RuleError('the program sets no per-agent rate', 'rate');
+      if (terms.rateBp < def.agent_rate.min_bp || terms.rateBp > def.agent_rate.max_bp) {
+        throw new RuleError(`between ${formatRate(def.agent_rate.min_bp)} and ${formatRate(def.agent_rate.max_bp)}`, 'rate');
+      }
+    }
+    if (terms.certification !== null && !CERTIFICATIONS.includes(terms.certification)) throw new RuleError('basic, intermediate or advanced', 'certification');
+    await this.db(T.agents).where({ id: agentId }).update({ tier: terms.tier, rate_bp: terms.rateBp, certification: terms.certification });
+  }
+
+  /** Records that the agent met the month's sales and sign-up targets (month: YYYY-MM). */
+  async setTargetsMet(agentId: number, month: string, met: boolean): Promise<void> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RuleError('a month such as 2026-03', 'month');
+    if (met) await this.db(T.targets).insert({ agent_id: agentId, month }).onConflict(['agent_id', 'month']).ignore();
+    else await this.db(T.targets).where({ agent_id: agentId, month }).delete();
+  }
+
+  async targetsMet(agentId: number, month: string, db: Knex | Knex.Transaction = this.db): Promise<boolean> {
+    return !!(await db(T.targets).where({ agent_id: agentId, month }).first());
+  }
+
+  /** Records which technical agent performed an invoice line (setup, training, support). */
+  async recordPerformer(invoiceLineId: number, agentId: number): Promise<void> {
+    if (!(await this.get(agentId))) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    await this.db(T.performers)
+      .insert({ invoice_line_id: invoiceLineId, agent_id: agentId, recorded_at: this.clock.now() })
+      .onConflict('invoice_line_id')
+      .merge({ agent_id: agentId, recorded_at: this.clock.now() });
+  }
+
+  async performersOf(lineIds: number[], db: Knex | Knex.Transaction = this.db): Promise<Map<number, number>> {
+    if (!lineIds.length) return new Map();
+    const rows = await db(T.performers).whereIn('invoice_line_id', lineIds);
+    return new Map(rows.map((r) => [Number(r.invoice_line_id), Number(r.agent_id)]));
+  }
+
+  /** Tells every listener (the redirect's cache) that an agent changed. */
+  changed(agentId: number): void {
+    for (const l of this.listeners) l(agentId);
   }
 
   async get(agentId: number): Promise<Agent | null> {
@@ -79,9 +156,5 @@ export class AgentService {
 
   async list(): Promise<Agent[]> {
     return (await this.db(T.agents).orderBy('id')).map(agentFromRow);
-  }
-
-  private changed(agentId: number): void {
-    for (const l of this.listeners) l(agentId);
   }
 }

@@ -2,38 +2,52 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { isUniqueViolation } from '../core/errors';
+import { RuleError, isUniqueViolation } from '../core/errors';
 import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import { REFERRAL_COOKIE, type ReferralCookie } from '../tracking/referral-cookie';
 
 const DAY_MS = 86_400_000;
 
+/** A client's assignment to an agent, with the terms version it came in under. */
 export interface Referral {
   id: number;
   agentId: number;
   clientId: number;
+  programId: number;
+  termsVersion: number;
   clickUid: string | null;
   clickedAt: number | null;
   rule: string;
+  firstPaidInvoiceId: number | null;
   createdAt: number;
   closedAt: number | null;
+  endedAt: number | null;
 }
 
-function fromRow(r: Record<string, unknown>): Referral {
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export function referralFromRow(r: Record<string, unknown>): Referral {
   return {
     id: Number(r.id),
     agentId: Number(r.agent_id),
     clientId: Number(r.client_id),
+    programId: Number(r.program_id),
+    termsVersion: Number(r.terms_version),
     clickUid: r.click_uid ? String(r.click_uid) : null,
-    clickedAt: r.clicked_at === null || r.clicked_at === undefined ? null : Number(r.clicked_at),
+    clickedAt: num(r.clicked_at),
     rule: String(r.rule),
+    firstPaidInvoiceId: num(r.first_paid_invoice_id),
     createdAt: Number(r.created_at),
-    closedAt: r.closed_at === null || r.closed_at === undefined ? null : Number(r.closed_at),
+    closedAt: num(r.closed_at),
+    endedAt: num(r.ended_at),
   };
 }
 
-/** Ties a new client to the agent whose link they followed. A client has at most one referrer. */
+/**
+ * Ties clients to agents, exclusively and for life: by the referral cookie at sign-up, or by an
+ * admin. A client has one assignment row; reassigning or unassigning it is logged with a reason.
+ */
 export class AttributionService {
   constructor(
     private readonly db: Knex,
@@ -62,11 +76,12 @@ export class AttributionService {
       await this.db(T.referrals).insert({
         agent_id: agent.id,
         client_id: clientId,
+        program_id: program.id,
+        terms_version: program.version,
         click_uid: mark.clickUid,
         clicked_at: mark.clickedAt,
-        rule: 'last_click',
+        rule: program.def.attribution,
         created_at: now,
-        closed_at: null,
       });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -74,9 +89,39 @@ export class AttributionService {
     return this.forClient(clientId);
   }
 
-  async forClient(clientId: number): Promise<Referral | null> {
-    const row = await this.db(T.referrals).where({ client_id: clientId }).first();
-    return row ? fromRow(row) : null;
+  /** An admin assigns (or reassigns) a client to an agent, under the agent's current terms. */
+  async assign(clientId: number, agentId: number, actor: string, reason: string): Promise<Referral> {
+    const agent = await this.agents.get(agentId);
+    if (!agent || agent.status !== 'active') throw new RuleError(`agent ${agentId} is not an active agent`, 'agent_id');
+    if (agent.clientId === clientId) throw new RuleError('an agent cannot be assigned their own account', 'client_id');
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    const program = (await this.programs.get(agent.programId))!;
+    const now = this.clock.now();
+    await this.db.transaction(async (trx) => {
+      const existing = await trx(T.referrals).where({ client_id: clientId }).forUpdate().first();
+      const row = { agent_id: agentId, program_id: program.id, terms_version: program.version, rule: 'admin', click_uid: null, clicked_at: null, created_at: now, ended_at: null };
+      if (existing) await trx(T.referrals).where({ id: existing.id }).update(row);
+      else await trx(T.referrals).insert({ ...row, client_id: clientId });
+      await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: existing && !existing.ended_at ? existing.agent_id : null, to_agent_id: agentId, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: now });
+    });
+    return (await this.forClient(clientId))!;
+  }
+
+  /** Ends a client's assignment; commissions already earned stay with the agent. */
+  async unassign(clientId: number, actor: string, reason: string): Promise<void> {
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    await this.db.transaction(async (trx) => {
+      const existing = await trx(T.referrals).where({ client_id: clientId }).whereNull('ended_at').forUpdate().first();
+      if (!existing) throw new RuleError(`client ${clientId} is not assigned to an agent`, 'client_id');
+      await trx(T.referrals).where({ id: existing.id }).update({ ended_at: this.clock.now() });
+      await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: existing.agent_id, to_agent_id: null, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: this.clock.now() });
+    });
+  }
+
+  /** The client's assignment, whether or not it has ended. */
+  async forClient(clientId: number, db: Knex | Knex.Transaction = this.db): Promise<Referral | null> {
+    const row = await db(T.referrals).where({ client_id: clientId }).first();
+    return row ? referralFromRow(row) : null;
   }
 
   async markClosed(clientId: number): Promise<void> {
@@ -84,6 +129,6 @@ export class AttributionService {
   }
 
   async listForAgent(agentId: number, limit = 100): Promise<Referral[]> {
-    return (await this.db(T.referrals).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(fromRow);
+    return (await this.db(T.referrals).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(referralFromRow);
   }
 }

@@ -3,54 +3,31 @@ import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { isUniqueViolation } from '../core/errors';
-import type { HostApi, HostInvoice } from '../contract/host-api';
-import type { AgentService } from '../agents/agent-service';
-import type { ProgramService } from '../programs/program-service';
-import type { AttributionService } from '../attribution/attribution-service';
+import { RuleError, isUniqueViolation } from '../core/errors';
+import type { HostApi, HostInvoice, HostInvoiceLine } from '../contract/host-api';
+import { agentFromRow, type Agent, type AgentService } from '../agents/agent-service';
+import type { Program, ProgramService } from '../programs/program-service';
+import type { AttributionService, Referral } from '../attribution/attribution-service';
 import type { Ledger } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
-import { type Minor, minor, neg, percentOf } from '../money/amount';
+import { type Minor, minor, neg, parseAmount, share } from '../money/amount';
+import { commissionsForLine, type LineCommission, type PerformerInput, type RecurrenceInput, type SalesAgentInput } from './engine';
+import { type Commission, commissionFromRow, remainingOf } from './commission-row';
 
-export type CommissionStatus = 'pending' | 'available' | 'voided' | 'reversed';
+export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
 
-export interface Commission {
-  id: number;
-  agentId: number;
-  clientId: number;
-  invoiceId: number;
-  invoiceLineId: number;
-  rule: string;
-  base: Minor;
-  rateBp: number;
-  amount: Minor;
-  currency: string;
-  status: CommissionStatus;
-  createdAt: number;
-  availableAt: number;
+interface Planned {
+  line: HostInvoiceLine;
+  program: Program;
+  commission: LineCommission | null;
+  rejected?: { agentId: number; reason: string };
 }
 
-function fromRow(r: Record<string, unknown>): Commission {
-  return {
-    id: Number(r.id),
-    agentId: Number(r.agent_id),
-    clientId: Number(r.client_id),
-    invoiceId: Number(r.invoice_id),
-    invoiceLineId: Number(r.invoice_line_id),
-    rule: String(r.rule),
-    base: minor(r.base_minor),
-    rateBp: Number(r.rate_bp),
-    amount: minor(r.amount_minor),
-    currency: String(r.currency),
-    status: String(r.status) as CommissionStatus,
-    createdAt: Number(r.created_at),
-    availableAt: Number(r.available_at),
-  };
-}
-
-export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'agent-inactive' | 'currency-mismatch' | 'nothing-to-pay';
-
-/** Turns a referred client's paid invoice into commissions, and a refund into their reversal. */
+/**
+ * Turns paid invoices into commissions by the program's rules, refunds into their reversal, and
+ * the end of a hold into money the agent can withdraw. Each event is one transaction, and the
+ * unique key (invoice line, agent, rule) makes a second delivery of it change nothing.
+ */
 export class CommissionService {
   constructor(
     private readonly db: Knex,
@@ -67,96 +44,232 @@ export class CommissionService {
     const invoice = await this.requireInvoice(invoiceId);
     if (invoice.status !== 'Paid') throw new Error(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
     const referral = await this.attribution.forClient(invoice.client_id);
-    if (!referral) return { outcome: 'not-referred', commissions: 0 };
-    const agent = await this.agents.get(referral.agentId);
-    if (!agent || agent.status !== 'active') return { outcome: 'agent-inactive', commissions: 0 };
-    const program = await this.programs.get(agent.programId);
-    if (!program) throw new Error(`program ${agent.programId} of agent ${agent.id} is missing`);
-    if (invoice.currency !== program.currency) {
-      this.logger.warn('invoice currency differs from the program currency; no commission', {
-        invoiceId,
-        invoiceCurrency: invoice.currency,
-        programCurrency: program.currency,
-      });
-      return { outcome: 'currency-mismatch', commissions: 0 };
-    }
+    const assigned = referral && referral.endedAt === null ? referral : null;
+    const performers = await this.agents.performersOf(invoice.lines.map((l) => l.id));
+    if (!assigned && !performers.size) return { outcome: 'not-referred', commissions: 0 };
     const paidAt = invoice.date_paid ?? this.clock.now();
-    const availableAt = DateTime.fromMillis(paidAt, { zone: program.timezone }).plus({ days: program.holdDays }).toMillis();
-    const lines = invoice.lines
-      .map((line) => ({ line, amount: percentOf(minor(line.amount_minor), program.rateBp) }))
-      .filter((l) => l.amount > 0);
-    if (!lines.length) return { outcome: 'nothing-to-pay', commissions: 0 };
 
     try {
-      await this.db.transaction(async (trx) => {
-        for (const { line, amount } of lines) {
-          const [id] = await trx(T.commissions).insert({
-            agent_id: agent.id,
-            program_id: program.id,
-            client_id: invoice.client_id,
-            invoice_id: invoice.id,
-            invoice_line_id: line.id,
-            rule: 'default',
-            base_minor: line.amount_minor,
-            rate_bp: program.rateBp,
-            amount_minor: amount,
-            currency: program.currency,
-            status: 'pending',
-            created_at: paidAt,
-            available_at: availableAt,
-          });
-          await this.ledger.post(trx, {
-            idemKey: `earn:${id}`,
-            kind: 'earn',
-            currency: program.currency,
-            memo: `invoice ${invoice.id} line ${line.id}`,
-            commissionId: Number(id),
-            postings: [
-              { agentId: HOUSE, account: 'commission_expense', amount: neg(amount) },
-              { agentId: agent.id, account: 'pending', amount },
-            ],
-          });
+      return await this.db.transaction(async (trx) => {
+        const sales = assigned ? await this.salesContext(trx, assigned, invoice, paidAt) : null;
+        const planned: Planned[] = [];
+        for (const line of invoice.lines) planned.push(...(await this.planLine(trx, line, invoice, sales, performers.get(line.id) ?? null)));
+        let created = 0;
+        let earnedSales = false;
+        for (const p of planned) {
+          const id = await this.store(trx, invoice, p, paidAt);
+          if (id !== null && p.commission) {
+            created++;
+            if (p.commission.role !== 'technical') earnedSales = true;
+          }
         }
+        if (sales && earnedSales) await trx(T.agents).where({ id: sales.agent.id }).increment('paid_orders', 1);
+        return { outcome: created || planned.length ? 'created' : 'nothing-to-pay', commissions: created } as const;
       });
     } catch (e) {
       // Another delivery of this event got there first; its commissions stand, ours roll back.
       if (isUniqueViolation(e)) return { outcome: 'duplicate', commissions: 0 };
       throw e;
     }
-    return { outcome: 'created', commissions: lines.length };
   }
 
-  /** A refunded invoice voids what is still pending and takes back what was already released. */
-  async onInvoiceRefunded(invoiceId: number): Promise<number> {
-    const rows = await this.db(T.commissions).where({ invoice_id: invoiceId }).whereIn('status', ['pending', 'available']);
-    let changed = 0;
-    for (const c of rows.map(fromRow)) {
-      const kind = c.status === 'pending' ? 'void' : 'reverse';
-      const from = c.status === 'pending' ? 'pending' : 'available';
-      try {
-        await this.db.transaction(async (trx) => {
-          const n = await trx(T.commissions)
-            .where({ id: c.id, status: c.status })
-            .update({ status: kind === 'void' ? 'voided' : 'reversed' });
-          if (!n) return;
+  /** The facts about the sales agent that the rules read, taken under the agent's row lock. */
+  private async salesContext(trx: Knex.Transaction, referral: Referral, invoice: HostInvoice, paidAt: number) {
+    const row = await trx(T.agents).where({ id: referral.agentId }).forUpdate().first();
+    if (!row || row.status !== 'active') return null;
+    const agent = agentFromRow(row);
+    const program = (await this.programs.at(referral.programId, referral.termsVersion, trx))!;
+    await trx(T.referrals).where({ id: referral.id }).whereNull('first_paid_invoice_id').update({ first_paid_invoice_id: invoice.id });
+    const first = await trx(T.referrals).where({ id: referral.id }).first('first_paid_invoice_id');
+    const month = DateTime.fromMillis(paidAt, { zone: program.timezone }).toFormat('yyyy-LL');
+    const input: SalesAgentInput = {
+      agentId: agent.id,
+      tier: agent.tier,
+      rateBp: agent.rateBp,
+      targetsMet: await this.agents.targetsMet(agent.id, month, trx),
+      paidOrdersBefore: agent.paidOrders,
+    };
+    const since = DateTime.fromMillis(referral.createdAt, { zone: program.timezone });
+    const rec: RecurrenceInput = {
+      isFirstInvoice: Number(first?.first_paid_invoice_id) === invoice.id,
+      withinMonths: (n) => paidAt < since.plus({ months: n }).toMillis(),
+    };
+    return { agent, program, input, rec };
+  }
+
+  private async planLine(
+    trx: Knex.Transaction,
+    line: HostInvoiceLine,
+    invoice: HostInvoice,
+    sales: Awaited<ReturnType<CommissionService['salesContext']>>,
+    performerId: number | null,
+  ): Promise<Planned[]> {
+    const lineInput = { id: line.id, amount: minor(line.amount_minor), productId: line.product_id, category: line.category };
+    let performer: { agent: Agent; program: Program; input: PerformerInput } | null = null;
+    if (performerId !== null) {
+      const row = await trx(T.agents).where({ id: performerId, status: 'active' }).first();
+      if (row) {
+        const agent = agentFromRow(row);
+        const program = sales && sales.agent.id === agent.id ? sales.program : (await this.programs.get(agent.programId, trx))!;
+        performer = { agent, program, input: { agentId: agent.id, tier: agent.tier, certification: agent.certification } };
+      }
+    }
+    const firstOnly: RecurrenceInput = { isFirstInvoice: true, withinMonths: () => true };
+    const plans: { program: Program; list: () => LineCommission[]; agentId: number }[] = [];
+    if (sales && performer && sales.agent.id === performer.agent.id) {
+      plans.push({ program: sales.program, agentId: sales.agent.id, list: () => commissionsForLine(sales.program.def, lineInput, sales.input, performer!.input, sales.rec) });
+    } else {
+      if (sales) plans.push({ program: sales.program, agentId: sales.agent.id, list: () => commissionsForLine(sales.program.def, lineInput, sales.input, null, sales.rec) });
+      // Work performed is paid whenever it is done, whatever the client's referral history.
+      if (performer) plans.push({ program: performer.program, agentId: performer.agent.id, list: () => commissionsForLine(performer!.program.def, lineInput, null, performer!.input, firstOnly) });
+    }
+    const out: Planned[] = [];
+    for (const plan of plans) {
+      const list = plan.list();
+      if (!list.length) continue;
+      if (invoice.currency !== plan.program.currency) {
+        // Visible, not dropped: the agent and the admin see why nothing was paid.
+        out.push({ line, program: plan.program, commission: null, rejected: { agentId: plan.agentId, reason: `invoice in ${invoice.currency}; the program pays ${plan.program.currency}` } });
+        continue;
+      }
+      for (const c of list) out.push({ line, program: plan.program, commission: c });
+    }
+    return out;
+  }
+
+  private async store(trx: Knex.Transaction, invoice: HostInvoice, p: Planned, paidAt: number): Promise<number | null> {
+    const availableAt = DateTime.fromMillis(paidAt, { zone: p.program.timezone }).plus({ days: p.program.holdDays }).toMillis();
+    const c = p.commission;
+    const [id] = await trx(T.commissions).insert({
+      agent_id: c ? c.agentId : p.rejected!.agentId,
+      program_id: p.program.id,
+      client_id: invoice.client_id,
+      invoice_id: invoice.id,
+      invoice_line_id: p.line.id,
+      rule: 'auto',
+      role: c ? c.role : 'rejected',
+      tier: c ? c.tier : null,
+      terms_version: p.program.version,
+      base_minor: p.line.amount_minor,
+      parts: JSON.stringify(c ? c.parts : []),
+      amount_minor: c ? c.amount : 0,
+      adjusted_minor: 0,
+      currency: c ? p.program.currency : invoice.currency,
+      status: c ? 'pending' : 'rejected',
+      reason: p.rejected?.reason ?? null,
+      created_at: paidAt,
+      available_at: availableAt,
+    });
+    if (!c) return null;
+    await this.ledger.post(trx, {
+      idemKey: `earn:${id}`,
+      kind: 'earn',
+      currency: p.program.currency,
+      memo: `invoice ${invoice.id} line ${p.line.id}`,
+      commissionId: Number(id),
+      postings: [
+        { agentId: HOUSE, account: 'commission_expense', amount: neg(c.amount) },
+        { agentId: c.agentId, account: 'pending', amount: c.amount },
+      ],
+    });
+    return Number(id);
+  }
+
+  /** An admin's commission for work the rules do not see (custom development, add-ons). */
+  async addManual(agentId: number, amountText: string, reason: string, key: string, clientId = 0): Promise<Commission> {
+    const agent = await this.agents.get(agentId);
+    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    const program = (await this.programs.get(agent.programId))!;
+    let amount: Minor;
+    try {
+      amount = parseAmount(amountText, program.currency);
+    } catch (e) {
+      throw new RuleError((e as Error).message, 'amount');
+    }
+    if (amount <= 0) throw new RuleError('more than zero', 'amount');
+    const now = this.clock.now();
+    const id = await this.db.transaction(async (trx) => {
+      const [id] = await trx(T.commissions).insert({
+        agent_id: agentId,
+        program_id: program.id,
+        client_id: clientId,
+        invoice_id: 0,
+        invoice_line_id: 0,
+        rule: `manual:${key}`.slice(0, 64),
+        role: 'manual',
+        tier: agent.tier,
+        terms_version: program.version,
+        base_minor: 0,
+        parts: JSON.stringify([{ kind: 'fixed', rule: 'manual', fixedMinor: amount }]),
+        amount_minor: amount,
+        adjusted_minor: 0,
+        currency: program.currency,
+        status: 'pending',
+        reason: reason.slice(0, 255),
+        created_at: now,
+        available_at: DateTime.fromMillis(now, { zone: program.timezone }).plus({ days: program.holdDays }).toMillis(),
+      });
+      await this.ledger.post(trx, {
+        idemKey: `earn:${id}`,
+        kind: 'earn',
+        currency: program.currency,
+        memo: `manual: ${reason}`,
+        commissionId: Number(id),
+        postings: [
+          { agentId: HOUSE, account: 'commission_expense', amount: neg(amount) },
+          { agentId, account: 'pending', amount },
+        ],
+      });
+      return Number(id);
+    });
+    return (await this.get(id))!;
+  }
+
+  /**
+   * A refund, whole or partial, takes back the same share of each commission the invoice earned:
+   * from pending (a void) or, once released, from available (a reversal, which may leave the
+   * balance negative: it is deducted from later commissions). Each refund counts once.
+   */
+  async onInvoiceRefunded(invoiceId: number, amountMinor?: number, refundId?: string): Promise<number> {
+    const invoice = await this.requireInvoice(invoiceId);
+    const total = minor(invoice.total_minor);
+    const refunded = minor(Math.min(amountMinor ?? total, total));
+    const whole = refunded === total;
+    try {
+      return await this.db.transaction(async (trx) => {
+        const [refundRow] = await trx(T.refunds).insert({ invoice_id: invoiceId, refund_key: `${invoiceId}:${refundId ?? 'whole'}`, amount_minor: refunded, created_at: this.clock.now() });
+        const rows = await trx(T.commissions).where({ invoice_id: invoiceId }).whereIn('status', ['pending', 'available']).forUpdate();
+        let changed = 0;
+        for (const c of rows.map(commissionFromRow)) {
+          const remaining = remainingOf(c);
+          const part = whole ? remaining : share(c.amount, refunded, total);
+          const take = minor(Math.min(part, remaining));
+          if (take <= 0) continue;
+          const kind = c.status === 'pending' ? 'void' : 'reverse';
+          const adjusted = c.adjusted + take;
+          await trx(T.commissions)
+            .where({ id: c.id })
+            .update({ adjusted_minor: adjusted, status: adjusted === c.amount ? (kind === 'void' ? 'voided' : 'reversed') : c.status });
           await this.ledger.post(trx, {
-            idemKey: `${kind}:${c.id}`,
+            idemKey: `refund:${refundRow}:${c.id}`,
             kind,
             currency: c.currency,
-            memo: `invoice ${invoiceId} refunded`,
+            memo: `invoice ${invoiceId} refunded ${whole ? 'in full' : 'in part'}`,
             commissionId: c.id,
             postings: [
-              { agentId: c.agentId, account: from, amount: neg(c.amount) },
-              { agentId: HOUSE, account: 'commission_expense', amount: c.amount },
+              { agentId: c.agentId, account: c.status === 'pending' ? 'pending' : 'available', amount: neg(take) },
+              { agentId: HOUSE, account: 'commission_expense', amount: take },
             ],
           });
           changed++;
-        });
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-      }
+        }
+        return changed;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) return 0;
+      throw e;
     }
-    return changed;
   }
 
   /** Moves every commission whose hold has passed from pending to available. */
@@ -171,12 +284,14 @@ export class CommissionService {
         .orderBy('id')
         .limit(batchSize);
       if (!due.length) return released;
-      for (const c of due.map(fromRow)) {
-        after = c.id;
+      for (const row of due) {
+        after = Number(row.id);
         try {
           await this.db.transaction(async (trx) => {
-            const n = await trx(T.commissions).where({ id: c.id, status: 'pending' }).update({ status: 'available' });
-            if (!n) return;
+            const fresh = await trx(T.commissions).where({ id: row.id, status: 'pending' }).forUpdate().first();
+            if (!fresh) return;
+            const c = commissionFromRow(fresh);
+            await trx(T.commissions).where({ id: c.id }).update({ status: 'available' });
             await this.ledger.post(trx, {
               idemKey: `release:${c.id}`,
               kind: 'release',
@@ -184,8 +299,8 @@ export class CommissionService {
               memo: 'hold period over',
               commissionId: c.id,
               postings: [
-                { agentId: c.agentId, account: 'pending', amount: neg(c.amount) },
-                { agentId: c.agentId, account: 'available', amount: c.amount },
+                { agentId: c.agentId, account: 'pending', amount: neg(remainingOf(c)) },
+                { agentId: c.agentId, account: 'available', amount: remainingOf(c) },
               ],
             });
             released++;
@@ -197,12 +312,17 @@ export class CommissionService {
     }
   }
 
+  async get(id: number): Promise<Commission | null> {
+    const row = await this.db(T.commissions).where({ id }).first();
+    return row ? commissionFromRow(row) : null;
+  }
+
   async listForAgent(agentId: number, limit = 100): Promise<Commission[]> {
-    return (await this.db(T.commissions).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(fromRow);
+    return (await this.db(T.commissions).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(commissionFromRow);
   }
 
   async forInvoice(invoiceId: number): Promise<Commission[]> {
-    return (await this.db(T.commissions).where({ invoice_id: invoiceId }).orderBy('id')).map(fromRow);
+    return (await this.db(T.commissions).where({ invoice_id: invoiceId }).orderBy('id')).map(commissionFromRow);
   }
 
   private async requireInvoice(invoiceId: number): Promise<HostInvoice> {

@@ -32,6 +32,8 @@ export const hookVariables = {
     invoiceid: id,
     /** Refunded amount in minor units; absent means the whole invoice. */
     amount_minor: z.number().int().positive().optional(),
+    /** The host's id of this refund, so that a second refund of the same invoice counts too. */
+    refund_id: z.string().min(1).max(64).optional(),
   }),
   ClientClose: z.object({ userid: id }),
   DailyCronJob: z.object({}),

@@ -2,6 +2,11 @@
 export const T = {
   settings: 'mod_agenttools_settings',
   programs: 'mod_agenttools_programs',
+  programVersions: 'mod_agenttools_program_versions',
+  targets: 'mod_agenttools_agent_targets',
+  performers: 'mod_agenttools_line_performers',
+  assignmentLog: 'mod_agenttools_assignment_log',
+  refunds: 'mod_agenttools_refunds',
   agents: 'mod_agenttools_agents',
   clicks: 'mod_agenttools_clicks',
   referrals: 'mod_agenttools_referrals',

@@ -1,9 +1,13 @@
+import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Core } from '../agenttools';
 import type { HostAdmin } from '../contract/host-api';
 import { RuleError } from '../core/errors';
-import { programForm } from '../programs/program-service';
+import { CERTIFICATIONS } from '../programs/definition';
+import { DefinitionError } from '../programs/definition';
+import { readProgramText } from '../programs/program-service';
+import { percentText } from '../config';
 import { verifyLedger } from '../ledger/verify';
 import type { Action } from './router';
 import { fieldErrors, formValues, type FieldErrors } from './forms';
@@ -18,31 +22,36 @@ interface AdminState {
 
 const NOTICES: Record<string, string> = {
   activated: 'The client is now an agent.',
-  status: 'The agent status was changed.',
+  terms: 'The agent\'s terms were saved.',
+  targets: 'The month\'s targets were recorded.',
+  blocked: 'The agent is blocked; unpaid commissions were forfeited.',
+  reactivated: 'The agent is active again.',
+  manual: 'The manual commission was added.',
+  performer: 'The performer of the invoice line was recorded.',
+  assigned: 'The client was assigned.',
+  unassigned: 'The client was unassigned; earned commissions stay with the agent.',
   paid: 'The withdrawal is marked paid.',
-  program: 'The program was saved. New commissions use the new terms.',
+  program: 'The program was loaded. New referrals take its terms; existing ones keep theirs.',
 };
 
-async function showAdmin(core: Core, req: Request, res: Response, state: AdminState = {}): Promise<void> {
+const notice = (req: Request) => (typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null);
+
+async function showIndex(core: Core, req: Request, res: Response, state: AdminState = {}): Promise<void> {
   const h = viewHelpers(core.language, core.host.http.csrfToken(req));
-  const program = await core.programs.bySlug('default');
-  const agents = await core.agents.list();
+  const programs = await core.programs.list();
   const rows = [];
-  for (const agent of agents) {
-    const p = await core.programs.get(agent.programId);
+  for (const agent of await core.agents.list()) {
+    const program = programs.find((p) => p.id === agent.programId) ?? null;
     const client = await core.host.getClient(agent.clientId);
-    rows.push({ agent, program: p, client, balances: p ? await core.ledger.balances(agent.id, p.currency) : null });
+    rows.push({ agent, program, client, balances: program ? await core.ledger.balances(agent.id, program.currency) : null });
   }
-  const requested = await core.withdrawals.listRequested();
-  const verify = req.query.verify === '1' ? await verifyLedger(core.db) : null;
-  const notice = typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null;
   const html = await render('admin/index', {
     h,
-    program,
+    programs,
     rows,
-    requested,
-    verify,
-    notice,
+    requested: await core.withdrawals.listRequested(),
+    verify: req.query.verify === '1' ? await verifyLedger(core.db) : null,
+    notice: notice(req),
     errors: state.errors ?? {},
     values: state.values ?? {},
     prefillClient: typeof req.query.client_id === 'string' ? req.query.client_id : '',
@@ -52,26 +61,87 @@ async function showAdmin(core: Core, req: Request, res: Response, state: AdminSt
   core.host.http.sendPage(req, res, { area: 'admin', title: 'Agent Tools', breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }], html, status: state.status });
 }
 
-const idField = z.coerce.number({ message: 'a number' }).int('a whole number').positive('a positive number');
-const activateForm = z.object({ client_id: idField });
-const statusForm = z.object({ agent_id: idField, status: z.enum(['active', 'blocked'], { message: 'active or blocked' }) });
-const paidForm = z.object({ withdrawal_id: idField });
+async function showAgent(core: Core, req: Request, res: Response, agentId: number, state: AdminState = {}): Promise<void> {
+  const agent = await core.agents.get(agentId);
+  if (!agent) throw new RuleError(`agent ${agentId} does not exist`);
+  const h = viewHelpers(core.language, core.host.http.csrfToken(req));
+  const program = (await core.programs.get(agent.programId))!;
+  const html = await render('admin/agent', {
+    h,
+    agent,
+    program,
+    client: await core.host.getClient(agent.clientId),
+    balances: await core.ledger.balances(agent.id, program.currency),
+    commissions: await core.commissions.listForAgent(agent.id),
+    referrals: await core.attribution.listForAgent(agent.id),
+    certifications: CERTIFICATIONS,
+    notice: notice(req),
+    errors: state.errors ?? {},
+    values: state.values ?? {},
+    // A fresh key per form: submitting the manual commission twice adds it once.
+    manualKey: crypto.randomUUID(),
+    action: adminAction,
+    base: ADMIN_AREA,
+  });
+  core.host.http.sendPage(req, res, {
+    area: 'admin',
+    title: `Agent #${agent.id}`,
+    breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }, { label: `Agent #${agent.id}` }],
+    html,
+    status: state.status,
+  });
+}
 
-/** Runs a form's action; bad input re-renders the page with a message beside the field. */
-function formAction<S extends z.ZodType>(form: string, schema: S, act: (core: Core, admin: HostAdmin, input: z.output<S>) => Promise<string>): Action<HostAdmin> {
+const id = z.coerce.number({ message: 'a number' }).int('a whole number').positive('a positive number');
+const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
+const optional = <S extends z.ZodType>(s: S) => z.preprocess((v) => (v === '' || v === undefined ? null : v), s.nullable());
+
+const forms = {
+  activate: z.object({ client_id: id, program_id: optional(id) }),
+  terms: z.object({
+    agent_id: id,
+    tier: optional(z.string()),
+    rate: optional(percentText),
+    certification: optional(z.enum(CERTIFICATIONS, { message: 'basic, intermediate or advanced' })),
+  }),
+  targets: z.object({ agent_id: id, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-03'), met: z.enum(['yes', 'no']) }),
+  block: z.object({ agent_id: id, reason: text(255) }),
+  reactivate: z.object({ agent_id: id }),
+  manual: z.object({ agent_id: id, amount: text(20), reason: text(255), key: z.string().uuid('reload the page'), client_id: optional(id) }),
+  performer: z.object({ agent_id: id, invoice_line_id: id }),
+  assign: z.object({ agent_id: id, client_id: id, reason: text(255) }),
+  unassign: z.object({ agent_id: id, client_id: id, reason: text(255) }),
+  paid: z.object({ withdrawal_id: id }),
+  program: z.object({ definition: text(200_000) }),
+};
+
+/**
+ * A form's action: bad input re-renders the page it came from with a message beside the field;
+ * success redirects (303) to that page with a notice.
+ */
+function formAction<K extends keyof typeof forms>(
+  form: K,
+  act: (core: Core, admin: HostAdmin, input: z.output<(typeof forms)[K]>) => Promise<string>,
+): Action<HostAdmin> {
   return {
     method: 'POST',
     async run(core, admin, req, res) {
       const values = formValues(req.body);
-      const parsed = schema.safeParse(values);
-      const fail = (errors: FieldErrors) => showAdmin(core, req, res, { errors: { [form]: errors }, values: { [form]: values }, status: 422 });
-      if (!parsed.success) return fail(fieldErrors(parsed.error));
+      const agentId = Number(values.agent_id);
+      const back = (status: number, errors: FieldErrors) => {
+        const state = { errors: { [form]: errors }, values: { [form]: values }, status };
+        return Number.isSafeInteger(agentId) && agentId > 0 ? showAgent(core, req, res, agentId, state) : showIndex(core, req, res, state);
+      };
+      const parsed = forms[form].safeParse(values);
+      if (!parsed.success) return back(422, fieldErrors(parsed.error));
       try {
-        const done = await act(core, admin, parsed.data);
+        const done = await act(core, admin, parsed.data as z.output<(typeof forms)[K]>);
         core.logger.info('admin action', { admin: admin.username, form });
-        res.redirect(303, `${ADMIN_AREA}&done=${done}`);
+        const page = Number.isSafeInteger(agentId) && agentId > 0 ? `${adminAction('agent')}&id=${agentId}` : ADMIN_AREA;
+        res.redirect(303, `${page}&done=${done}`);
       } catch (e) {
-        if (e instanceof RuleError) return fail({ [e.field ?? '_form']: e.message });
+        if (e instanceof RuleError) return back(422, { [e.field ?? '_form']: e.message });
+        if (e instanceof DefinitionError) return back(422, { definition: e.issues.join('\n') });
         throw e;
       }
     },
@@ -79,29 +149,71 @@ function formAction<S extends z.ZodType>(form: string, schema: S, act: (core: Co
 }
 
 export const adminActions: Record<string, Action<HostAdmin>> = {
-  index: { method: 'GET', run: (core, _admin, req, res) => showAdmin(core, req, res) },
+  index: { method: 'GET', run: (core, _admin, req, res) => showIndex(core, req, res) },
 
-  activateAgent: formAction('activate', activateForm, async (core, _admin, input) => {
-    const program = await core.programs.bySlug('default');
-    if (!program) throw new Error('default program missing: activate the module');
-    await core.agents.activateForClient(input.client_id, program.id);
+  agent: {
+    method: 'GET',
+    async run(core, _admin, req, res) {
+      const agentId = id.safeParse(req.query.id);
+      if (!agentId.success) throw new RuleError('no such agent');
+      await showAgent(core, req, res, agentId.data);
+    },
+  },
+
+  activateAgent: formAction('activate', async (core, _admin, v) => {
+    const programId = (v.program_id as number | null) ?? (await core.programs.bySlug('default'))?.id;
+    if (!programId) throw new RuleError('choose a program', 'program_id');
+    await core.agents.activateForClient(v.client_id, programId);
     return 'activated';
   }),
 
-  setAgentStatus: formAction('status', statusForm, async (core, _admin, input) => {
-    await core.agents.setStatus(input.agent_id, input.status);
-    return 'status';
+  setAgentTerms: formAction('terms', async (core, _admin, v) => {
+    await core.agents.setTerms(v.agent_id, { tier: v.tier as string | null, rateBp: v.rate as number | null, certification: v.certification as (typeof CERTIFICATIONS)[number] | null });
+    return 'terms';
   }),
 
-  markPaid: formAction('paid', paidForm, async (core, admin, input) => {
-    await core.withdrawals.markPaid(input.withdrawal_id, admin.id);
+  setTargets: formAction('targets', async (core, _admin, v) => {
+    await core.agents.setTargetsMet(v.agent_id, v.month, v.met === 'yes');
+    return 'targets';
+  }),
+
+  blockAgent: formAction('block', async (core, admin, v) => {
+    await core.forfeiture.block(v.agent_id, v.reason, admin.username);
+    return 'blocked';
+  }),
+
+  reactivateAgent: formAction('reactivate', async (core, _admin, v) => {
+    await core.agents.reactivate(v.agent_id);
+    return 'reactivated';
+  }),
+
+  manualCommission: formAction('manual', async (core, _admin, v) => {
+    await core.commissions.addManual(v.agent_id, v.amount, v.reason, v.key, (v.client_id as number | null) ?? 0);
+    return 'manual';
+  }),
+
+  recordPerformer: formAction('performer', async (core, _admin, v) => {
+    await core.agents.recordPerformer(v.invoice_line_id, v.agent_id);
+    return 'performer';
+  }),
+
+  assignClient: formAction('assign', async (core, admin, v) => {
+    await core.attribution.assign(v.client_id, v.agent_id, admin.username, v.reason);
+    return 'assigned';
+  }),
+
+  unassignClient: formAction('unassign', async (core, admin, v) => {
+    await core.attribution.unassign(v.client_id, admin.username, v.reason);
+    return 'unassigned';
+  }),
+
+  markPaid: formAction('paid', async (core, admin, v) => {
+    await core.withdrawals.markPaid(v.withdrawal_id, admin.id);
     return 'paid';
   }),
 
-  saveProgram: formAction('program', programForm, async (core, _admin, input) => {
-    const program = await core.programs.bySlug('default');
-    if (!program) throw new Error('default program missing: activate the module');
-    await core.programs.update(program.id, input);
+  loadProgram: formAction('program', async (core, _admin, v) => {
+    await core.programs.load(readProgramText(v.definition));
     core.linkCache.invalidate();
     return 'program';
   }),

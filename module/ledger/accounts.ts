@@ -8,11 +8,12 @@
  *   reverse     agent:available −a            house:commission_expense +a   (may go negative:
  *               a refund of commission already released is carried into later commissions)
  *   reserve     agent:available −a            agent:reserved  +a   (a withdrawal request)
- *   pay         agent:reserved −a             agent:withdrawn +a
+ *   pay         agent:reserved −a             agent:withdrawn +(a − t)   house:withholding_tax +t
+ *   forfeit     agent:pending|available|reserved −a   house:commission_expense +a
  */
 export const HOUSE = 0;
 
-export const ACCOUNTS = ['pending', 'available', 'reserved', 'withdrawn', 'commission_expense'] as const;
+export const ACCOUNTS = ['pending', 'available', 'reserved', 'withdrawn', 'commission_expense', 'withholding_tax'] as const;
 export type Account = (typeof ACCOUNTS)[number];
 
 /** The lowest balance an account may hold after an entry; null means no floor. */
@@ -22,4 +23,5 @@ export const FLOOR: Record<Account, number | null> = {
   reserved: 0,
   withdrawn: 0,
   commission_expense: null,
+  withholding_tax: null,
 };

@@ -78,7 +78,7 @@ export class Ledger {
 
   async balances(agentId: number, currency: string): Promise<Balances> {
     const rows = await this.db(T.balances).where({ agent_id: agentId, currency }).select('account', 'balance_minor');
-    const out: Balances = { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0) };
+    const out: Balances = { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0), withholding_tax: minor(0) };
     for (const r of rows) out[r.account as Account] = minor(r.balance_minor);
     return out;
   }

@@ -1,125 +1,170 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import YAML from 'yaml';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
+import { isUniqueViolation } from '../core/errors';
 import { currency, type CurrencyCode } from '../money/currencies';
-import { type Minor, minor, parseAmount } from '../money/amount';
-import { currencyText, daysText, percentText, settingsFields, timezoneText } from '../config';
+import type { Minor } from '../money/amount';
+import { settingsFields, type SettingKey } from '../config';
+import { DefinitionError, parseDefinition, thresholdOf, type ProgramDefinition } from './definition';
 
 export interface Program {
   id: number;
   slug: string;
   name: string;
+  version: number;
+  def: ProgramDefinition;
   currency: CurrencyCode;
   timezone: string;
   cookieDays: number;
   holdDays: number;
-  rateBp: number;
   payoutThreshold: Minor;
 }
 
-/** The program form, also used for the settings that seed the default program. */
-export const programForm = z
-  .object({
-    name: z.string().trim().min(1, 'required').max(120, 'at most 120 characters'),
-    currency: currencyText,
-    timezone: timezoneText,
-    commission_percent: percentText,
-    cookie_days: daysText(3650),
-    hold_days: daysText(365),
-    payout_threshold: z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'an amount such as 50.00'),
-  })
-  .transform((v, ctx) => {
-    try {
-      const threshold = parseAmount(v.payout_threshold, currency(v.currency));
-      if (threshold < 0) throw new RangeError('not negative');
-      return { ...v, payout_threshold_minor: threshold };
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', path: ['payout_threshold'], message: (e as Error).message });
-      return z.NEVER;
-    }
-  });
-
-export type ProgramFormInput = z.input<typeof programForm>;
-export type ProgramFormOutput = z.output<typeof programForm>;
-
-function fromRow(r: Record<string, unknown>): Program {
+function toProgram(id: number, version: number, def: ProgramDefinition): Program {
   return {
-    id: Number(r.id),
-    slug: String(r.slug),
-    name: String(r.name),
-    currency: currency(String(r.currency)),
-    timezone: String(r.timezone),
-    cookieDays: Number(r.cookie_days),
-    holdDays: Number(r.hold_days),
-    rateBp: Number(r.rate_bp),
-    payoutThreshold: minor(r.payout_threshold_minor),
+    id,
+    slug: def.slug,
+    name: def.name,
+    version,
+    def,
+    currency: currency(def.currency),
+    timezone: def.timezone,
+    cookieDays: def.cookie_days,
+    holdDays: def.hold_days,
+    payoutThreshold: thresholdOf(def, def.currency) as Minor,
   };
 }
 
+/** Reads a program file's text: JSON, or YAML (which JSON also is). */
+export function readProgramText(text: string): unknown {
+  try {
+    return YAML.parse(text, { prettyErrors: true });
+  } catch (e) {
+    throw new DefinitionError([`(file): not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
+}
+
+/** The default program an activation creates from the addon settings (the classic WHMCS one). */
+export function definitionFromSettings(settings: Partial<Record<SettingKey, string>>): unknown {
+  const get = (k: SettingKey) => settings[k] ?? settingsFields[k].Default;
+  const [whole, frac = ''] = get('commission_percent').split('.');
+  return {
+    slug: 'default',
+    name: 'Affiliate program',
+    terms_version: 1,
+    currency: get('currency').toUpperCase(),
+    timezone: get('timezone'),
+    cookie_days: Number(get('cookie_days')),
+    hold_days: Number(get('hold_days')),
+    rules: [{ id: 'default', rate_bp: Number(whole) * 100 + Number(frac.padEnd(2, '0').slice(0, 2)) }],
+    payout: { thresholds: { [get('currency').toUpperCase()]: get('payout_threshold') } },
+  };
+}
+
+/**
+ * Programs and their versioned terms. A version, once stored, never changes; loading a file with
+ * a higher terms_version adds one, and new referrals take it while old ones keep theirs.
+ */
 export class ProgramService {
+  // Versions are immutable, so this cache needs no invalidation.
+  private readonly versions = new Map<string, ProgramDefinition>();
+
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the default program from the addon settings, once. */
-  async ensureDefault(settings: Partial<Record<keyof typeof settingsFields, string>>): Promise<Program> {
-    const existing = await this.db(T.programs).where({ slug: 'default' }).first();
-    if (existing) return fromRow(existing);
-    const parsed = programForm.parse({
-      name: 'Affiliate program',
-      currency: settings.currency ?? settingsFields.currency.Default,
-      timezone: settings.timezone ?? settingsFields.timezone.Default,
-      commission_percent: settings.commission_percent ?? settingsFields.commission_percent.Default,
-      cookie_days: settings.cookie_days ?? settingsFields.cookie_days.Default,
-      hold_days: settings.hold_days ?? settingsFields.hold_days.Default,
-      payout_threshold: settings.payout_threshold ?? settingsFields.payout_threshold.Default,
-    });
-    await this.db(T.programs)
-      .insert({
-        slug: 'default',
-        name: parsed.name,
-        currency: parsed.currency,
-        timezone: parsed.timezone,
-        cookie_days: parsed.cookie_days,
-        hold_days: parsed.hold_days,
-        rate_bp: parsed.commission_percent,
-        payout_threshold_minor: parsed.payout_threshold_minor,
-        created_at: this.clock.now(),
-      })
-      .onConflict('slug')
-      .ignore();
-    return fromRow(await this.db(T.programs).where({ slug: 'default' }).first());
+  async ensureDefault(settings: Partial<Record<SettingKey, string>>): Promise<Program> {
+    const existing = await this.bySlug('default');
+    if (existing) return existing;
+    return (await this.load(definitionFromSettings(settings))).program;
   }
 
-  async get(id: number): Promise<Program | null> {
-    const row = await this.db(T.programs).where({ id }).first();
-    return row ? fromRow(row) : null;
+  /** Validates and stores a definition; the same version twice is a no-op, a changed one refused. */
+  async load(raw: unknown): Promise<{ program: Program; outcome: 'created' | 'new-version' | 'unchanged' }> {
+    const def = parseDefinition(raw);
+    const json = JSON.stringify(def);
+    const row = await this.db(T.programs).where({ slug: def.slug }).first();
+    if (!row) {
+      try {
+        await this.db.transaction(async (trx) => {
+          const [id] = await trx(T.programs).insert({
+            slug: def.slug,
+            name: def.name,
+            currency: def.currency,
+            cookie_days: def.cookie_days,
+            attribution: def.attribution,
+            current_version: def.terms_version,
+            created_at: this.clock.now(),
+          });
+          await trx(T.programVersions).insert({ program_id: id, version: def.terms_version, definition: json, created_at: this.clock.now() });
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        return this.load(raw);
+      }
+      return { program: (await this.bySlug(def.slug))!, outcome: 'created' };
+    }
+    const current = Number(row.current_version);
+    if (def.terms_version === current) {
+      const stored = await this.terms(Number(row.id), current);
+      if (JSON.stringify(stored) === json) return { program: (await this.get(Number(row.id)))!, outcome: 'unchanged' };
+      throw new DefinitionError([`terms_version: ${current} is already in use with other terms; raise it to ${current + 1}`]);
+    }
+    if (def.terms_version < current) throw new DefinitionError([`terms_version: must be greater than the current ${current}`]);
+    try {
+      await this.db.transaction(async (trx) => {
+        await trx(T.programVersions).insert({ program_id: row.id, version: def.terms_version, definition: json, created_at: this.clock.now() });
+        await trx(T.programs).where({ id: row.id }).update({
+          name: def.name,
+          currency: def.currency,
+          cookie_days: def.cookie_days,
+          attribution: def.attribution,
+          current_version: def.terms_version,
+        });
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DefinitionError([`terms_version: ${def.terms_version} was just loaded by someone else`]);
+      throw e;
+    }
+    return { program: (await this.get(Number(row.id)))!, outcome: 'new-version' };
+  }
+
+  /** The terms of one version of a program. */
+  async terms(programId: number, version: number, db: Knex | Knex.Transaction = this.db): Promise<ProgramDefinition> {
+    const key = `${programId}:${version}`;
+    const hit = this.versions.get(key);
+    if (hit) return hit;
+    const row = await db(T.programVersions).where({ program_id: programId, version }).first('definition');
+    if (!row) throw new Error(`program ${programId} has no terms version ${version}`);
+    const def = parseDefinition(JSON.parse(String(row.definition)));
+    this.versions.set(key, def);
+    return def;
+  }
+
+  /**
+   * A program as of one terms version (a referral's), or its current one. Inside a transaction,
+   * pass it: on SQLite the transaction holds the only connection.
+   */
+  async at(programId: number, version?: number, db: Knex | Knex.Transaction = this.db): Promise<Program | null> {
+    const row = await db(T.programs).where({ id: programId }).first('id', 'current_version');
+    if (!row) return null;
+    const v = version ?? Number(row.current_version);
+    return toProgram(programId, v, await this.terms(programId, v, db));
+  }
+
+  async get(id: number, db: Knex | Knex.Transaction = this.db): Promise<Program | null> {
+    return this.at(id, undefined, db);
   }
 
   async bySlug(slug: string): Promise<Program | null> {
-    const row = await this.db(T.programs).where({ slug }).first();
-    return row ? fromRow(row) : null;
+    const row = await this.db(T.programs).where({ slug }).first('id');
+    return row ? this.get(Number(row.id)) : null;
   }
 
   async list(): Promise<Program[]> {
-    return (await this.db(T.programs).orderBy('id')).map(fromRow);
-  }
-
-  /** Validated update from the admin form; changes apply to commissions earned from now on. */
-  async update(id: number, v: ProgramFormOutput): Promise<Program> {
-    await this.db(T.programs).where({ id }).update({
-      name: v.name,
-      currency: v.currency,
-      timezone: v.timezone,
-      cookie_days: v.cookie_days,
-      hold_days: v.hold_days,
-      rate_bp: v.commission_percent,
-      payout_threshold_minor: v.payout_threshold_minor,
-    });
-    const p = await this.get(id);
-    if (!p) throw new Error(`program ${id} vanished`);
-    return p;
+    const rows = await this.db(T.programs).orderBy('id').select('id');
+    return Promise.all(rows.map(async (r) => (await this.get(Number(r.id)))!));
   }
 }

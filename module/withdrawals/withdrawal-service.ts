@@ -2,18 +2,21 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger, Posting } from '../ledger/ledger';
+import { HOUSE } from '../ledger/accounts';
 import type { Agent } from '../agents/agent-service';
 import type { Program } from '../programs/program-service';
-import { type Minor, formatAmount, minor, neg, parseAmount } from '../money/amount';
+import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
 
-export type WithdrawalStatus = 'requested' | 'paid';
+export type WithdrawalStatus = 'requested' | 'paid' | 'forfeited';
 
 export interface Withdrawal {
   id: number;
   agentId: number;
   currency: string;
   amount: Minor;
+  taxBp: number;
+  tax: Minor;
   status: WithdrawalStatus;
   requestedAt: number;
   paidAt: number | null;
@@ -25,6 +28,8 @@ function fromRow(r: Record<string, unknown>): Withdrawal {
     agentId: Number(r.agent_id),
     currency: String(r.currency),
     amount: minor(r.amount_minor),
+    taxBp: Number(r.tax_bp),
+    tax: minor(r.tax_minor),
     status: String(r.status) as WithdrawalStatus,
     requestedAt: Number(r.requested_at),
     paidAt: r.paid_at === null || r.paid_at === undefined ? null : Number(r.paid_at),
@@ -32,9 +37,10 @@ function fromRow(r: Record<string, unknown>): Withdrawal {
 }
 
 /**
- * An agent asks for their available balance; an admin pays it outside the platform and marks it
- * paid. The request reserves the money in the same transaction that checks it, with the balance
- * row locked, so that concurrent requests can never withdraw the same money twice.
+ * An agent asks for part of their available balance; an admin pays it outside the platform and
+ * marks it paid, keeping back the program's withholding tax. The request reserves the money in
+ * the transaction that checks it, with the balance row locked, so that concurrent requests can
+ * never withdraw the same money twice.
  */
 export class WithdrawalService {
   constructor(
@@ -55,6 +61,7 @@ export class WithdrawalService {
     if (amount < program.payoutThreshold) {
       throw new RuleError(`the smallest withdrawal is ${formatAmount(program.payoutThreshold, program.currency)}`, 'amount');
     }
+    const taxBp = program.def.withholding_tax_bp;
     const id = await this.db.transaction(async (trx) => {
       const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
       if (amount > available) {
@@ -64,10 +71,10 @@ export class WithdrawalService {
         agent_id: agent.id,
         currency: program.currency,
         amount_minor: amount,
+        tax_bp: taxBp,
+        tax_minor: percentOf(amount, taxBp),
         status: 'requested',
         requested_at: this.clock.now(),
-        paid_at: null,
-        paid_by_admin: null,
       });
       await this.ledger.post(trx, {
         idemKey: `reserve:${wid}`,
@@ -82,7 +89,7 @@ export class WithdrawalService {
       });
       return Number(wid);
     });
-    return (await this.get(id)) as Withdrawal;
+    return (await this.get(id))!;
   }
 
   async markPaid(withdrawalId: number, adminId: number): Promise<Withdrawal> {
@@ -92,19 +99,21 @@ export class WithdrawalService {
       const w = fromRow(row);
       if (w.status !== 'requested') throw new RuleError(`withdrawal ${withdrawalId} is already ${w.status}`);
       await trx(T.withdrawals).where({ id: w.id }).update({ status: 'paid', paid_at: this.clock.now(), paid_by_admin: adminId });
+      const postings: Posting[] = [
+        { agentId: w.agentId, account: 'reserved', amount: neg(w.amount) },
+        { agentId: w.agentId, account: 'withdrawn', amount: minor(w.amount - w.tax) },
+      ];
+      if (w.tax > 0) postings.push({ agentId: HOUSE, account: 'withholding_tax', amount: w.tax });
       await this.ledger.post(trx, {
         idemKey: `pay:${w.id}`,
         kind: 'pay',
         currency: w.currency,
         memo: `withdrawal ${w.id} paid by admin ${adminId}`,
         withdrawalId: w.id,
-        postings: [
-          { agentId: w.agentId, account: 'reserved', amount: neg(w.amount) },
-          { agentId: w.agentId, account: 'withdrawn', amount: w.amount },
-        ],
+        postings,
       });
     });
-    return (await this.get(withdrawalId)) as Withdrawal;
+    return (await this.get(withdrawalId))!;
   }
 
   async get(id: number): Promise<Withdrawal | null> {

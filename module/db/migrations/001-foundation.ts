@@ -13,13 +13,23 @@ export async function up(db: Knex): Promise<void> {
     t.increments('id');
     t.string('slug', 64).notNullable().unique('uq_at_programs_slug');
     t.string('name', 120).notNullable();
+    // Copied from the current version for the redirect and the sign-up, which must not parse it.
     t.string('currency', 3).notNullable();
-    t.string('timezone', 64).notNullable();
     t.integer('cookie_days').notNullable();
-    t.integer('hold_days').notNullable();
-    t.integer('rate_bp').notNullable();
-    t.bigInteger('payout_threshold_minor').notNullable();
+    t.string('attribution', 16).notNullable();
+    t.integer('current_version').notNullable();
     t.bigInteger('created_at').notNullable();
+  });
+
+  // Every version of every program's terms, kept for ever: a referral keeps the terms it came in
+  // under, so a commission years later is computed from the version its referral names.
+  await db.schema.createTable(T.programVersions, (t) => {
+    t.increments('id');
+    t.integer('program_id').notNullable();
+    t.integer('version').notNullable();
+    t.text('definition').notNullable();
+    t.bigInteger('created_at').notNullable();
+    t.unique(['program_id', 'version'], { indexName: 'uq_at_program_versions' });
   });
 
   await db.schema.createTable(T.agents, (t) => {
@@ -27,7 +37,26 @@ export async function up(db: Knex): Promise<void> {
     t.integer('client_id').notNullable().unique('uq_at_agents_client');
     t.integer('program_id').unsigned().notNullable().references('id').inTable(T.programs);
     t.string('status', 16).notNullable();
+    t.string('blocked_reason', 255).nullable();
+    t.string('tier', 64).nullable();
+    t.integer('rate_bp').nullable();
+    t.string('certification', 16).nullable();
+    // Invoices that earned this agent a sales commission: the level multiplier reads it under
+    // the row lock that its increment takes.
+    t.integer('paid_orders').notNullable().defaultTo(0);
     t.bigInteger('created_at').notNullable();
+  });
+
+  await db.schema.createTable(T.targets, (t) => {
+    t.integer('agent_id').notNullable();
+    t.string('month', 7).notNullable();
+    t.primary(['agent_id', 'month'], 'pk_at_targets');
+  });
+
+  await db.schema.createTable(T.performers, (t) => {
+    t.integer('invoice_line_id').primary();
+    t.integer('agent_id').notNullable();
+    t.bigInteger('recorded_at').notNullable();
   });
 
   await db.schema.createTable(T.clicks, (t) => {
@@ -41,16 +70,33 @@ export async function up(db: Knex): Promise<void> {
     t.index(['agent_id', 'created_at'], 'ix_at_clicks_agent_time');
   });
 
+  // A client's assignment to an agent: one row per client, exclusive and for life, until an
+  // admin unassigns (ended_at) or reassigns it; the history is in the assignment log.
   await db.schema.createTable(T.referrals, (t) => {
     t.increments('id');
     t.integer('agent_id').notNullable();
     t.integer('client_id').notNullable().unique('uq_at_referrals_client');
+    t.integer('program_id').notNullable();
+    t.integer('terms_version').notNullable();
     t.string('click_uid', 32).nullable();
     t.bigInteger('clicked_at').nullable();
     t.string('rule', 32).notNullable();
+    t.integer('first_paid_invoice_id').nullable();
     t.bigInteger('created_at').notNullable();
     t.bigInteger('closed_at').nullable();
+    t.bigInteger('ended_at').nullable();
     t.index(['agent_id', 'created_at'], 'ix_at_referrals_agent');
+  });
+
+  await db.schema.createTable(T.assignmentLog, (t) => {
+    t.increments('id');
+    t.integer('client_id').notNullable();
+    t.integer('from_agent_id').nullable();
+    t.integer('to_agent_id').nullable();
+    t.string('reason', 255).notNullable();
+    t.string('actor', 120).notNullable();
+    t.bigInteger('created_at').notNullable();
+    t.index(['client_id'], 'ix_at_assignment_log_client');
   });
 
   await db.schema.createTable(T.commissions, (t) => {
@@ -60,13 +106,22 @@ export async function up(db: Knex): Promise<void> {
     t.integer('client_id').notNullable();
     t.integer('invoice_id').notNullable();
     t.integer('invoice_line_id').notNullable();
-    t.string('rule', 32).notNullable();
+    // 'auto' for what the program's rules computed, 'manual:<key>' for an admin's entry.
+    t.string('rule', 64).notNullable();
+    t.string('role', 32).notNullable();
+    t.string('tier', 64).nullable();
+    t.integer('terms_version').notNullable();
     t.bigInteger('base_minor').notNullable();
-    t.integer('rate_bp').notNullable();
+    // Why: the rate parts (JSON), e.g. 20 % sales + 40 % advanced technical + 3 % target bonus.
+    t.text('parts').notNullable();
     t.bigInteger('amount_minor').notNullable();
+    // Taken back so far by refunds or forfeiture; the rest is still the agent's.
+    t.bigInteger('adjusted_minor').notNullable();
     t.string('currency', 3).notNullable();
-    // pending → available → (voided | reversed); the money itself moves only in the ledger.
+    // pending → available; voided / reversed when fully taken back; rejected never entered
+    // the ledger; forfeited when the agent was blocked. The money moves only in the ledger.
     t.string('status', 16).notNullable();
+    t.string('reason', 255).nullable();
     t.bigInteger('created_at').notNullable();
     t.bigInteger('available_at').notNullable();
     // One commission per invoice line, agent and rule: the database, not the code, makes a
@@ -75,6 +130,14 @@ export async function up(db: Knex): Promise<void> {
     t.index(['invoice_id'], 'ix_at_commissions_invoice');
     t.index(['agent_id', 'created_at'], 'ix_at_commissions_agent');
     t.index(['status', 'available_at'], 'ix_at_commissions_due');
+  });
+
+  await db.schema.createTable(T.refunds, (t) => {
+    t.increments('id');
+    t.integer('invoice_id').notNullable();
+    t.string('refund_key', 100).notNullable().unique('uq_at_refunds_key');
+    t.bigInteger('amount_minor').notNullable();
+    t.bigInteger('created_at').notNullable();
   });
 
   await db.schema.createTable(T.txns, (t) => {
@@ -111,8 +174,12 @@ export async function up(db: Knex): Promise<void> {
     t.increments('id');
     t.integer('agent_id').notNullable();
     t.string('currency', 3).notNullable();
+    // Reserved from the available balance; withholding tax is kept back when it is paid.
     t.bigInteger('amount_minor').notNullable();
+    t.integer('tax_bp').notNullable();
+    t.bigInteger('tax_minor').notNullable();
     t.string('status', 16).notNullable();
+    t.string('reason', 255).nullable();
     t.bigInteger('requested_at').notNullable();
     t.bigInteger('paid_at').nullable();
     t.integer('paid_by_admin').nullable();

@@ -1,0 +1,160 @@
+import type { Certification, ProgramDefinition, ProgramRule } from '../programs/definition';
+import { type Minor, minor, parseAmount } from '../money/amount';
+import { currency } from '../money/currencies';
+
+/** One reason a commission is what it is: "20 % sales", "3 % target bonus", "KES 500.00 fixed". */
+export interface RatePart {
+  kind: 'sales' | 'agent_rate' | 'technical' | 'bonus' | 'fixed';
+  rule: string;
+  /** Basis points of the line, times multiplierBp / 10000 when a level multiplier applies. */
+  bp?: number;
+  multiplierBp?: number;
+  certification?: Certification;
+  fixedMinor?: number;
+}
+
+export interface LineInput {
+  id: number;
+  amount: Minor;
+  productId: number | null;
+  category: string | null;
+}
+
+export interface SalesAgentInput {
+  agentId: number;
+  tier: string | null;
+  /** The agent's own rate, for programs that set one per agent (CloudSigma). */
+  rateBp: number | null;
+  targetsMet: boolean;
+  paidOrdersBefore: number;
+}
+
+export interface PerformerInput {
+  agentId: number;
+  tier: string | null;
+  certification: Certification | null;
+}
+
+export interface RecurrenceInput {
+  isFirstInvoice: boolean;
+  /** Whether the invoice was paid within `months` of the client's referral. */
+  withinMonths(months: number): boolean;
+}
+
+export interface LineCommission {
+  agentId: number;
+  role: 'sales' | 'technical' | 'sales+technical';
+  tier: string | null;
+  parts: RatePart[];
+  amount: Minor;
+}
+
+function specificity(r: ProgramRule): number {
+  return r.products.length ? 2 : r.categories.length ? 1 : 0;
+}
+
+function matchesLine(r: ProgramRule, line: LineInput): boolean {
+  if (r.products.length) return line.productId !== null && r.products.includes(line.productId);
+  if (r.categories.length) return line.category !== null && r.categories.includes(line.category);
+  return true;
+}
+
+function matchesTier(r: ProgramRule, tier: string | null): boolean {
+  return !r.tiers.length || (tier !== null && r.tiers.includes(tier));
+}
+
+function recurs(r: ProgramRule, rec: RecurrenceInput): boolean {
+  if (r.recurrence === 'first_invoice') return rec.isFirstInvoice;
+  if (r.recurrence === 'months') return rec.withinMonths(r.months ?? 0);
+  return true;
+}
+
+/** The most specific rule of a role for this line and tier; equal specificity cannot overlap. */
+function pick(def: ProgramDefinition, role: ProgramRule['role'], line: LineInput, tier: string | null): ProgramRule | null {
+  let best: ProgramRule | null = null;
+  for (const r of def.rules) {
+    if (r.never || r.role !== role || !matchesLine(r, line) || !matchesTier(r, tier)) continue;
+    if (!best || specificity(r) > specificity(best)) best = r;
+  }
+  return best;
+}
+
+export function levelMultiplier(def: ProgramDefinition, paidOrdersBefore: number): number | undefined {
+  if (!def.levels.length) return undefined;
+  let m = def.levels[0]!.multiplier_bp;
+  for (const l of def.levels) if (paidOrdersBefore >= l.min_paid_orders) m = l.multiplier_bp;
+  return m;
+}
+
+/**
+ * The one rounding of a commission: every percentage part is summed exactly as a fraction of
+ * the line (bp × multiplier / 10^8), rounded half away from zero once, then fixed parts added.
+ */
+export function amountOf(base: Minor, parts: RatePart[]): Minor {
+  let numerator = 0n;
+  let fixed = 0n;
+  for (const p of parts) {
+    if (p.fixedMinor !== undefined) fixed += BigInt(p.fixedMinor);
+    if (p.bp !== undefined) numerator += BigInt(p.bp) * BigInt(p.multiplierBp ?? 10_000);
+  }
+  const product = BigInt(base) * numerator;
+  const sign = product < 0n ? -1n : 1n;
+  const rounded = ((product * sign + 50_000_000n) / 100_000_000n) * sign;
+  return minor(rounded + fixed);
+}
+
+/**
+ * What one paid invoice line earns, and for whom, under one program's terms. Pure: the caller
+ * gathers the facts (tier, certification, targets, first invoice) and stores the result.
+ */
+export function commissionsForLine(
+  def: ProgramDefinition,
+  line: LineInput,
+  sales: SalesAgentInput | null,
+  performer: PerformerInput | null,
+  rec: RecurrenceInput,
+): LineCommission[] {
+  if (line.amount <= 0) return [];
+  if (def.rules.some((r) => r.never && matchesLine(r, line))) return [];
+
+  const salesParts: RatePart[] = [];
+  if (sales) {
+    const rule = pick(def, 'sales', line, sales.tier);
+    if (rule && recurs(rule, rec)) {
+      const multiplierBp = levelMultiplier(def, sales.paidOrdersBefore);
+      if (rule.rate_bp !== undefined) salesParts.push({ kind: 'sales', rule: rule.id, bp: rule.rate_bp, multiplierBp });
+      if (rule.agent_rate && def.agent_rate) {
+        const own = sales.rateBp ?? def.agent_rate.default_bp;
+        const bp = Math.min(def.agent_rate.max_bp, Math.max(def.agent_rate.min_bp, own));
+        salesParts.push({ kind: 'agent_rate', rule: rule.id, bp, multiplierBp });
+      }
+      if (rule.fixed !== undefined) salesParts.push({ kind: 'fixed', rule: rule.id, fixedMinor: parseAmount(rule.fixed, currency(def.currency)) });
+      const bonus = def.tiers.find((t) => t.key === sales.tier)?.target_bonus_bp ?? 0;
+      if (salesParts.length && sales.targetsMet && bonus > 0) salesParts.push({ kind: 'bonus', rule: `tier:${sales.tier}`, bp: bonus });
+    }
+  }
+
+  const techParts: RatePart[] = [];
+  if (performer) {
+    const rule = pick(def, 'technical', line, performer.tier);
+    if (rule && recurs(rule, rec)) {
+      const bp = rule.rate_by_certification ? (performer.certification ? rule.rate_by_certification[performer.certification] : undefined) : rule.rate_bp;
+      if (bp !== undefined) techParts.push({ kind: 'technical', rule: rule.id, bp, certification: performer.certification ?? undefined });
+      if (rule.fixed !== undefined) techParts.push({ kind: 'fixed', rule: rule.id, fixedMinor: parseAmount(rule.fixed, currency(def.currency)) });
+    }
+  }
+
+  const make = (agentId: number, role: LineCommission['role'], tier: string | null, parts: RatePart[]): LineCommission | null => {
+    const amount = amountOf(line.amount, parts);
+    return amount > 0 ? { agentId, role, tier, parts, amount } : null;
+  };
+  const out: (LineCommission | null)[] = [];
+  if (sales && performer && sales.agentId === performer.agentId && salesParts.length && techParts.length) {
+    // One agent who sold and performed the work: one commission, the rates stacked, one rounding.
+    out.push(make(sales.agentId, 'sales+technical', sales.tier, [...salesParts.filter((p) => p.kind !== 'bonus'), ...techParts, ...salesParts.filter((p) => p.kind === 'bonus')]));
+  } else {
+    if (sales && salesParts.length) out.push(make(sales.agentId, 'sales', sales.tier, salesParts));
+    if (performer && techParts.length) out.push(make(performer.agentId, 'technical', performer.tier, techParts));
+  }
+  return out.filter((c): c is LineCommission => c !== null);
+}

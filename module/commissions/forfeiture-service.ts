@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { RuleError } from '../core/errors';
+import type { Ledger } from '../ledger/ledger';
+import { HOUSE } from '../ledger/accounts';
+import type { AgentService } from '../agents/agent-service';
+import { minor, neg } from '../money/amount';
+import { commissionFromRow, remainingOf } from './commission-row';
+
+/**
+ * Blocking an agent for a violation forfeits what they have not been paid: every pending
+ * commission, the available balance, and any withdrawal still waiting. Each is an entry with the
+ * reason in its memo; nothing is deleted, and what was already paid stays paid.
+ */
+export class ForfeitureService {
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    private readonly agents: AgentService,
+    private readonly clock: Clock,
+  ) {}
+
+  async block(agentId: number, reason: string, actor: string): Promise<{ forfeited: Record<string, number> }> {
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    const memo = `forfeited: ${reason} (by ${actor})`.slice(0, 255);
+    const forfeited: Record<string, number> = {};
+    const add = (cur: string, n: number) => (forfeited[cur] = (forfeited[cur] ?? 0) + n);
+    await this.db.transaction(async (trx) => {
+      const agent = await trx(T.agents).where({ id: agentId }).forUpdate().first();
+      if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+      if (agent.status === 'blocked') throw new RuleError(`agent ${agentId} is already blocked`, 'agent_id');
+      await trx(T.agents).where({ id: agentId }).update({ status: 'blocked', blocked_reason: reason.slice(0, 255) });
+
+      for (const row of await trx(T.commissions).where({ agent_id: agentId }).whereIn('status', ['pending', 'available'])) {
+        const c = commissionFromRow(row);
+        const left = remainingOf(c);
+        await trx(T.commissions)
+          .where({ id: c.id })
+          .update({ status: 'forfeited', adjusted_minor: c.status === 'pending' ? c.amount : c.adjusted });
+        // Pending money is forfeited commission by commission; released money is swept below as
+        // a balance, because part of it may already sit in a withdrawal request.
+        if (c.status === 'pending' && left > 0) {
+          await this.ledger.post(trx, {
+            idemKey: `forfeit:${c.id}`,
+            kind: 'forfeit',
+            currency: c.currency,
+            memo,
+            commissionId: c.id,
+            postings: [
+              { agentId, account: 'pending', amount: neg(left) },
+              { agentId: HOUSE, account: 'commission_expense', amount: left },
+            ],
+          });
+          add(c.currency, left);
+        }
+      }
+
+      for (const w of await trx(T.withdrawals).where({ agent_id: agentId, status: 'requested' })) {
+        await trx(T.withdrawals).where({ id: w.id }).update({ status: 'forfeited', reason: reason.slice(0, 255) });
+        const amount = minor(w.amount_minor);
+        await this.ledger.post(trx, {
+          idemKey: `forfeit-withdrawal:${w.id}`,
+          kind: 'forfeit',
+          currency: w.currency,
+          memo,
+          withdrawalId: Number(w.id),
+          postings: [
+            { agentId, account: 'reserved', amount: neg(amount) },
+            { agentId: HOUSE, account: 'commission_expense', amount },
+          ],
+        });
+        add(w.currency, amount);
+      }
+
+      const balances = await trx(T.balances).where({ agent_id: agentId, account: 'available' }).where('balance_minor', '>', 0).forUpdate();
+      for (const b of balances) {
+        const amount = minor(b.balance_minor);
+        await this.ledger.post(trx, {
+          idemKey: `forfeit-available:${agentId}:${b.currency}:${this.clock.now()}`,
+          kind: 'forfeit',
+          currency: b.currency,
+          memo,
+          postings: [
+            { agentId, account: 'available', amount: neg(amount) },
+            { agentId: HOUSE, account: 'commission_expense', amount },
+          ],
+        });
+        add(b.currency, amount);
+      }
+    });
+    this.agents.changed(agentId);
+    return { forfeited };
+  }
+}
