@@ -1,5 +1,12 @@
 import type { HostApi, HostClient, HostEmail, HostInvoice, HostProduct } from '../../module/contract/host-api';
 
+export interface InvoiceLineSpec {
+  amount: number;
+  category?: string;
+  productId?: number;
+  description?: string;
+}
+
 /**
  * A host that keeps its clients and invoices in memory, for tests that drive the core through
  * hooks without HTTP. It implements the same contract the reference platform does.
@@ -19,8 +26,21 @@ export class MemoryHost implements HostApi {
 
   /** A paid invoice with one line per amount (minor units). */
   addPaidInvoice(id: number, clientId: number, amounts: number[], paidAt: number, currency = 'USD'): HostInvoice {
-    const lines = amounts.map((amount_minor) => ({ id: this.nextLine++, description: 'item', amount_minor, type: 'Hosting', product_id: null, category_id: null, category: null }));
-    const inv: HostInvoice = { id, client_id: clientId, currency, status: 'Paid', total_minor: amounts.reduce((s, a) => s + a, 0), date_paid: paidAt, lines };
+    return this.addInvoice(id, clientId, amounts.map((amount) => ({ amount })), paidAt, currency);
+  }
+
+  /** A paid invoice whose lines name their product and category, as a real host's do. */
+  addInvoice(id: number, clientId: number, lines: InvoiceLineSpec[], paidAt: number, currency = 'USD'): HostInvoice {
+    const made = lines.map((l) => ({
+      id: this.nextLine++,
+      description: l.description ?? l.category ?? 'item',
+      amount_minor: l.amount,
+      type: 'Item',
+      product_id: l.productId ?? null,
+      category_id: null,
+      category: l.category ?? null,
+    }));
+    const inv: HostInvoice = { id, client_id: clientId, currency, status: 'Paid', total_minor: lines.reduce((s, l) => s + l.amount, 0), date_paid: paidAt, lines: made };
     this.invoices.set(id, inv);
     return inv;
   }

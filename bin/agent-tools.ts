@@ -1,0 +1,74 @@
+#!/usr/bin/env -S npx tsx
+import fs from 'node:fs';
+import { connect } from '../module/db/connection';
+import { migrationSource } from '../module/db/migrations';
+import { MIGRATIONS_TABLE } from '../module/db/tables';
+import { systemClock } from '../module/core/clock';
+import { DefinitionError, parseDefinition } from '../module/programs/definition';
+import { ProgramService, readProgramText } from '../module/programs/program-service';
+import { verifyLedger } from '../module/ledger/verify';
+
+const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sqlite:data/agenttools.sqlite)
+
+  agent-tools programs check FILE...   validate program files (JSON or YAML) without a database
+  agent-tools programs load FILE...    load them: a new program, or a new terms version
+  agent-tools programs list            every program with its current terms version
+  agent-tools verify                   re-derive every balance from the ledger; exit 1 on a mismatch
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...files] = argv;
+  if (cmd === 'programs' && sub === 'check') {
+    let bad = 0;
+    for (const f of files) {
+      try {
+        const def = parseDefinition(readProgramText(fs.readFileSync(f, 'utf8')));
+        console.log(`ok    ${f}: ${def.slug} v${def.terms_version}, ${def.rules.length} rules`);
+      } catch (e) {
+        bad++;
+        console.log(`FAIL  ${f}:\n${e instanceof DefinitionError ? e.issues.map((i) => `        ${i}`).join('\n') : `        ${(e as Error).message}`}`);
+      }
+    }
+    return bad ? 1 : 0;
+  }
+  if (cmd === 'verify' || (cmd === 'programs' && (sub === 'load' || sub === 'list'))) {
+    const db = connect(process.env.DATABASE_URL ?? 'sqlite:data/agenttools.sqlite');
+    try {
+      await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+      if (cmd === 'verify') {
+        const report = await verifyLedger(db);
+        for (const p of report.problems) console.log(`MISMATCH  ${p}`);
+        console.log(`${report.ok ? 'ok' : 'FAILED'}: ${report.txns} transactions, ${report.accounts} balances re-derived, ${report.problems.length} problems`);
+        return report.ok ? 0 : 1;
+      }
+      const programs = new ProgramService(db, systemClock);
+      if (sub === 'list') {
+        for (const p of await programs.list()) console.log(`${p.slug.padEnd(16)} v${p.version}  ${p.currency}  ${p.name}`);
+        return 0;
+      }
+      let bad = 0;
+      for (const f of files) {
+        try {
+          const { program, outcome } = await programs.load(readProgramText(fs.readFileSync(f, 'utf8')));
+          console.log(`${outcome.padEnd(12)} ${program.slug} v${program.version}  (${f})`);
+        } catch (e) {
+          bad++;
+          console.log(`FAIL  ${f}:\n${e instanceof DefinitionError ? e.issues.map((i) => `        ${i}`).join('\n') : `        ${(e as Error).message}`}`);
+        }
+      }
+      return bad ? 1 : 0;
+    } finally {
+      await db.destroy();
+    }
+  }
+  process.stdout.write(USAGE);
+  return cmd ? 2 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { createAgentTools, type AgentTools } from '../../module/agenttools';
+import { ManualClock } from '../../module/core/clock';
+import { MemoryLogger } from '../../module/core/logger';
+import { readProgramText, type Program } from '../../module/programs/program-service';
+import { verifyLedger } from '../../module/ledger/verify';
+import { registerHooks } from '../../hooks';
+import type { HookHandler, HookName } from '../../module/contract/hooks';
+import { REFERRAL_COOKIE } from '../../module/tracking/referral-cookie';
+import type { Certification } from '../../module/programs/definition';
+import { T } from '../../module/db/tables';
+import { MemoryHost, type InvoiceLineSpec } from './memory-host';
+
+export const EXAMPLES = path.resolve(__dirname, '../../examples/programs');
+
+/**
+ * A program run end to end through host events: the scenario tests read like the seed programs
+ * ("a Titanium agent who sold and performed a training service earns 63 %") and every amount is
+ * written out. After each scenario the ledger must verify.
+ */
+export class Scenario {
+  readonly host = new MemoryHost();
+  readonly clock: ManualClock;
+  readonly tools: AgentTools;
+  private readonly hooks = new Map<HookName, HookHandler>();
+  private nextClient = 1;
+  private nextInvoice = 1;
+
+  constructor(db: Knex, startAt: string) {
+    this.clock = new ManualClock();
+    this.clock.set(startAt);
+    this.tools = createAgentTools({ db, host: this.host, clock: this.clock, logger: new MemoryLogger(), secret: 'scenario-secret' });
+  }
+
+  get core() {
+    return this.tools.core;
+  }
+
+  async start(): Promise<this> {
+    await this.tools.activate();
+    registerHooks((name, _p, h) => this.hooks.set(name, h), this.tools);
+    return this;
+  }
+
+  /** Loads examples/programs/<file> (or any definition object). */
+  async program(fileOrDefinition: string | object): Promise<Program> {
+    const raw = typeof fileOrDefinition === 'string' ? readProgramText(fs.readFileSync(path.join(EXAMPLES, fileOrDefinition), 'utf8')) : fileOrDefinition;
+    return (await this.core.programs.load(raw)).program;
+  }
+
+  async fire(name: HookName, vars: unknown, ctx?: Parameters<HookHandler>[1]): Promise<void> {
+    await this.hooks.get(name)!(vars, ctx);
+  }
+
+  /** A client account made an agent of the program, with optional tier, rate and certification. */
+  async agent(program: Program, terms: { tier?: string; ratePercentBp?: number; certification?: Certification } = {}): Promise<number> {
+    const clientId = this.nextClient++;
+    this.host.addClient(clientId);
+    const agent = await this.core.agents.activateForClient(clientId, program.id);
+    if (terms.tier || terms.ratePercentBp !== undefined || terms.certification) {
+      await this.core.agents.setTerms(agent.id, { tier: terms.tier ?? agent.tier, rateBp: terms.ratePercentBp ?? null, certification: terms.certification ?? null });
+    }
+    return agent.id;
+  }
+
+  /** A visitor follows the agent's link now and signs up `afterDays` later: a new client. */
+  async referredClient(agentId: number, afterDays = 0): Promise<number> {
+    const click = await this.core.tracking.click(String(agentId), { ip: '203.0.113.1', userAgent: 'scenario', referer: '' });
+    if (!click.cookie) throw new Error(`agent ${agentId} has no working link`);
+    this.clock.advanceDays(afterDays);
+    const clientId = this.nextClient++;
+    this.host.addClient(clientId);
+    await this.fire('ClientAdd', { client_id: clientId, user_id: clientId, email: `client${clientId}@example.com`, firstname: 'C', lastname: 'L' }, { request: { cookies: { [REFERRAL_COOKIE]: click.cookie.value } } });
+    return clientId;
+  }
+
+  /** The client pays an invoice now; returns its id and its lines' ids. */
+  async pays(clientId: number, lines: InvoiceLineSpec[], currency?: string): Promise<{ invoiceId: number; lineIds: number[] }> {
+    const invoiceId = this.nextInvoice++;
+    const inv = this.host.addInvoice(invoiceId, clientId, lines, this.clock.now(), currency ?? this.defaultCurrency);
+    await this.fire('InvoicePaid', { invoiceid: invoiceId });
+    return { invoiceId, lineIds: inv.lines.map((l) => l.id) };
+  }
+
+  /** An invoice the client has not paid yet, so that who performs a line can be recorded first. */
+  unpaid(clientId: number, lines: InvoiceLineSpec[], currency?: string): { invoiceId: number; lineIds: number[]; pay: () => Promise<void> } {
+    const invoiceId = this.nextInvoice++;
+    const inv = this.host.addInvoice(invoiceId, clientId, lines, this.clock.now(), currency ?? this.defaultCurrency);
+    inv.status = 'Unpaid';
+    return {
+      invoiceId,
+      lineIds: inv.lines.map((l) => l.id),
+      pay: async () => {
+        inv.status = 'Paid';
+        inv.date_paid = this.clock.now();
+        await this.fire('InvoicePaid', { invoiceid: invoiceId });
+      },
+    };
+  }
+
+  defaultCurrency = 'USD';
+
+  async refund(invoiceId: number, amountMinor?: number, refundId?: string): Promise<void> {
+    await this.fire('InvoiceRefunded', { invoiceid: invoiceId, ...(amountMinor ? { amount_minor: amountMinor } : {}), ...(refundId ? { refund_id: refundId } : {}) });
+  }
+
+  /** Moves the clock and runs the daily cron. */
+  async daysPass(days: number): Promise<void> {
+    this.clock.advanceDays(days);
+    await this.fire('DailyCronJob', {});
+  }
+
+  async balances(agentId: number, currency = this.defaultCurrency) {
+    const b = await this.core.ledger.balances(agentId, currency);
+    return { pending: b.pending, available: b.available, reserved: b.reserved, withdrawn: b.withdrawn };
+  }
+
+  /** Every commission of the invoice as [agent, amount, status], in id order. */
+  async commissionsOf(invoiceId: number): Promise<[number, number, string][]> {
+    const rows = await this.core.db(T.commissions).where({ invoice_id: invoiceId }).orderBy('id');
+    return rows.map((r) => [Number(r.agent_id), Number(r.amount_minor), String(r.status)]);
+  }
+
+  async mustVerify(): Promise<void> {
+    const report = await verifyLedger(this.core.db);
+    expect(report.problems).to.deep.equal([]);
+  }
+
+  async stop(): Promise<void> {
+    await this.tools.stop();
+  }
+}
