@@ -71,7 +71,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     attribution,
     tracking: new TrackingService(linkCache, clicks, cookies, clock),
     commissions: new CommissionService(db, host, agents, programs, attribution, ledger, clock, logger),
-    withdrawals: new WithdrawalService(db, ledger, clock),
+    withdrawals: new WithdrawalService(db, ledger, programs, agents, clock),
     forfeiture: new ForfeitureService(db, ledger, agents, clock),
     /** False until activate() and after deactivate(): hooks then do nothing. */
     active: false,

@@ -7,6 +7,7 @@ export const T = {
   performers: 'mod_agenttools_line_performers',
   assignmentLog: 'mod_agenttools_assignment_log',
   refunds: 'mod_agenttools_refunds',
+  payoutRuns: 'mod_agenttools_payout_runs',
   agents: 'mod_agenttools_agents',
   clicks: 'mod_agenttools_clicks',
   referrals: 'mod_agenttools_referrals',

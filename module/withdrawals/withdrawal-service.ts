@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { RuleError } from '../core/errors';
+import { RuleError, isUniqueViolation } from '../core/errors';
+import { payoutDue } from './payout-schedule';
 import type { Ledger, Posting } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
-import type { Agent } from '../agents/agent-service';
-import type { Program } from '../programs/program-service';
+import type { Agent, AgentService } from '../agents/agent-service';
+import type { Program, ProgramService } from '../programs/program-service';
 import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
 
 export type WithdrawalStatus = 'requested' | 'paid' | 'forfeited';
@@ -46,17 +47,63 @@ export class WithdrawalService {
   constructor(
     private readonly db: Knex,
     private readonly ledger: Ledger,
+    private readonly programs: ProgramService,
+    private readonly agents: AgentService,
     private readonly clock: Clock,
   ) {}
 
+  /** The daily cron's part: scheduled payouts for every program that pays on a schedule. */
+  async runScheduledPayouts(): Promise<number> {
+    let made = 0;
+    const agents = await this.agents.list();
+    for (const program of await this.programs.list()) made += (await this.generateScheduled(program, agents)).length;
+    return made;
+  }
+
+  /** An agent's request, for programs that pay on request. */
   async request(agent: Agent, program: Program, amountText: string): Promise<Withdrawal> {
-    if (agent.status !== 'active') throw new RuleError('this agent account is blocked', 'amount');
+    if (program.def.payout.schedule !== 'on_request') {
+      throw new RuleError(`this program pays automatically (${program.def.payout.schedule.replace('_', '-')}); no request is needed`, 'amount');
+    }
     let amount: Minor;
     try {
       amount = parseAmount(amountText, program.currency);
     } catch (e) {
       throw new RuleError((e as Error).message, 'amount');
     }
+    return this.reserve(agent, program, amount, null);
+  }
+
+  /**
+   * For programs paid on a schedule: the first cron run on a payout day (the period's first day,
+   * or soon after if the cron missed it) pays the whole available balance of every active agent
+   * who has reached the threshold. Once per program and period, whatever the number of nodes.
+   */
+  async generateScheduled(program: Program, agents: Agent[]): Promise<Withdrawal[]> {
+    const period = payoutDue(program.def.payout.schedule, this.clock.now(), program.timezone);
+    if (!period) return [];
+    try {
+      await this.db(T.payoutRuns).insert({ program_id: program.id, period, ran_at: this.clock.now() });
+    } catch (e) {
+      if (isUniqueViolation(e)) return [];
+      throw e;
+    }
+    const made: Withdrawal[] = [];
+    for (const agent of agents) {
+      if (agent.programId !== program.id || agent.status !== 'active') continue;
+      const available = await this.ledger.balanceIn(this.db, agent.id, 'available', program.currency);
+      if (available <= 0 || available < program.payoutThreshold) continue;
+      try {
+        made.push(await this.reserve(agent, program, available, period));
+      } catch (e) {
+        if (!(e instanceof RuleError) && !isUniqueViolation(e)) throw e;
+      }
+    }
+    return made;
+  }
+
+  private async reserve(agent: Agent, program: Program, amount: Minor, period: string | null): Promise<Withdrawal> {
+    if (agent.status !== 'active') throw new RuleError('this agent account is blocked', 'amount');
     if (amount <= 0) throw new RuleError('the amount must be more than zero', 'amount');
     if (amount < program.payoutThreshold) {
       throw new RuleError(`the smallest withdrawal is ${formatAmount(program.payoutThreshold, program.currency)}`, 'amount');
@@ -75,12 +122,13 @@ export class WithdrawalService {
         tax_minor: percentOf(amount, taxBp),
         status: 'requested',
         requested_at: this.clock.now(),
+        period,
       });
       await this.ledger.post(trx, {
         idemKey: `reserve:${wid}`,
         kind: 'reserve',
         currency: program.currency,
-        memo: `withdrawal ${wid} requested`,
+        memo: period ? `payout ${wid} for ${period}` : `withdrawal ${wid} requested`,
         withdrawalId: Number(wid),
         postings: [
           { agentId: agent.id, account: 'available', amount: neg(amount) },

@@ -140,6 +140,14 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
   });
 
+  // One row per program and payout period: the first cron run of the period generates payouts.
+  await db.schema.createTable(T.payoutRuns, (t) => {
+    t.integer('program_id').notNullable();
+    t.string('period', 16).notNullable();
+    t.bigInteger('ran_at').notNullable();
+    t.primary(['program_id', 'period'], 'pk_at_payout_runs');
+  });
+
   await db.schema.createTable(T.txns, (t) => {
     t.bigIncrements('id');
     t.string('idem_key', 120).notNullable().unique('uq_at_txns_idem');
@@ -183,6 +191,9 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('requested_at').notNullable();
     t.bigInteger('paid_at').nullable();
     t.integer('paid_by_admin').nullable();
+    // Set for payouts the schedule generated: the period they pay ("2026-Q2", "2026-04-15").
+    t.string('period', 16).nullable();
+    t.unique(['agent_id', 'period'], { indexName: 'uq_at_withdrawals_period' });
     t.index(['agent_id', 'requested_at'], 'ix_at_withdrawals_agent');
     t.index(['status'], 'ix_at_withdrawals_status');
   });
