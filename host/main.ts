@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     if (fresh) {
       console.log(`  admin:  ${siteUrl}/admin/login   ${DEMO.admin} / ${DEMO_PASSWORD}`);
       console.log(`  agent:  ${siteUrl}/login         ${DEMO.agent} / ${DEMO_PASSWORD}`);
+      console.log(`  Cloud One agent:                ${DEMO.cloudOneAgent} / ${DEMO_PASSWORD}`);
       console.log(`  client: ${siteUrl}/login         ${DEMO.client} / ${DEMO_PASSWORD}`);
       console.log(`  referral link: ${siteUrl}/aff.php?aff=1\n`);
     }

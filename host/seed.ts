@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Knex } from 'knex';
+import { readProgramText } from '../module/programs/program-service';
 import { ManualClock } from '../module/core/clock';
 import type { Logger } from '../module/core/logger';
 import { REFERRAL_COOKIE } from '../module/tracking/referral-cookie';
@@ -6,9 +9,10 @@ import { createHost } from './app';
 import { hashPassword } from './auth/passwords';
 
 export const DEMO_PASSWORD = 'demo-pass-2026';
-export const DEMO = { admin: 'admin', agent: 'alice@example.com', client: 'frank@example.com' };
+export const DEMO = { admin: 'admin', agent: 'alice@example.com', cloudOneAgent: 'tom@example.com', client: 'frank@example.com' };
 
 const DAY = 86_400_000;
+const EXAMPLES = path.resolve(__dirname, '../examples/programs');
 
 /**
  * Demo data, made the way real data is: through the platform's own operations and so through the
@@ -73,6 +77,29 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
 
   const frank = await billing.createClient({ firstname: 'Frank', lastname: 'Direct', email: DEMO.client, password: DEMO_PASSWORD, currency: 'USD' });
   await billing.placeOrder(frank, cloudS);
+
+  // The five seed programs, and a Cloud One agent whose commission shows its stacked rates.
+  for (const file of fs.readdirSync(EXAMPLES).sort()) await core.programs.load(readProgramText(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')));
+  const cloudOne = (await core.programs.bySlug('cloud-one'))!;
+  const kesGroup = async (name: string) => Number((await db('host_product_groups').insert({ name }))[0]);
+  const kes = async (group: number, name: string, price: number) =>
+    Number((await db('host_products').insert({ group_id: group, name, currency: 'KES', price_minor: price, setup_minor: 0 }))[0]);
+  await kes(await kesGroup('Managed Subscriptions'), 'Managed PBX (monthly)', 500_000);
+  const training = await kes(await kesGroup('Training & Support'), 'On-site training day', 1_200_000);
+  await kes(await kesGroup('Refundable Deposit'), 'Desk phone deposit', 300_000);
+  const tom = await billing.createClient({ firstname: 'Tom', lastname: 'Titanium', email: DEMO.cloudOneAgent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 002', currency: 'KES' });
+  const tomAgent = await core.agents.activateForClient(tom, cloudOne.id);
+  await core.agents.setTerms(tomAgent.id, { tier: 'titanium', rateBp: null, certification: 'advanced' });
+  await core.agents.setTargetsMet(tomAgent.id, new Date(clock.now()).toISOString().slice(0, 7), true);
+  const tomClick = await core.tracking.click(String(tomAgent.id), { ip: '198.51.100.8', userAgent: 'Mozilla/5.0 (demo)', referer: '' });
+  const wanjiku = await billing.createClient(
+    { firstname: 'Wanjiku', lastname: 'Customer', email: 'wanjiku@example.com', password: DEMO_PASSWORD, currency: 'KES' },
+    { request: { cookies: { [REFERRAL_COOKIE]: tomClick.cookie!.value } } },
+  );
+  const trainingInvoice = await billing.placeOrder(wanjiku, training);
+  const [line] = await db('host_invoice_items').where({ invoice_id: trainingInvoice });
+  await core.agents.recordPerformer(Number(line.id), tomAgent.id);
+  await billing.payInvoice(trainingInvoice);
 
   clock.set(Date.now());
   await billing.runDailyCron(true);

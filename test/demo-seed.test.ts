@@ -12,17 +12,20 @@ onEachDatabase('the demo data of npm start', ({ current }) => {
   it('has an admin, an agent with clicks and sign-ups, and clients', async () => {
     const db = current().db;
     expect(await db('host_admins')).to.have.length(1);
-    expect(await db(T.agents)).to.have.length(1);
-    expect(Number((await db(T.clicks).count({ n: '*' }).first())?.n)).to.equal(13);
-    expect(await db(T.referrals)).to.have.length(4);
+    expect(await db(T.agents)).to.have.length(2);
+    expect(Number((await db(T.clicks).count({ n: '*' }).first())?.n)).to.equal(14);
+    expect(await db(T.referrals)).to.have.length(5);
+    expect((await db(T.programs).orderBy('slug')).map((p) => p.slug)).to.deep.equal(['cloud-one', 'cloudcodes', 'cloudlessons', 'cloudpockets', 'cloudsigma', 'default']);
     expect((await db(T.referrals).whereNotNull('closed_at')).length).to.equal(1);
   });
 
   it('has commissions pending, available and voided, and a paid withdrawal, to the cent', async () => {
     const db = current().db;
-    const rows: { status: string; s: string | number }[] = await db(T.commissions).select('status').sum({ s: 'amount_minor' }).groupBy('status');
+    const rows: { status: string; s: string | number }[] = await db(T.commissions).where({ currency: 'USD' }).select('status').sum({ s: 'amount_minor' }).groupBy('status');
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.s)]));
     expect(byStatus).to.deep.equal({ available: 10_000, pending: 300, voided: 150 });
+    const [tom] = await db(T.commissions).where({ currency: 'KES' });
+    expect([Number(tom.amount_minor), tom.role, tom.status]).to.deep.equal([756_000, 'sales+technical', 'pending']);
     const [w] = await db(T.withdrawals);
     expect([w.status, Number(w.amount_minor)]).to.deep.equal(['paid', 5_000]);
     expect((await verifyLedger(db)).problems).to.deep.equal([]);
