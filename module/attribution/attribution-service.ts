@@ -108,11 +108,11 @@ export class AttributionService {
   }
 
   /** Ends a client's assignment; commissions already earned stay with the agent. */
-  async unassign(clientId: number, actor: string, reason: string): Promise<void> {
+  async unassign(clientId: number, fromAgentId: number, actor: string, reason: string): Promise<void> {
     if (!reason.trim()) throw new RuleError('give a reason', 'reason');
     await this.db.transaction(async (trx) => {
-      const existing = await trx(T.referrals).where({ client_id: clientId }).whereNull('ended_at').forUpdate().first();
-      if (!existing) throw new RuleError(`client ${clientId} is not assigned to an agent`, 'client_id');
+      const existing = await trx(T.referrals).where({ client_id: clientId, agent_id: fromAgentId }).whereNull('ended_at').forUpdate().first();
+      if (!existing) throw new RuleError(`client ${clientId} is not assigned to agent ${fromAgentId}`, 'client_id');
       await trx(T.referrals).where({ id: existing.id }).update({ ended_at: this.clock.now() });
       await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: existing.agent_id, to_agent_id: null, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: this.clock.now() });
     });

@@ -175,7 +175,10 @@ export class CommissionService {
     return Number(id);
   }
 
-  /** An admin's commission for work the rules do not see (custom development, add-ons). */
+  /**
+   * An admin's commission for work the rules do not see (custom development, add-ons). `key`
+   * comes from the form, so that sending it twice adds it once.
+   */
   async addManual(agentId: number, amountText: string, reason: string, key: string, clientId = 0): Promise<Commission> {
     const agent = await this.agents.get(agentId);
     if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
@@ -189,6 +192,8 @@ export class CommissionService {
     }
     if (amount <= 0) throw new RuleError('more than zero', 'amount');
     const now = this.clock.now();
+    const rule = `manual:${key}`.slice(0, 64);
+    const existing = async () => (await this.db(T.commissions).where({ agent_id: agentId, invoice_line_id: 0, rule }).first('id'))?.id;
     const id = await this.db.transaction(async (trx) => {
       const [id] = await trx(T.commissions).insert({
         agent_id: agentId,
@@ -196,7 +201,7 @@ export class CommissionService {
         client_id: clientId,
         invoice_id: 0,
         invoice_line_id: 0,
-        rule: `manual:${key}`.slice(0, 64),
+        rule,
         role: 'manual',
         tier: agent.tier,
         terms_version: program.version,
@@ -222,6 +227,10 @@ export class CommissionService {
         ],
       });
       return Number(id);
+    }).catch(async (e) => {
+      // The same form sent twice: the key is taken, and the first answer stands.
+      if (isUniqueViolation(e)) return Number(await existing());
+      throw e;
     });
     return (await this.get(id))!;
   }
