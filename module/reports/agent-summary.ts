@@ -18,7 +18,8 @@ export async function agentSummary(db: Knex, ledger: Ledger, agentId: number, pr
   const [clicks, signups, qualified, balances] = await Promise.all([
     db(T.clicks).where({ agent_id: agentId }).count({ n: '*' }).first(),
     db(T.referrals).where({ agent_id: agentId }).count({ n: '*' }).first(),
-    db(T.commissions).where({ agent_id: agentId }).countDistinct({ n: 'client_id' }).first(),
+    // A sign-up qualified when it earned a commission that was not voided or refused.
+    db(T.commissions).where({ agent_id: agentId }).whereNotIn('status', ['voided', 'rejected']).where('client_id', '>', 0).countDistinct({ n: 'client_id' }).first(),
     ledger.balances(agentId, program.currency),
   ]);
   const gap = program.payoutThreshold - balances.available;
