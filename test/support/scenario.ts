@@ -12,6 +12,7 @@ import type { HookHandler, HookName } from '../../module/contract/hooks';
 import { REFERRAL_COOKIE } from '../../module/tracking/referral-cookie';
 import type { Certification } from '../../module/programs/definition';
 import { T } from '../../module/db/tables';
+import { RuleError } from '../../module/core/errors';
 import { MemoryHost, type InvoiceLineSpec } from './memory-host';
 
 export const EXAMPLES = path.resolve(__dirname, '../../examples/programs');
@@ -68,13 +69,44 @@ export class Scenario {
 
   /** A visitor follows the agent's link now and signs up `afterDays` later: a new client. */
   async referredClient(agentId: number, afterDays = 0): Promise<number> {
+    const cookie = await this.click(agentId);
+    this.clock.advanceDays(afterDays);
+    return this.signsUp(cookie);
+  }
+
+  /** A visitor follows the agent's referral link now; returns the cookie value the browser keeps. */
+  async click(agentId: number): Promise<string> {
     const click = await this.core.tracking.click(String(agentId), { ip: '203.0.113.1', userAgent: 'scenario', referer: '' });
     if (!click.cookie) throw new Error(`agent ${agentId} has no working link`);
-    this.clock.advanceDays(afterDays);
+    return click.cookie.value;
+  }
+
+  /** A new client signs up now, carrying the referral cookie if any: ClientAdd fires. */
+  async signsUp(cookie?: string): Promise<number> {
     const clientId = this.nextClient++;
     this.host.addClient(clientId);
-    await this.fire('ClientAdd', { client_id: clientId, user_id: clientId, email: `client${clientId}@example.com`, firstname: 'C', lastname: 'L' }, { request: { cookies: { [REFERRAL_COOKIE]: click.cookie.value } } });
+    const cookies = cookie ? { [REFERRAL_COOKIE]: cookie } : {};
+    await this.fire('ClientAdd', { client_id: clientId, user_id: clientId, email: `client${clientId}@example.com`, firstname: 'C', lastname: 'L' }, { request: { cookies } });
     return clientId;
+  }
+
+  /** The agent the client is assigned to, or null. */
+  async agentOf(clientId: number): Promise<number | null> {
+    const referral = await this.core.attribution.forClient(clientId);
+    return referral && referral.endedAt === null ? referral.agentId : null;
+  }
+
+  /** The agent asks to withdraw an amount typed as a person would ("50.00"). */
+  async withdraw(agentId: number, amountText: string) {
+    const agent = (await this.core.agents.get(agentId))!;
+    const program = (await this.core.programs.get(agent.programId))!;
+    return this.core.withdrawals.request(agent, program, amountText);
+  }
+
+  /** Every withdrawal or scheduled payout of the agent as [amount, status], in id order. */
+  async withdrawalsOf(agentId: number): Promise<[number, string][]> {
+    const rows = await this.core.db(T.withdrawals).where({ agent_id: agentId }).orderBy('id');
+    return rows.map((r) => [Number(r.amount_minor), String(r.status)]);
   }
 
   /** The client pays an invoice now; returns its id and its lines' ids. */
@@ -132,4 +164,19 @@ export class Scenario {
   async stop(): Promise<void> {
     await this.tools.stop();
   }
+}
+
+/** The promise must fail with a RuleError (the refusal a person sees), optionally on a field and with a message. */
+export async function expectRuleError(p: Promise<unknown>, field?: string, message?: RegExp): Promise<RuleError> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, 'a RuleError').to.be.instanceOf(RuleError);
+  const err = caught as RuleError;
+  if (field !== undefined) expect(err.field).to.equal(field);
+  if (message) expect(err.message).to.match(message);
+  return err;
 }
