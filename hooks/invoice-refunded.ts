@@ -8,5 +8,5 @@ export const invoiceRefunded =
   async (raw) => {
     const vars = parseHook('InvoiceRefunded', raw, core.logger);
     if (!core.active) return;
-    await core.commissions.onInvoiceRefunded(vars.invoiceid, vars.amount_minor, vars.refund_id);
+    await core.commissions.onInvoiceRefunded(vars.invoiceid, { amountMinor: vars.amount_minor, refundId: vars.refund_id, lineIds: vars.line_ids });
   };

@@ -62,6 +62,14 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       return { id: Number(r.id), name: r.name, category_id: Number(r.group_id), category: r.category, price_minor: Number(r.price_minor), currency: r.currency } satisfies HostProduct;
     },
 
+    async exchangeRate(from, to) {
+      const rows = await db('host_currencies').whereIn('code', [from, to]);
+      const rate = (c: string) => rows.find((r) => r.code === c)?.rate as string | undefined;
+      const a = rate(from);
+      const b = rate(to);
+      return a && b ? divideDecimals(b, a) : null;
+    },
+
     async sendEmail(message: HostEmail) {
       await mailer.send(message);
     },
@@ -88,4 +96,17 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       sendPage,
     },
   };
+}
+
+/** b ÷ a for decimal strings, to 12 places (the module rounds the converted amount once). */
+function divideDecimals(b: string, a: string): string {
+  const scale = (s: string) => {
+    const [w, f = ''] = s.split('.');
+    return { n: BigInt(w + f), places: f.length };
+  };
+  const x = scale(b);
+  const y = scale(a);
+  const q = (x.n * 10n ** BigInt(12 + y.places)) / (y.n * 10n ** BigInt(x.places));
+  const digits = q.toString().padStart(13, '0');
+  return `${digits.slice(0, -12)}.${digits.slice(-12)}`.replace(/\.?0+$/, '');
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatAmount, minor, parseAmount, percentOf, share, toDecimalString } from '../module/money/amount';
+import { convert, formatAmount, minor, parseAmount, percentOf, share, toDecimalString } from '../module/money/amount';
 import { currency } from '../module/money/currencies';
 
 const USD = currency('USD');
@@ -50,6 +50,14 @@ describe('money: integer minor units', () => {
     expect(formatAmount(minor(-5), USD)).to.equal('-USD 0.05');
     expect(formatAmount(minor(1000), JPY)).to.equal('JPY 1,000');
     expect(toDecimalString(minor(123_456), USD)).to.equal('1234.56');
+  });
+
+  it('converts exactly at a decimal rate, across exponents, rounding once', () => {
+    expect(convert(minor(30_000), currency('EUR'), USD, '1.0845')).to.equal(32_535);
+    expect(convert(minor(100), USD, JPY, '151.237')).to.equal(151);
+    expect(convert(minor(1_000), JPY, USD, '0.00661')).to.equal(661);
+    expect(convert(minor(1), USD, KWD, '0.3075')).to.equal(3);
+    expect(() => convert(minor(1), USD, KES, '1e3')).to.throw(/not an exchange rate/);
   });
 
   it('refuses an unknown currency and amounts that are not whole minor units', () => {

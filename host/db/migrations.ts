@@ -74,6 +74,17 @@ async function up(db: Knex): Promise<void> {
     t.text('text').notNullable();
     t.bigInteger('created_at').notNullable();
   });
+  // As WHMCS keeps them: units of each currency per one unit of the default (rate "1").
+  await db.schema.createTable('host_currencies', (t) => {
+    t.string('code', 3).primary();
+    t.string('rate', 32).notNullable();
+  });
+  await db('host_currencies').insert([
+    { code: 'USD', rate: '1' },
+    { code: 'EUR', rate: '0.92' },
+    { code: 'KES', rate: '129.50' },
+    { code: 'RUB', rate: '92.40' },
+  ]);
   await db.schema.createTable('host_cron_runs', (t) => {
     t.string('day', 10).primary();
     t.bigInteger('started_at').notNullable();

@@ -10,8 +10,9 @@ import type { Program, ProgramService } from '../programs/program-service';
 import type { AttributionService, Referral } from '../attribution/attribution-service';
 import type { Ledger } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
-import { type Minor, minor, neg, parseAmount, share } from '../money/amount';
-import { commissionsForLine, type LineCommission, type PerformerInput, type RecurrenceInput, type SalesAgentInput } from './engine';
+import { type Minor, convert, minor, neg, parseAmount, share } from '../money/amount';
+import { isCurrency } from '../money/currencies';
+import { commissionsForLine, type LineCommission, type LineInput, type PerformerInput, type RatePart, type RecurrenceInput, type SalesAgentInput } from './engine';
 import { type Commission, commissionFromRow, remainingOf } from './commission-row';
 
 export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
@@ -19,6 +20,8 @@ export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to
 interface Planned {
   line: HostInvoiceLine;
   program: Program;
+  /** The line in the program's currency, when it was converted. */
+  base?: Minor;
   commission: LineCommission | null;
   rejected?: { agentId: number; reason: string };
 }
@@ -48,12 +51,14 @@ export class CommissionService {
     const performers = await this.agents.performersOf(invoice.lines.map((l) => l.id));
     if (!assigned && !performers.size) return { outcome: 'not-referred', commissions: 0 };
     const paidAt = invoice.date_paid ?? this.clock.now();
+    // Asked of the host before the transaction: on SQLite the transaction holds the only connection.
+    const rates = await this.ratesFrom(invoice.currency);
 
     try {
       return await this.db.transaction(async (trx) => {
         const sales = assigned ? await this.salesContext(trx, assigned, invoice, paidAt) : null;
         const planned: Planned[] = [];
-        for (const line of invoice.lines) planned.push(...(await this.planLine(trx, line, invoice, sales, performers.get(line.id) ?? null)));
+        for (const line of invoice.lines) planned.push(...(await this.planLine(trx, line, invoice, sales, performers.get(line.id) ?? null, rates)));
         let created = 0;
         let earnedSales = false;
         for (const p of planned) {
@@ -90,8 +95,18 @@ export class CommissionService {
       paidOrdersBefore: agent.paidOrders,
     };
     const since = DateTime.fromMillis(referral.createdAt, { zone: program.timezone });
+    const earned = new Set<string>(
+      await trx(T.commissions)
+        .where({ agent_id: agent.id, client_id: invoice.client_id })
+        .whereNot('invoice_id', invoice.id)
+        .whereNotIn('status', ['voided', 'rejected'])
+        .whereNotNull('sales_rule')
+        .distinct()
+        .pluck('sales_rule'),
+    );
     const rec: RecurrenceInput = {
       isFirstInvoice: Number(first?.first_paid_invoice_id) === invoice.id,
+      earnedBefore: (ruleId) => earned.has(ruleId),
       withinMonths: (n) => paidAt < since.plus({ months: n }).toMillis(),
     };
     return { agent, program, input, rec };
@@ -103,8 +118,9 @@ export class CommissionService {
     invoice: HostInvoice,
     sales: Awaited<ReturnType<CommissionService['salesContext']>>,
     performerId: number | null,
+    rates: Map<string, string | null>,
   ): Promise<Planned[]> {
-    const lineInput = { id: line.id, amount: minor(line.amount_minor), productId: line.product_id, category: line.category };
+    const asInvoiced: LineInput = { id: line.id, amount: minor(line.amount_minor), productId: line.product_id, category: line.category };
     let performer: { agent: Agent; program: Program; input: PerformerInput } | null = null;
     if (performerId !== null) {
       const row = await trx(T.agents).where({ id: performerId, status: 'active' }).first();
@@ -114,27 +130,48 @@ export class CommissionService {
         performer = { agent, program, input: { agentId: agent.id, tier: agent.tier, certification: agent.certification } };
       }
     }
-    const firstOnly: RecurrenceInput = { isFirstInvoice: true, withinMonths: () => true };
-    const plans: { program: Program; list: () => LineCommission[]; agentId: number }[] = [];
+    const firstOnly: RecurrenceInput = { isFirstInvoice: true, earnedBefore: () => false, withinMonths: () => true };
+    const plans: { program: Program; list: (l: LineInput) => LineCommission[]; agentId: number }[] = [];
     if (sales && performer && sales.agent.id === performer.agent.id) {
-      plans.push({ program: sales.program, agentId: sales.agent.id, list: () => commissionsForLine(sales.program.def, lineInput, sales.input, performer!.input, sales.rec) });
+      plans.push({ program: sales.program, agentId: sales.agent.id, list: (l) => commissionsForLine(sales.program.def, l, sales.input, performer!.input, sales.rec) });
     } else {
-      if (sales) plans.push({ program: sales.program, agentId: sales.agent.id, list: () => commissionsForLine(sales.program.def, lineInput, sales.input, null, sales.rec) });
+      if (sales) plans.push({ program: sales.program, agentId: sales.agent.id, list: (l) => commissionsForLine(sales.program.def, l, sales.input, null, sales.rec) });
       // Work performed is paid whenever it is done, whatever the client's referral history.
-      if (performer) plans.push({ program: performer.program, agentId: performer.agent.id, list: () => commissionsForLine(performer!.program.def, lineInput, null, performer!.input, firstOnly) });
+      if (performer) plans.push({ program: performer.program, agentId: performer.agent.id, list: (l) => commissionsForLine(performer!.program.def, l, null, performer!.input, firstOnly) });
     }
     const out: Planned[] = [];
     for (const plan of plans) {
-      const list = plan.list();
+      const { lineInput, fx, refusal } = this.inProgramCurrency(asInvoiced, invoice.currency, plan.program, rates);
+      const list = plan.list(lineInput);
       if (!list.length) continue;
-      if (invoice.currency !== plan.program.currency) {
+      if (refusal) {
         // Visible, not dropped: the agent and the admin see why nothing was paid.
-        out.push({ line, program: plan.program, commission: null, rejected: { agentId: plan.agentId, reason: `invoice in ${invoice.currency}; the program pays ${plan.program.currency}` } });
+        out.push({ line, program: plan.program, commission: null, rejected: { agentId: plan.agentId, reason: refusal } });
         continue;
       }
-      for (const c of list) out.push({ line, program: plan.program, commission: c });
+      for (const c of list) out.push({ line, program: plan.program, base: lineInput.amount, commission: fx ? { ...c, parts: [fx, ...c.parts] } : c });
     }
     return out;
+  }
+
+  /** The host's rates from the invoice currency into every currency a program here pays in. */
+  private async ratesFrom(from: string): Promise<Map<string, string | null>> {
+    const rates = new Map<string, string | null>();
+    for (const p of await this.programs.list()) {
+      if (p.currency !== from && p.def.convert_currencies && !rates.has(p.currency)) rates.set(p.currency, await this.host.exchangeRate(from, p.currency));
+    }
+    return rates;
+  }
+
+  /** The line in the program's currency, converted at the host's rate when the program says so. */
+  private inProgramCurrency(line: LineInput, invoiceCurrency: string, program: Program, rates: Map<string, string | null>): { lineInput: LineInput; fx?: RatePart; refusal?: string } {
+    if (invoiceCurrency === program.currency) return { lineInput: line };
+    const refusal = `invoice in ${invoiceCurrency}; the program pays ${program.currency}`;
+    if (!program.def.convert_currencies || !isCurrency(invoiceCurrency)) return { lineInput: line, refusal };
+    const rate = rates.get(program.currency);
+    if (!rate) return { lineInput: line, refusal: `${refusal} and the platform has no ${invoiceCurrency}→${program.currency} rate` };
+    const amount = convert(line.amount, invoiceCurrency, program.currency, rate);
+    return { lineInput: { ...line, amount }, fx: { kind: 'fx', rule: 'fx', fx: { from: invoiceCurrency, rate, originalMinor: line.amount } } };
   }
 
   private async store(trx: Knex.Transaction, invoice: HostInvoice, p: Planned, paidAt: number): Promise<number | null> {
@@ -148,9 +185,10 @@ export class CommissionService {
       invoice_line_id: p.line.id,
       rule: 'auto',
       role: c ? c.role : 'rejected',
+      sales_rule: c ? c.salesRule : null,
       tier: c ? c.tier : null,
       terms_version: p.program.version,
-      base_minor: p.line.amount_minor,
+      base_minor: p.base ?? p.line.amount_minor,
       parts: JSON.stringify(c ? c.parts : []),
       amount_minor: c ? c.amount : 0,
       adjusted_minor: 0,
@@ -236,19 +274,24 @@ export class CommissionService {
   }
 
   /**
-   * A refund, whole or partial, takes back the same share of each commission the invoice earned:
-   * from pending (a void) or, once released, from available (a reversal, which may leave the
-   * balance negative: it is deducted from later commissions). Each refund counts once.
+   * A refund, whole or partial, takes back the same share of each commission that the refunded
+   * lines earned (all lines when the host does not say which): from pending (a void) or, once
+   * released, from available (a reversal, which may leave the balance negative: it is deducted
+   * from later commissions). Each refund counts once.
    */
-  async onInvoiceRefunded(invoiceId: number, amountMinor?: number, refundId?: string): Promise<number> {
+  async onInvoiceRefunded(invoiceId: number, refund: { amountMinor?: number; refundId?: string; lineIds?: number[] } = {}): Promise<number> {
     const invoice = await this.requireInvoice(invoiceId);
-    const total = minor(invoice.total_minor);
-    const refunded = minor(Math.min(amountMinor ?? total, total));
+    const lines = refund.lineIds ? invoice.lines.filter((l) => refund.lineIds!.includes(l.id)) : invoice.lines;
+    if (refund.lineIds && lines.length !== refund.lineIds.length) throw new Error(`invoice ${invoiceId} has no line ${refund.lineIds.find((id) => !lines.some((l) => l.id === id))}`);
+    const total = minor(lines.reduce((sum, l) => sum + l.amount_minor, 0));
+    const refunded = minor(Math.min(refund.amountMinor ?? total, total));
     const whole = refunded === total;
+    const lineIds = lines.map((l) => l.id);
     try {
       return await this.db.transaction(async (trx) => {
-        const [refundRow] = await trx(T.refunds).insert({ invoice_id: invoiceId, refund_key: `${invoiceId}:${refundId ?? 'whole'}`, amount_minor: refunded, created_at: this.clock.now() });
-        const rows = await trx(T.commissions).where({ invoice_id: invoiceId }).whereIn('status', ['pending', 'available']).forUpdate();
+        const [refundRow] = await trx(T.refunds).insert({ invoice_id: invoiceId, refund_key: `${invoiceId}:${refund.refundId ?? 'whole'}`, amount_minor: refunded, created_at: this.clock.now() });
+        if (total <= 0) return 0;
+        const rows = await trx(T.commissions).where({ invoice_id: invoiceId }).whereIn('invoice_line_id', lineIds).whereIn('status', ['pending', 'available']).forUpdate();
         let changed = 0;
         for (const c of rows.map(commissionFromRow)) {
           const remaining = remainingOf(c);

@@ -4,13 +4,15 @@ import { currency } from '../money/currencies';
 
 /** One reason a commission is what it is: "20 % sales", "3 % target bonus", "KES 500.00 fixed". */
 export interface RatePart {
-  kind: 'sales' | 'agent_rate' | 'technical' | 'bonus' | 'fixed';
+  kind: 'sales' | 'agent_rate' | 'technical' | 'bonus' | 'fixed' | 'fx';
   rule: string;
   /** Basis points of the line, times multiplierBp / 10000 when a level multiplier applies. */
   bp?: number;
   multiplierBp?: number;
   certification?: Certification;
   fixedMinor?: number;
+  /** For kind fx: the line as invoiced, before conversion to the program's currency. */
+  fx?: { from: string; rate: string; originalMinor: number };
 }
 
 export interface LineInput {
@@ -37,6 +39,8 @@ export interface PerformerInput {
 
 export interface RecurrenceInput {
   isFirstInvoice: boolean;
+  /** Whether a sales rule already earned for this client on an earlier invoice. */
+  earnedBefore(ruleId: string): boolean;
   /** Whether the invoice was paid within `months` of the client's referral. */
   withinMonths(months: number): boolean;
 }
@@ -45,6 +49,8 @@ export interface LineCommission {
   agentId: number;
   role: 'sales' | 'technical' | 'sales+technical';
   tier: string | null;
+  /** The sales rule that applied, if any: what a one-off rule looks for on later invoices. */
+  salesRule: string | null;
   parts: RatePart[];
   amount: Minor;
 }
@@ -65,6 +71,7 @@ function matchesTier(r: ProgramRule, tier: string | null): boolean {
 
 function recurs(r: ProgramRule, rec: RecurrenceInput): boolean {
   if (r.recurrence === 'first_invoice') return rec.isFirstInvoice;
+  if (r.recurrence === 'once') return !rec.earnedBefore(r.id);
   if (r.recurrence === 'months') return rec.withinMonths(r.months ?? 0);
   return true;
 }
@@ -118,9 +125,11 @@ export function commissionsForLine(
   if (def.rules.some((r) => r.never && matchesLine(r, line))) return [];
 
   const salesParts: RatePart[] = [];
+  let salesRule: string | null = null;
   if (sales) {
     const rule = pick(def, 'sales', line, sales.tier);
     if (rule && recurs(rule, rec)) {
+      salesRule = rule.id;
       const multiplierBp = levelMultiplier(def, sales.paidOrdersBefore);
       if (rule.rate_bp !== undefined) salesParts.push({ kind: 'sales', rule: rule.id, bp: rule.rate_bp, multiplierBp });
       if (rule.agent_rate && def.agent_rate) {
@@ -146,7 +155,7 @@ export function commissionsForLine(
 
   const make = (agentId: number, role: LineCommission['role'], tier: string | null, parts: RatePart[]): LineCommission | null => {
     const amount = amountOf(line.amount, parts);
-    return amount > 0 ? { agentId, role, tier, parts, amount } : null;
+    return amount > 0 ? { agentId, role, tier, salesRule: role === 'technical' ? null : salesRule, parts, amount } : null;
   };
   const out: (LineCommission | null)[] = [];
   if (sales && performer && sales.agentId === performer.agentId && salesParts.length && techParts.length) {

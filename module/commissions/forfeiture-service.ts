@@ -32,15 +32,14 @@ export class ForfeitureService {
       if (agent.status === 'blocked') throw new RuleError(`agent ${agentId} is already blocked`, 'agent_id');
       await trx(T.agents).where({ id: agentId }).update({ status: 'blocked', blocked_reason: reason.slice(0, 255) });
 
-      for (const row of await trx(T.commissions).where({ agent_id: agentId }).whereIn('status', ['pending', 'available'])) {
+      // Pending money is forfeited commission by commission. Released money is swept below as a
+      // balance: part of it may already be in a withdrawal request, or paid out, and which
+      // commission that money came from is not recorded, so released commissions keep their status.
+      for (const row of await trx(T.commissions).where({ agent_id: agentId, status: 'pending' })) {
         const c = commissionFromRow(row);
         const left = remainingOf(c);
-        await trx(T.commissions)
-          .where({ id: c.id })
-          .update({ status: 'forfeited', adjusted_minor: c.status === 'pending' ? c.amount : c.adjusted });
-        // Pending money is forfeited commission by commission; released money is swept below as
-        // a balance, because part of it may already sit in a withdrawal request.
-        if (c.status === 'pending' && left > 0) {
+        await trx(T.commissions).where({ id: c.id }).update({ status: 'forfeited', adjusted_minor: c.amount });
+        if (left > 0) {
           await this.ledger.post(trx, {
             idemKey: `forfeit:${c.id}`,
             kind: 'forfeit',

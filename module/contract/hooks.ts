@@ -34,6 +34,8 @@ export const hookVariables = {
     amount_minor: z.number().int().positive().optional(),
     /** The host's id of this refund, so that a second refund of the same invoice counts too. */
     refund_id: z.string().min(1).max(64).optional(),
+    /** The invoice lines refunded, when the host knows; otherwise the refund is spread over all. */
+    line_ids: z.array(id).min(1).optional(),
   }),
   ClientClose: z.object({ userid: id }),
   DailyCronJob: z.object({}),

@@ -91,6 +91,8 @@ export interface HostApi {
   getInvoice(id: number): Promise<HostInvoice | null>;
   getProduct(id: number): Promise<HostProduct | null>;
   sendEmail(message: HostEmail): Promise<void>;
+  /** Units of `to` for one unit of `from`, as an exact decimal string ("1.0845"); null if unknown. */
+  exchangeRate(from: string, to: string): Promise<string | null>;
   /** The public base URL of the provider's site, e.g. https://billing.example.com */
   siteUrl(): string;
   http: HostHttp;

@@ -90,3 +90,20 @@ export function formatRate(bp: number): string {
   const frac = Math.abs(bp % 100);
   return `${whole}${frac ? '.' + String(frac).padStart(2, '0').replace(/0$/, '') : ''} %`;
 }
+
+const RATE = /^(\d{1,12})(?:\.(\d{1,12}))?$/;
+
+/**
+ * An amount in another currency at an exchange rate written as a decimal string ("1.0845" units
+ * of `to` per unit of `from`), exactly, then rounded once by the same rule.
+ */
+export function convert(amount: Minor, from: CurrencyCode, to: CurrencyCode, rate: string): Minor {
+  const m = RATE.exec(rate.trim());
+  if (!m) throw new RangeError(`not an exchange rate: ${rate}`);
+  const frac = m[2] ?? '';
+  const num = BigInt((m[1] ?? '0') + frac) * 10n ** BigInt(exponentOf(to));
+  const den = 10n ** BigInt(frac.length) * 10n ** BigInt(exponentOf(from));
+  const product = BigInt(amount) * num;
+  const sign = product < 0n ? -1n : 1n;
+  return minor((((product * sign) * 2n + den) / (den * 2n)) * sign);
+}

@@ -40,8 +40,12 @@ const rule = z
     agent_rate: z.boolean().default(false),
     rate_by_certification: z.partialRecord(z.enum(CERTIFICATIONS), bp).optional(),
     fixed: decimal.optional(),
-    /** first_invoice: the client's first paid invoice only; months: within N months of referral. */
-    recurrence: z.enum(['first_invoice', 'lifetime', 'months']).default('lifetime'),
+    /**
+     * lifetime: every invoice; first_invoice: the client's first paid invoice only (whatever it
+     * holds); once: the first invoice on which this rule earns for the client (a one-off sale);
+     * months: invoices paid within N months of the referral.
+     */
+    recurrence: z.enum(['first_invoice', 'once', 'lifetime', 'months']).default('lifetime'),
     months: z.number().int().positive().optional(),
   })
   .strict();
@@ -60,6 +64,8 @@ export const programDefinition = z
     attribution: z.enum(['last_click', 'first_click']).default('last_click'),
     hold_days: z.number().int().min(0).max(365),
     withholding_tax_bp: bp.default(0),
+    /** Invoices in other currencies earn at the host's exchange rate instead of being refused. */
+    convert_currencies: z.boolean().default(false),
     /** The host's product category names that rules may name; any other name is a mistake. */
     categories: z.array(z.string().min(1)).default([]),
     agent_rate: z.object({ min_bp: bp, max_bp: bp, default_bp: bp }).strict().optional(),

@@ -74,6 +74,30 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
     expect((await s.balances(agent)).pending).to.equal(50_000);
   });
 
+  it('the one-off is the first managed-subscription sale, whatever the client paid before: after a KES 20,000.00 deposit-only invoice, the first KES 5,000.00 subscription still earns KES 500.00', async () => {
+    const agent = await s.agent(program);
+    const client = await s.referredClient(agent);
+    const deposit = await s.pays(client, [{ amount: 2_000_000, category: 'Refundable Deposit' }]);
+    expect(await s.commissionsOf(deposit.invoiceId)).to.deep.equal([]);
+    const sale = await s.pays(client, [managed(500_000)]);
+    expect(await s.commissionsOf(sale.invoiceId)).to.deep.equal([[agent, 50_000, 'pending']]);
+    const again = await s.pays(client, [managed(500_000)]);
+    expect(await s.commissionsOf(again.invoiceId)).to.deep.equal([]);
+  });
+
+  it('refunding the deposit line of an invoice takes nothing back from the subscription line beside it: KES 250.00 stays', async () => {
+    const agent = await s.agent(program, { tier: 'bronze' });
+    const client = await s.referredClient(agent);
+    const invoice = await s.pays(client, [managed(500_000), { amount: 2_000_000, category: 'Refundable Deposit' }]);
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 25_000, 'pending']]);
+    await s.fire('InvoiceRefunded', { invoiceid: invoice.invoiceId, amount_minor: 2_000_000, refund_id: 'deposit-back', line_ids: [invoice.lineIds[1]] });
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 25_000, 'pending']]);
+    expect((await s.balances(agent)).pending).to.equal(25_000);
+    await s.fire('InvoiceRefunded', { invoiceid: invoice.invoiceId, amount_minor: 250_000, refund_id: 'half-month', line_ids: [invoice.lineIds[0]] });
+    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    expect([c!.amount, c!.adjusted, c!.status]).to.deep.equal([25_000, 12_500, 'pending']);
+  });
+
   it('an Affiliate earns nothing on talk time, setup fees, software & equipment or training: no commission on KES 14,000.00 of them', async () => {
     const agent = await s.agent(program);
     const client = await s.referredClient(agent);

@@ -86,15 +86,27 @@ onEachDatabase('CloudSigma partner program: the partner’s own rate, for the cu
     expect(await s.commissionsOf(after.invoiceId)).to.deep.equal([[partner, 7_500, 'pending']]);
   });
 
-  it('an invoice in EUR is recorded as a visible rejected commission with its reason, and moves no money', async () => {
+  it('an invoice in EUR earns in USD at the platform rate: 20 % of EUR 300.00 at 1.0845 = USD 325.35, earning USD 65.07', async () => {
+    s.host.rates.set('EUR>USD', '1.0845');
     const partner = await s.agent(program, { ratePercentBp: 2000 });
     const customer = await s.referredClient(partner);
     const invoice = await s.pays(customer, [{ amount: 30_000 }], 'EUR');
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[partner, 6_507, 'pending']]);
+    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    expect([c!.currency, c!.base]).to.deep.equal(['USD', 32_535]);
+    expect(c!.parts[0]).to.deep.equal({ kind: 'fx', rule: 'fx', fx: { from: 'EUR', rate: '1.0845', originalMinor: 30_000 } });
+    expect((await s.balances(partner)).pending).to.equal(6_507);
+  });
+
+  it('an invoice in a currency the platform has no rate for is recorded as a visible rejected commission, and moves no money', async () => {
+    const partner = await s.agent(program, { ratePercentBp: 2000 });
+    const customer = await s.referredClient(partner);
+    const invoice = await s.pays(customer, [{ amount: 30_000 }], 'GBP');
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[partner, 0, 'rejected']]);
     const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
-    expect([c!.reason, c!.currency, c!.base]).to.deep.equal(['invoice in EUR; the program pays USD', 'EUR', 30_000]);
+    expect([c!.reason, c!.currency, c!.base]).to.deep.equal(['invoice in GBP; the program pays USD and the platform has no GBP→USD rate', 'GBP', 30_000]);
     expect(await s.balances(partner)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 0 });
-    expect(await s.balances(partner, 'EUR')).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 0 });
+    expect(await s.balances(partner, 'GBP')).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 0 });
   });
 });
 

@@ -109,6 +109,7 @@ export async function up(db: Knex): Promise<void> {
     // 'auto' for what the program's rules computed, 'manual:<key>' for an admin's entry.
     t.string('rule', 64).notNullable();
     t.string('role', 32).notNullable();
+    t.string('sales_rule', 64).nullable();
     t.string('tier', 64).nullable();
     t.integer('terms_version').notNullable();
     t.bigInteger('base_minor').notNullable();
@@ -129,6 +130,7 @@ export async function up(db: Knex): Promise<void> {
     t.unique(['invoice_line_id', 'agent_id', 'rule'], { indexName: 'uq_at_commissions_line_agent_rule' });
     t.index(['invoice_id'], 'ix_at_commissions_invoice');
     t.index(['agent_id', 'created_at'], 'ix_at_commissions_agent');
+    t.index(['client_id', 'agent_id'], 'ix_at_commissions_client');
     t.index(['status', 'available_at'], 'ix_at_commissions_due');
   });
 
