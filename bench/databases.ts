@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import type { Knex } from 'knex';
 import { connect } from '../module/db/connection';
 
@@ -15,14 +16,9 @@ export function sqliteDatabase(): BenchDatabase {
   const file = path.join(os.tmpdir(), `at_bench_${process.pid}.sqlite`);
   // WAL mode leaves -wal and -shm files next to the database; remove all three.
   const files = [file, `${file}-wal`, `${file}-shm`];
-  files.forEach((f) => fs.rmSync(f, { force: true }));
-  return {
-    label: `SQLite (${file})`,
-    db: connect(`sqlite:${file}`),
-    async drop() {
-      files.forEach((f) => fs.rmSync(f, { force: true }));
-    },
-  };
+  const removeFiles = () => files.forEach((f) => fs.rmSync(f, { force: true }));
+  removeFiles(); // a run killed before its cleanup may have left some under a reused pid
+  return { label: `SQLite (${file})`, db: connect(`sqlite:${file}`), drop: async () => removeFiles() };
 }
 
 /** Hides the password, if any, when a URL is printed. */
@@ -31,29 +27,29 @@ export function redact(url: string): string {
 }
 
 /**
- * A fresh database `at_bench_<pid>` on the MariaDB server at `serverUrl`, or null when the server
- * does not answer (the caller decides whether that is fatal).
+ * A fresh database `at_bench_<pid>` on the MariaDB server at `serverUrl`, or the reason it could
+ * not be reached (the caller decides whether that is fatal).
  */
-export async function mariaDatabase(serverUrl: string): Promise<BenchDatabase | null> {
+export async function mariaDatabase(serverUrl: string): Promise<BenchDatabase | { unreachable: string }> {
   const name = `at_bench_${process.pid}`;
-  const admin = connect(withDatabase(serverUrl, ''));
+  let admin: mysql.Connection;
   try {
-    // A refused or firewalled port must not hang the whole run: give the server a few seconds.
-    await withTimeout(admin.raw('SELECT 1'), 5000);
-  } catch {
-    await admin.destroy();
-    return null;
+    // mysql2 directly rather than a knex pool: a short timeout, and no pool retry noise on stderr.
+    admin = await mysql.createConnection({ uri: withDatabase(serverUrl, ''), connectTimeout: 5000 });
+  } catch (e) {
+    return { unreachable: (e as { code?: string }).code ?? String(e) };
   }
-  await admin.raw('DROP DATABASE IF EXISTS ??', [name]);
-  await admin.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [name]);
+  // IF EXISTS: a run killed before its cleanup may have left one behind under a reused pid.
+  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   return {
     label: `MariaDB (${redact(serverUrl)}, database ${name})`,
     db: connect(withDatabase(serverUrl, name)),
     async drop() {
       try {
-        await admin.raw('DROP DATABASE IF EXISTS ??', [name]);
+        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {
-        await admin.destroy();
+        await admin.end();
       }
     },
   };
@@ -63,12 +59,4 @@ function withDatabase(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

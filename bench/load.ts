@@ -4,6 +4,8 @@ export interface LoadResult {
   /** Mean of autocannon's per-second request counts (all responses, whatever the status). */
   rps: number;
   p99Ms: number;
+  /** Requests autocannon wrote, including the last one of each connection, still unanswered when it stopped. */
+  sent: number;
   /** Responses with a 2xx or 3xx status. autocannon counts 3xx under non2xx, so add them up here. */
   ok: number;
   /** Responses with any other status, plus connection errors and timeouts. */
@@ -23,6 +25,7 @@ export async function load(url: string, seconds: number, connections: number): P
   const bad = codes.filter(([code]) => code < 200 || code >= 400).reduce((n, [, c]) => n + c, 0);
   return {
     rps: r.requests.mean,
+    sent: r.requests.sent,
     p99Ms: r.latency.p99,
     ok,
     failed: bad + r.errors,

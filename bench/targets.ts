@@ -22,9 +22,7 @@ const quietLogger: Logger = {
 
 /**
  * Both servers get the same thin http wrapper, which counts the /aff.php requests that reached
- * the app. autocannon only counts responses it read, and at the end of a timed run it drops its
- * connections with up to one request each still in flight, which the server may already have
- * handled (and so counted as a click).
+ * the app: the exact number of clicks sent, which autocannon can only bound (see run.ts).
  */
 async function listen(handler: http.RequestListener): Promise<Omit<Target, 'url'> & { port: number }> {
   let received = 0;

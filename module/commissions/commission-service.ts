@@ -277,26 +277,47 @@ export class CommissionService {
    * A refund, whole or partial, takes back the same share of each commission that the refunded
    * lines earned (all lines when the host does not say which): from pending (a void) or, once
    * released, from available (a reversal, which may leave the balance negative: it is deducted
-   * from later commissions). Each refund counts once.
+   * from later commissions). Each refund counts once (by the host's refund id). Shares are
+   * rounded on the running total, so refunds that add up to the invoice take back all of it.
+   * A blocked agent's released money was already forfeited as a balance, so it is not taken twice.
    */
   async onInvoiceRefunded(invoiceId: number, refund: { amountMinor?: number; refundId?: string; lineIds?: number[] } = {}): Promise<number> {
     const invoice = await this.requireInvoice(invoiceId);
     const lines = refund.lineIds ? invoice.lines.filter((l) => refund.lineIds!.includes(l.id)) : invoice.lines;
     if (refund.lineIds && lines.length !== refund.lineIds.length) throw new Error(`invoice ${invoiceId} has no line ${refund.lineIds.find((id) => !lines.some((l) => l.id === id))}`);
-    const total = minor(lines.reduce((sum, l) => sum + l.amount_minor, 0));
-    const refunded = minor(Math.min(refund.amountMinor ?? total, total));
-    const whole = refunded === total;
-    const lineIds = lines.map((l) => l.id);
+    const invoiceTotal = minor(invoice.total_minor);
+    const base = minor(lines.reduce((sum, l) => sum + l.amount_minor, 0));
+    const refunded = minor(Math.min(refund.amountMinor ?? base, base));
+    const key = refund.refundId ?? (refund.amountMinor === undefined && !refund.lineIds ? 'whole' : `amount:${refunded}`);
     try {
       return await this.db.transaction(async (trx) => {
-        const [refundRow] = await trx(T.refunds).insert({ invoice_id: invoiceId, refund_key: `${invoiceId}:${refund.refundId ?? 'whole'}`, amount_minor: refunded, created_at: this.clock.now() });
-        if (total <= 0) return 0;
-        const rows = await trx(T.commissions).where({ invoice_id: invoiceId }).whereIn('invoice_line_id', lineIds).whereIn('status', ['pending', 'available']).forUpdate();
+        const [refundRow] = await trx(T.refunds).insert({
+          invoice_id: invoiceId,
+          refund_key: `${invoiceId}:${key}`,
+          amount_minor: refunded,
+          line_ids: refund.lineIds ? JSON.stringify(refund.lineIds) : null,
+          created_at: this.clock.now(),
+        });
+        if (base <= 0) return 0;
+        const sums = await trx(T.refunds).where({ invoice_id: invoiceId }).select(trx.raw('SUM(amount_minor) as every'), trx.raw('SUM(CASE WHEN line_ids IS NULL THEN amount_minor ELSE 0 END) as spread')).first();
+        const everything = minor(sums?.every ?? 0) >= invoiceTotal;
+        const spread = minor(Math.min(minor(sums?.spread ?? 0), invoiceTotal));
+        const rows = await trx(`${T.commissions} as c`)
+          .join(`${T.agents} as a`, 'a.id', 'c.agent_id')
+          .where('c.invoice_id', invoiceId)
+          .whereIn('c.invoice_line_id', lines.map((l) => l.id))
+          .where((q) => q.where('c.status', 'pending').orWhere((q2) => q2.where('c.status', 'available').where('a.status', 'active')))
+          .select('c.*')
+          .forUpdate();
         let changed = 0;
         for (const c of rows.map(commissionFromRow)) {
           const remaining = remainingOf(c);
-          const part = whole ? remaining : share(c.amount, refunded, total);
-          const take = minor(Math.min(part, remaining));
+          const due = everything
+            ? remaining
+            : refund.lineIds
+              ? share(c.amount, refunded, base)
+              : minor(share(c.amount, spread, invoiceTotal) - c.adjusted);
+          const take = minor(Math.min(due, remaining));
           if (take <= 0) continue;
           const kind = c.status === 'pending' ? 'void' : 'reverse';
           const adjusted = c.adjusted + take;
@@ -307,7 +328,7 @@ export class CommissionService {
             idemKey: `refund:${refundRow}:${c.id}`,
             kind,
             currency: c.currency,
-            memo: `invoice ${invoiceId} refunded ${whole ? 'in full' : 'in part'}`,
+            memo: `invoice ${invoiceId} refunded ${everything ? 'in full' : 'in part'}`,
             commissionId: c.id,
             postings: [
               { agentId: c.agentId, account: c.status === 'pending' ? 'pending' : 'available', amount: neg(take) },

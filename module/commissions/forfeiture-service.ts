@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
@@ -76,7 +77,7 @@ export class ForfeitureService {
       for (const b of balances) {
         const amount = minor(b.balance_minor);
         await this.ledger.post(trx, {
-          idemKey: `forfeit-available:${agentId}:${b.currency}:${this.clock.now()}`,
+          idemKey: `forfeit-available:${agentId}:${b.currency}:${crypto.randomUUID()}`,
           kind: 'forfeit',
           currency: b.currency,
           memo,

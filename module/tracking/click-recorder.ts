@@ -14,44 +14,60 @@ export interface Click {
 /**
  * Clicks are buffered in memory and written in batches, so that the redirect never waits for
  * the database. A graceful stop flushes what is left; a crash loses at most one interval's clicks.
- * A failed write is kept and retried on the next flush.
+ * A failed write keeps its clicks and is retried on the next tick, not on every click, so that a
+ * database outage under traffic costs one failing insert per interval; past `maxBuffered` clicks
+ * (an outage of many minutes) new clicks are counted as dropped and logged rather than kept.
  */
 export class ClickRecorder {
   private buffer: Click[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private running: Promise<void> | null = null;
+  private failing = false;
+  dropped = 0;
 
   constructor(
     private readonly db: Knex,
     private readonly logger: Logger,
     private readonly intervalMs = 1000,
     private readonly batchSize = 500,
+    private readonly maxBuffered = 500_000,
   ) {}
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    this.timer = setInterval(() => {
+      this.failing = false;
+      void this.flush();
+    }, this.intervalMs);
     this.timer.unref();
   }
 
   record(click: Click): void {
+    if (this.buffer.length >= this.maxBuffered) {
+      if (this.dropped++ % 10_000 === 0) this.logger.error('click buffer full: the database has not taken clicks for a while', { dropped: this.dropped });
+      return;
+    }
     this.buffer.push(click);
-    if (this.buffer.length >= this.batchSize * 4) void this.flush();
+    if (this.buffer.length >= this.batchSize * 4 && !this.running && !this.failing) void this.flush();
   }
 
   pending(): number {
     return this.buffer.length;
   }
 
-  /** Writes everything buffered so far; concurrent calls queue behind each other. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writeAll());
-    return this.flushing;
+  /** Writes everything buffered so far; a call during a write waits for it and then writes the rest. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    this.running = this.writeAll().finally(() => {
+      this.running = null;
+    });
+    await this.running;
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.failing = false;
     await this.flush();
   }
 
@@ -62,7 +78,8 @@ export class ClickRecorder {
         await this.db(T.clicks).insert(batch);
       } catch (e) {
         this.buffer.unshift(...batch);
-        this.logger.error('click batch not written, will retry', { error: String(e), clicks: batch.length });
+        this.failing = true;
+        this.logger.error('click batch not written, will retry', { error: String(e), clicks: this.buffer.length });
         return;
       }
     }

@@ -45,6 +45,11 @@ export class ReferralCookie {
   }
 }
 
+// A random prefix per process and a counter: unique across nodes without a system call per click.
+const uidPrefix = crypto.randomBytes(6).toString('base64url');
+let uidCounter = 0;
+
 export function newClickUid(): string {
-  return crypto.randomBytes(12).toString('base64url');
+  uidCounter = (uidCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${uidPrefix}${uidCounter.toString(36)}`;
 }

@@ -16,6 +16,8 @@ export class MemoryHost implements HostApi {
   readonly invoices = new Map<number, HostInvoice>();
   readonly products = new Map<number, HostProduct>();
   readonly emails: HostEmail[] = [];
+  /** "EUR>USD" → "1.0845" */
+  readonly rates = new Map<string, string>();
   private nextLine = 1;
 
   addClient(id: number, email = `client${id}@example.com`): HostClient {
@@ -53,6 +55,9 @@ export class MemoryHost implements HostApi {
   }
   async getProduct(id: number) {
     return this.products.get(id) ?? null;
+  }
+  async exchangeRate(from: string, to: string) {
+    return this.rates.get(`${from}>${to}`) ?? null;
   }
   async sendEmail(message: HostEmail) {
     this.emails.push(message);

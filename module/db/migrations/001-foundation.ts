@@ -139,6 +139,8 @@ export async function up(db: Knex): Promise<void> {
     t.integer('invoice_id').notNullable();
     t.string('refund_key', 100).notNullable().unique('uq_at_refunds_key');
     t.bigInteger('amount_minor').notNullable();
+    // The refunded lines, when the host named them (JSON); null: spread over the whole invoice.
+    t.text('line_ids').nullable();
     t.bigInteger('created_at').notNullable();
   });
 
