@@ -6,12 +6,18 @@
  *   BENCH_SECONDS=10              length of each measured run
  *   AGENTTOOLS_TEST_MYSQL_URL=…   MariaDB server (default mysql://root@127.0.0.1:3306)
  *   BENCH_REQUIRE_MARIADB=1       fail instead of skipping when MariaDB does not answer
+ *   BENCH_INVOICES=500            InvoicePaid events per measured run
+ *   BENCH_HISTORY=100000          commissions already stored for the second InvoicePaid run
+ *
+ * Then InvoicePaid: events per second on an empty ledger and with BENCH_HISTORY commissions
+ * stored, against a bare knex transaction writing the same rows.
  */
 import os from 'node:os';
 import { T } from '../module/db/tables';
 import { type BenchDatabase, mariaDatabase, redact, sqliteDatabase } from './databases';
 import { load, type LoadResult } from './load';
 import { startBaseline, startModule } from './targets';
+import { benchInvoicePaid } from './invoice-paid';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 if (!(SECONDS > 0)) throw new Error(`BENCH_SECONDS must be a positive number of seconds, not ${process.env.BENCH_SECONDS}`);
@@ -19,6 +25,8 @@ const WARMUP_SECONDS = 2;
 const CONNECTIONS = 50;
 const TARGET_RATIO = 0.75;
 const MYSQL_URL = process.env.AGENTTOOLS_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+const INVOICES = Number(process.env.BENCH_INVOICES ?? 500);
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 
 // Ctrl-C mid-run must not leave a temp file or an at_bench_* database behind.
 let dropOnSignal: (() => Promise<void>) | null = null;
@@ -96,6 +104,26 @@ async function bench(database: BenchDatabase, moduleFirst: boolean): Promise<boo
   return ok;
 }
 
+/** InvoicePaid throughput on one database; the cost must not grow with history. */
+async function benchHook(database: BenchDatabase): Promise<boolean> {
+  console.log(`\n== InvoicePaid on ${database.label}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+  dropOnSignal = database.drop;
+  try {
+    const f = await benchInvoicePaid(database.label, database.db, INVOICES, HISTORY);
+    console.log(`  empty ledger:                       ${fmt(f.emptyPerSecond)} invoices/s  (${f.invoices} invoices, one line each)`);
+    console.log(`  with ${fmt(f.history)} commissions stored:  ${fmt(f.historyPerSecond)} invoices/s  (${(100 * (f.historyPerSecond / f.emptyPerSecond)).toFixed(1)} % of empty)`);
+    console.log(`  bare knex insert of the same rows:  ${fmt(f.bareInsertPerSecond)} per s  (module at ${(100 * (f.historyPerSecond / f.bareInsertPerSecond)).toFixed(1)} % of it)`);
+    return true;
+  } catch (e) {
+    console.error('  FAIL: the run crashed:', e);
+    return false;
+  } finally {
+    dropOnSignal = null;
+    await database.db.destroy();
+    await database.drop();
+  }
+}
+
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
@@ -112,6 +140,10 @@ async function main(): Promise<number> {
     console.error(`\nMariaDB not reachable at ${redact(MYSQL_URL)} (${maria.unreachable}), and BENCH_REQUIRE_MARIADB=1`);
     return 1;
   } else console.log(`\nMariaDB not reachable at ${redact(MYSQL_URL)} (${maria.unreachable}), skipped`);
+
+  ok = (await benchHook(sqliteDatabase())) && ok;
+  const maria2 = await mariaDatabase(MYSQL_URL);
+  if (!('unreachable' in maria2)) ok = (await benchHook(maria2)) && ok;
 
   return ok ? 0 : 1;
 }
