@@ -25,6 +25,7 @@ export function linkRouter(core: Core): Router {
         ip: req.ip ?? '',
         userAgent: req.get('user-agent') ?? '',
         referer: req.get('referer') ?? '',
+        referralCookie: readCookie(req.headers.cookie, REFERRAL_COOKIE),
       });
       if (outcome.cookie) {
         res.cookie(REFERRAL_COOKIE, outcome.cookie.value, { maxAge: outcome.cookie.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
@@ -87,4 +88,11 @@ async function dispatch<Who>(
     if (e instanceof RuleError) return page(422, e.message);
     next(e);
   }
+}
+
+/** One cookie from the Cookie header, without depending on the host's cookie parser. */
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header || !header.includes(name)) return undefined;
+  const pair = header.split(/;\s*/).find((p) => p.startsWith(`${name}=`));
+  return pair?.slice(name.length + 1);
 }

@@ -75,7 +75,7 @@ export const programDefinition = z
     rules: z.array(rule).min(1, 'at least one rule'),
     payout: z
       .object({
-        thresholds: z.record(code, decimal),
+        thresholds: z.record(z.string(), decimal),
         schedule: z.enum(['on_request', 'monthly', 'semi_monthly', 'quarterly']).default('on_request'),
       })
       .strict(),
@@ -96,6 +96,10 @@ export const programDefinition = z
     });
     if (!(p.currency in p.payout.thresholds)) fail(['payout', 'thresholds'], `needs a threshold for ${p.currency}`);
     for (const [cur, amount] of Object.entries(p.payout.thresholds)) {
+      if (!isCurrency(cur)) {
+        fail(['payout', 'thresholds', cur], 'an ISO 4217 currency code such as USD');
+        continue;
+      }
       try {
         parseAmount(amount, currency(cur));
       } catch (e) {

@@ -4,6 +4,8 @@ import { T } from '../db/tables';
 export interface LinkTarget {
   agentId: number;
   cookieDays: number;
+  /** The program keeps the first agent's cookie while it lives, instead of the last one's. */
+  firstClick: boolean;
 }
 
 /**
@@ -27,8 +29,8 @@ export class AgentLinkCache {
       .join(T.programs, `${T.programs}.id`, `${T.agents}.program_id`)
       .where(`${T.agents}.id`, agentId)
       .where(`${T.agents}.status`, 'active')
-      .first(`${T.agents}.id as id`, `${T.programs}.cookie_days as cookie_days`);
-    const value = row ? { agentId: Number(row.id), cookieDays: Number(row.cookie_days) } : null;
+      .first(`${T.agents}.id as id`, `${T.programs}.cookie_days as cookie_days`, `${T.programs}.attribution as attribution`);
+    const value = row ? { agentId: Number(row.id), cookieDays: Number(row.cookie_days), firstClick: row.attribution === 'first_click' } : null;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(agentId, { value, expires: now + this.ttlMs });
     return value;

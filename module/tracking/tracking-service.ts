@@ -9,10 +9,12 @@ export interface VisitorInfo {
   ip: string;
   userAgent: string;
   referer: string;
+  /** The referral cookie the visitor already carries, if any. */
+  referralCookie?: string;
 }
 
 export interface ClickOutcome {
-  /** The cookie to set, or null when the id did not name an active agent. */
+  /** The cookie to set, or null: the id named no active agent, or an earlier click's cookie stays. */
   cookie: { value: string; maxAgeMs: number } | null;
 }
 
@@ -32,6 +34,8 @@ export class TrackingService {
     const target = await this.cache.lookup(agentId, now);
     if (!target) return { cookie: null };
     const uid = newClickUid();
+    // First click wins: a live cookie from an earlier click stays, though this click is counted.
+    const keep = target.firstClick && this.cookies.read(visitor.referralCookie, now, target.cookieDays * DAY_MS);
     this.recorder.record({
       agent_id: agentId,
       uid,
@@ -40,6 +44,7 @@ export class TrackingService {
       user_agent: visitor.userAgent.slice(0, 255),
       referer: visitor.referer.slice(0, 255),
     });
+    if (keep) return { cookie: null };
     return { cookie: { value: this.cookies.sign({ agentId, clickUid: uid, clickedAt: now }), maxAgeMs: target.cookieDays * DAY_MS } };
   }
 }
