@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isCurrency } from './money/currencies';
 
 export const MODULE_NAME = 'agenttools';
 export const MODULE_VERSION = '0.1.0';
@@ -39,24 +38,3 @@ export const percentText = z
     return Number(w) * 100 + Number(f.padEnd(2, '0'));
   })
   .refine((bp) => bp <= 10000, 'at most 100 %');
-
-export const daysText = (max: number) =>
-  z.coerce.number({ message: 'a whole number of days' }).int('a whole number of days').min(0, 'not negative').max(max, `at most ${max}`);
-
-export const currencyText = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine((c) => isCurrency(c), 'an ISO 4217 currency code such as USD');
-
-export const timezoneText = z
-  .string()
-  .trim()
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Africa/Nairobi');

@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock';
 import { isUniqueViolation } from '../core/errors';
 import { currency, type CurrencyCode } from '../money/currencies';
 import type { Minor } from '../money/amount';
-import { settingsFields, type SettingKey } from '../config';
+import { percentText, settingsFields, type SettingKey } from '../config';
 import { DefinitionError, parseDefinition, thresholdOf, type ProgramDefinition } from './definition';
 
 export interface Program {
@@ -48,7 +48,6 @@ export function readProgramText(text: string): unknown {
 /** The default program an activation creates from the addon settings (the classic WHMCS one). */
 export function definitionFromSettings(settings: Partial<Record<SettingKey, string>>): unknown {
   const get = (k: SettingKey) => settings[k] ?? settingsFields[k].Default;
-  const [whole, frac = ''] = get('commission_percent').split('.');
   return {
     slug: 'default',
     name: 'Affiliate program',
@@ -57,7 +56,7 @@ export function definitionFromSettings(settings: Partial<Record<SettingKey, stri
     timezone: get('timezone'),
     cookie_days: Number(get('cookie_days')),
     hold_days: Number(get('hold_days')),
-    rules: [{ id: 'default', rate_bp: Number(whole) * 100 + Number(frac.padEnd(2, '0').slice(0, 2)) }],
+    rules: [{ id: 'default', rate_bp: percentText.parse(get('commission_percent')) }],
     payout: { thresholds: { [get('currency').toUpperCase()]: get('payout_threshold') } },
   };
 }
