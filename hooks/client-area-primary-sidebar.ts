@@ -1,14 +1,15 @@
 import type { Core } from '../module/agenttools';
 import type { HookHandler } from '../module/contract/hooks';
-import { agentSidebarPanel } from '../module/http/sidebar';
+import { agentSidebarPanel, serviceManagerSidebarPanel } from '../module/http/sidebar';
 import { parseHook } from './parse';
 
-/** The agent's panel beside every client-area page. */
+/** Beside every client-area page: the client's service manager, and the agent's own panel. */
 export const clientAreaPrimarySidebar =
   (core: Core): HookHandler =>
   async (raw) => {
     const vars = parseHook('ClientAreaPrimarySidebar', raw, core.logger);
     if (!core.active || vars.client_id === null) return;
-    const panel = await agentSidebarPanel(core, vars.client_id);
-    if (panel) vars.sidebar.addPanel(panel);
+    for (const panel of [await serviceManagerSidebarPanel(core, vars.client_id), await agentSidebarPanel(core, vars.client_id)]) {
+      if (panel) vars.sidebar.addPanel(panel);
+    }
   };

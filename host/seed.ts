@@ -40,8 +40,12 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const program = await core.programs.bySlug('default');
   const agent = await core.agents.activateForClient(alice, program!.id);
 
+  // Each visit from its own address: one visitor's repeats within an hour count once.
+  let visitor = 0;
   const visit = async () => {
-    const out = await core.tracking.click(String(agent.id), { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (demo)', referer: 'https://blog.example.org/' });
+    visitor++;
+    const source = ['blog', 'newsletter', undefined][visitor % 3];
+    const out = await core.tracking.click(String(agent.id), { ip: `198.51.100.${visitor}`, userAgent: 'Mozilla/5.0 (demo)', referer: 'https://blog.example.org/' }, source);
     return { request: { cookies: { [REFERRAL_COOKIE]: out.cookie!.value } } };
   };
   for (let i = 0; i < 9; i++) await visit();

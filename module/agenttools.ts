@@ -14,11 +14,13 @@ import { ReferralCookie } from './tracking/referral-cookie';
 import { AgentLinkCache } from './tracking/agent-cache';
 import { ClickRecorder } from './tracking/click-recorder';
 import { TrackingService } from './tracking/tracking-service';
+import { LinkHosts, LINK_HOSTS_SETTING } from './tracking/link-hosts';
 import { AttributionService } from './attribution/attribution-service';
 import { Ledger } from './ledger/ledger';
 import { CommissionService } from './commissions/commission-service';
 import { WithdrawalService } from './withdrawals/withdrawal-service';
 import { ForfeitureService } from './commissions/forfeiture-service';
+import { ServiceManagerService } from './service-managers/service-manager-service';
 import { linkRouter, moduleRouter } from './http/router';
 
 export interface AgentToolsOptions {
@@ -52,6 +54,7 @@ export function createAgentTools(options: AgentToolsOptions) {
   const ledger = new Ledger(db, clock);
   const linkCache = new AgentLinkCache(db);
   const clicks = new ClickRecorder(db, logger, options.clickFlushMs ?? 1000);
+  const linkHosts = new LinkHosts(settings, logger);
   // The secret may live in the database, so activate() supplies it unless the host did.
   const cookies = new ReferralCookie(options.secret ?? null);
   const attribution = new AttributionService(db, agents, programs, cookies, clock, logger);
@@ -66,6 +69,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     agents,
     ledger,
     linkCache,
+    linkHosts,
     clicks,
     cookies,
     attribution,
@@ -73,6 +77,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     commissions: new CommissionService(db, host, agents, programs, attribution, ledger, clock, logger),
     withdrawals: new WithdrawalService(db, ledger, programs, agents, clock),
     forfeiture: new ForfeitureService(db, ledger, agents, clock),
+    serviceManagers: new ServiceManagerService(db, host, agents, attribution, clock),
     /** False until activate() and after deactivate(): hooks then do nothing. */
     active: false,
   };
@@ -103,6 +108,8 @@ export function createAgentTools(options: AgentToolsOptions) {
       await migrate();
       if (!options.secret) cookies.setSecret(await settings.init('cookie_secret', crypto.randomBytes(32).toString('base64url')));
       await programs.ensureDefault(options.settings ?? {});
+      await settings.init(LINK_HOSTS_SETTING, options.settings?.link_hosts ?? '');
+      await linkHosts.load();
       await settings.set('version', MODULE_VERSION);
       clicks.start();
       core.active = true;

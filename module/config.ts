@@ -5,8 +5,8 @@ export const MODULE_VERSION = '0.1.0';
 
 /**
  * The addon's settings, in the WHMCS config() shape: each field has a friendly name, a type and a
- * default. They seed the default program when the module is first activated; after that the
- * program is edited on the admin page.
+ * default. They seed the default program (and link_hosts) when the module is first activated;
+ * after that the program and the deep-link hosts are edited on the admin page.
  */
 export const settingsFields = {
   currency: { FriendlyName: 'Currency', Type: 'text', Size: 3, Default: 'USD', Description: 'ISO 4217 code of the default program' },
@@ -15,6 +15,7 @@ export const settingsFields = {
   hold_days: { FriendlyName: 'Hold days', Type: 'text', Size: 4, Default: '30', Description: 'Days a commission stays pending before it can be withdrawn' },
   payout_threshold: { FriendlyName: 'Withdrawal threshold', Type: 'text', Size: 10, Default: '50.00', Description: 'Smallest withdrawal, in the program currency' },
   timezone: { FriendlyName: 'Time zone', Type: 'text', Size: 32, Default: 'UTC', Description: 'IANA zone for hold periods and dates' },
+  link_hosts: { FriendlyName: 'Deep-link hosts', Type: 'text', Size: 60, Default: '', Description: 'Comma-separated host names that /aff.php?to= may lead to, besides this site\'s own pages' },
 } as const;
 
 export const config = {

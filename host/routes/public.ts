@@ -26,7 +26,11 @@ export function publicRoutes(ctx: HostContext): Router {
     await render.page(req, res, { title: 'Cloud Billing', view: 'home', area: 'client', locals: { products } });
   });
 
-  r.get('/register', (req, res) => render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', locals: { currencies: CURRENCIES, values: { currency: 'USD' } } }));
+  // A sign-up can come from a link that needs an account first (a service-manager link): it
+  // returns there afterwards.
+  r.get('/register', (req, res) =>
+    render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', locals: { currencies: CURRENCIES, values: { currency: 'USD', return: safeReturn(req.query.return, '') } } }),
+  );
 
   r.post('/register', async (req, res, next) => {
     const values = bodyStrings(req.body);
@@ -42,7 +46,7 @@ export function publicRoutes(ctx: HostContext): Router {
     req.body.email = parsed.data.email;
     passport.authenticate('client', (err: unknown, user: SessionUser | false) => {
       if (err || !user) return next(err ?? new Error('sign-up login failed'));
-      req.login(user, (e) => (e ? next(e) : res.redirect(303, '/clientarea')));
+      req.login(user, (e) => (e ? next(e) : res.redirect(303, safeReturn(values.return, '/clientarea'))));
     })(req, res, next);
   });
 

@@ -144,8 +144,8 @@ export class AgentService {
     for (const l of this.listeners) l(agentId);
   }
 
-  async get(agentId: number): Promise<Agent | null> {
-    const row = await this.db(T.agents).where({ id: agentId }).first();
+  async get(agentId: number, db: Knex | Knex.Transaction = this.db): Promise<Agent | null> {
+    const row = await db(T.agents).where({ id: agentId }).first();
     return row ? agentFromRow(row) : null;
   }
 

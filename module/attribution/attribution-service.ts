@@ -6,6 +6,7 @@ import { RuleError, isUniqueViolation } from '../core/errors';
 import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import { REFERRAL_COOKIE, type ReferralCookie } from '../tracking/referral-cookie';
+import { DEFAULT_SOURCE } from '../tracking/source';
 
 const DAY_MS = 86_400_000;
 
@@ -18,6 +19,8 @@ export interface Referral {
   termsVersion: number;
   clickUid: string | null;
   clickedAt: number | null;
+  /** The `src=` of the click that won; null for an admin's assignment, which had no click. */
+  source: string | null;
   rule: string;
   firstPaidInvoiceId: number | null;
   createdAt: number;
@@ -36,6 +39,7 @@ export function referralFromRow(r: Record<string, unknown>): Referral {
     termsVersion: Number(r.terms_version),
     clickUid: r.click_uid ? String(r.click_uid) : null,
     clickedAt: num(r.clicked_at),
+    source: r.source ? String(r.source) : null,
     rule: String(r.rule),
     firstPaidInvoiceId: num(r.first_paid_invoice_id),
     createdAt: Number(r.created_at),
@@ -80,6 +84,7 @@ export class AttributionService {
         terms_version: program.version,
         click_uid: mark.clickUid,
         clicked_at: mark.clickedAt,
+        source: mark.source ?? DEFAULT_SOURCE,
         rule: program.def.attribution,
         created_at: now,
       });
@@ -89,22 +94,27 @@ export class AttributionService {
     return this.forClient(clientId);
   }
 
-  /** An admin assigns (or reassigns) a client to an agent, under the agent's current terms. */
-  async assign(clientId: number, agentId: number, actor: string, reason: string): Promise<Referral> {
-    const agent = await this.agents.get(agentId);
+  /**
+   * An admin (or the client, through the service-manager link) assigns or reassigns a client to
+   * an agent, under the agent's current terms. Runs in the caller's transaction when given one.
+   */
+  async assign(clientId: number, agentId: number, actor: string, reason: string, how = 'admin', outer?: Knex.Transaction): Promise<Referral> {
+    const agent = await this.agents.get(agentId, outer);
     if (!agent || agent.status !== 'active') throw new RuleError(`agent ${agentId} is not an active agent`, 'agent_id');
     if (agent.clientId === clientId) throw new RuleError('an agent cannot be assigned their own account', 'client_id');
     if (!reason.trim()) throw new RuleError('give a reason', 'reason');
-    const program = (await this.programs.get(agent.programId))!;
+    const program = (await this.programs.get(agent.programId, outer))!;
     const now = this.clock.now();
-    await this.db.transaction(async (trx) => {
+    const work = async (trx: Knex.Transaction) => {
       const existing = await trx(T.referrals).where({ client_id: clientId }).forUpdate().first();
-      const row = { agent_id: agentId, program_id: program.id, terms_version: program.version, rule: 'admin', click_uid: null, clicked_at: null, created_at: now, ended_at: null };
+      const row = { agent_id: agentId, program_id: program.id, terms_version: program.version, rule: how, click_uid: null, clicked_at: null, source: null, created_at: now, ended_at: null };
       if (existing) await trx(T.referrals).where({ id: existing.id }).update(row);
       else await trx(T.referrals).insert({ ...row, client_id: clientId });
       await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: existing && !existing.ended_at ? existing.agent_id : null, to_agent_id: agentId, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: now });
-    });
-    return (await this.forClient(clientId))!;
+    };
+    if (outer) await work(outer);
+    else await this.db.transaction(work);
+    return (await this.forClient(clientId, outer))!;
   }
 
   /** Ends a client's assignment; commissions already earned stay with the agent. */

@@ -6,6 +6,7 @@ export const T = {
   targets: 'mod_agenttools_agent_targets',
   performers: 'mod_agenttools_line_performers',
   assignmentLog: 'mod_agenttools_assignment_log',
+  serviceManagers: 'mod_agenttools_service_managers',
   refunds: 'mod_agenttools_refunds',
   payoutRuns: 'mod_agenttools_payout_runs',
   agents: 'mod_agenttools_agents',

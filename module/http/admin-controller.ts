@@ -9,6 +9,9 @@ import { DefinitionError } from '../programs/definition';
 import { readProgramText } from '../programs/program-service';
 import { percentText } from '../config';
 import { verifyLedger } from '../ledger/verify';
+import { recentClicks } from '../reports/recent-clicks';
+import { sourceStats } from '../reports/source-stats';
+import { linkHostsText } from '../tracking/deep-link';
 import type { Action } from './router';
 import { fieldErrors, formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
@@ -32,6 +35,7 @@ const NOTICES: Record<string, string> = {
   unassigned: 'The client was unassigned; earned commissions stay with the agent.',
   paid: 'The withdrawal is marked paid.',
   program: 'The program was loaded. New referrals take its terms; existing ones keep theirs.',
+  linkHosts: 'The deep-link hosts were saved.',
 };
 
 const notice = (req: Request) => (typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null);
@@ -55,6 +59,7 @@ async function showIndex(core: Core, req: Request, res: Response, state: AdminSt
     errors: state.errors ?? {},
     values: state.values ?? {},
     prefillClient: typeof req.query.client_id === 'string' ? req.query.client_id : '',
+    linkHosts: [...core.linkHosts.current()].join(', '),
     action: adminAction,
     base: ADMIN_AREA,
   });
@@ -74,6 +79,8 @@ async function showAgent(core: Core, req: Request, res: Response, agentId: numbe
     balances: await core.ledger.balances(agent.id, program.currency),
     commissions: await core.commissions.listForAgent(agent.id),
     referrals: await core.attribution.listForAgent(agent.id),
+    clicks: await recentClicks(core.db, agent.id),
+    sources: await sourceStats(core.db, agent.id),
     certifications: CERTIFICATIONS,
     notice: notice(req),
     errors: state.errors ?? {},
@@ -113,6 +120,7 @@ const forms = {
   unassign: z.object({ agent_id: id, client_id: id, reason: text(255) }),
   paid: z.object({ withdrawal_id: id }),
   program: z.object({ definition: text(200_000) }),
+  linkHosts: z.object({ link_hosts: linkHostsText }),
 };
 
 /**
@@ -210,6 +218,11 @@ export const adminActions: Record<string, Action<HostAdmin>> = {
   markPaid: formAction('paid', async (core, admin, v) => {
     await core.withdrawals.markPaid(v.withdrawal_id, admin.id);
     return 'paid';
+  }),
+
+  setLinkHosts: formAction('linkHosts', async (core, _admin, v) => {
+    await core.linkHosts.save(v.link_hosts.join(','));
+    return 'linkHosts';
   }),
 
   loadProgram: formAction('program', async (core, _admin, v) => {

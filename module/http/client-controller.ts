@@ -3,7 +3,9 @@ import type { Core } from '../agenttools';
 import type { HostUser } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import { agentSummary } from '../reports/agent-summary';
+import { sourceStats } from '../reports/source-stats';
 import type { Action } from './router';
+import { serviceManagerActions } from './service-manager-controller';
 import { formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
 import { CLIENT_AREA, REFERRAL_LINK, clientAction } from './paths';
@@ -23,11 +25,12 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
   if (!agent) return page(await render('client/not-agent', { h }));
   const program = await core.programs.get(agent.programId);
   if (!program) throw new Error(`program ${agent.programId} missing`);
-  const [summary, commissions, referrals, withdrawals] = await Promise.all([
+  const [summary, commissions, referrals, withdrawals, sources] = await Promise.all([
     agentSummary(core.db, core.ledger, agent.id, program),
     core.commissions.listForAgent(agent.id),
     core.attribution.listForAgent(agent.id),
     core.withdrawals.listForAgent(agent.id),
+    sourceStats(core.db, agent.id),
   ]);
   const names = new Map<number, string>();
   for (const r of referrals) {
@@ -43,6 +46,7 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
       commissions,
       referrals,
       withdrawals,
+      sources,
       names,
       referralLink: `${core.host.siteUrl()}${REFERRAL_LINK}?aff=${agent.id}`,
       withdrawAction: clientAction('withdraw'),
@@ -54,6 +58,7 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
 }
 
 export const clientActions: Record<string, Action<HostUser>> = {
+  ...serviceManagerActions,
   index: {
     method: 'GET',
     async run(core, user, req, res) {

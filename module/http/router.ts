@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Core } from '../agenttools';
 import { RuleError } from '../core/errors';
 import { REFERRAL_COOKIE } from '../tracking/referral-cookie';
+import { deepLinkTarget } from '../tracking/deep-link';
 import { clientActions } from './client-controller';
 import { adminActions } from './admin-controller';
 import { ADMIN_AREA, CLIENT_AREA } from './paths';
@@ -13,24 +14,29 @@ export interface Action<Who> {
 }
 
 /**
- * The module's HTTP surface at its WHMCS addresses. A dispatcher picks the controller action by
- * `action`; state-changing actions answer only POST and only with the session's CSRF token.
+ * The referral link: count the click, set the cookie, send the visitor on — home, or to the deep
+ * link's `to=` when it is safe. Nothing here waits for the database once the agent is cached.
  */
-/** The referral link: count the click, set the cookie, send the visitor on. */
 export function linkRouter(core: Core): Router {
   const router = express.Router();
   router.get('/aff.php', async (req, res, next) => {
     try {
-      const outcome = await core.tracking.click(req.query.aff, {
-        ip: req.ip ?? '',
-        userAgent: req.get('user-agent') ?? '',
-        referer: req.get('referer') ?? '',
-        referralCookie: readCookie(req.headers.cookie, REFERRAL_COOKIE),
-      });
+      // Express parses the query string again on every read of req.query: read it once.
+      const query = req.query;
+      const outcome = await core.tracking.click(
+        query.aff,
+        {
+          ip: req.ip ?? '',
+          userAgent: req.get('user-agent') ?? '',
+          referer: req.get('referer') ?? '',
+          referralCookie: readCookie(req.headers.cookie, REFERRAL_COOKIE),
+        },
+        query.src,
+      );
       if (outcome.cookie) {
         res.cookie(REFERRAL_COOKIE, outcome.cookie.value, { maxAge: outcome.cookie.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
       }
-      res.redirect(302, '/');
+      res.redirect(302, query.to === undefined ? '/' : deepLinkTarget(query.to, core.linkHosts.current()));
     } catch (e) {
       next(e);
     }
@@ -38,6 +44,10 @@ export function linkRouter(core: Core): Router {
   return router;
 }
 
+/**
+ * The module's HTTP surface at its WHMCS addresses. A dispatcher picks the controller action by
+ * `action`; state-changing actions answer only POST and only with the session's CSRF token.
+ */
 export function moduleRouter(core: Core): Router {
   const router = express.Router();
 
@@ -67,7 +77,9 @@ async function dispatch<Who>(
   res: Response,
   next: NextFunction,
 ): Promise<void> {
-  const name = typeof req.query.action === 'string' ? req.query.action : 'index';
+  // WHMCS links name the page with t= (index.php?m=agenttools&t=serviceManager); forms use action=.
+  const asked = req.query.action ?? req.query.t;
+  const name = typeof asked === 'string' ? asked : 'index';
   const action = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
   const page = (status: number, text: string) =>
     core.host.http.sendPage(req, res, { area, title: 'Agent Tools', breadcrumb: [{ label: 'Agent Tools', href: area === 'client' ? CLIENT_AREA : ADMIN_AREA }], html: `<p class="alert">${escapeHtml(text)}</p>`, status });

@@ -1,7 +1,7 @@
 import type { Core } from '../agenttools';
 import type { SidebarPanel } from '../contract/hooks';
 import { render, viewHelpers } from './render';
-import { CLIENT_AREA } from './paths';
+import { CLIENT_AREA, clientAction } from './paths';
 
 /** The "Affiliate" panel for a client who is an agent: their available balance and a link. */
 export async function agentSidebarPanel(core: Core, clientId: number): Promise<SidebarPanel | null> {
@@ -17,5 +17,22 @@ export async function agentSidebarPanel(core: Core, clientId: number): Promise<S
     order: 20,
     bodyHtml: await render('client/sidebar-agent', { h, available, program }),
     items: [{ label: h.t('sidebar.open'), uri: CLIENT_AREA }],
+  };
+}
+
+/** "My Service Manager": who manages the client's account, and a link to the details (and revoke). */
+export async function serviceManagerSidebarPanel(core: Core, clientId: number): Promise<SidebarPanel | null> {
+  const grant = await core.serviceManagers.forClient(clientId);
+  if (!grant) return null;
+  const agent = await core.agents.get(grant.agentId);
+  const contact = agent ? await core.host.getClient(agent.clientId) : null;
+  if (!contact) return null;
+  const h = viewHelpers(core.language, '');
+  return {
+    name: 'agenttools-service-manager',
+    label: h.t('sidebar.service_manager'),
+    order: 10,
+    bodyHtml: await render('client/sidebar-service-manager', { contact }),
+    items: [{ label: h.t('sidebar.details'), uri: clientAction('serviceManagerDetails') }],
   };
 }

@@ -9,6 +9,8 @@ export interface Click {
   ip: string;
   user_agent: string;
   referer: string;
+  /** The link's `src=`; the column's default, Default, when absent. */
+  source?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { DEFAULT_SOURCE } from './source';
 
 export const REFERRAL_COOKIE = 'agenttools_ref';
 
@@ -6,12 +7,15 @@ export interface ReferralMark {
   agentId: number;
   clickUid: string;
   clickedAt: number;
+  /** The `src=` of the click; absent for Default, as in cookies set before sources existed. */
+  source?: string;
 }
 
 /**
- * The referral cookie: `agentId.clickUid.clickedAt.signature`, HMAC-SHA256 with the module's
- * secret. Its lifetime is the cookie's Max-Age; the signature keeps it from being forged or
- * pointed at another agent.
+ * The referral cookie: `agentId.clickUid.clickedAt[.source].signature`, HMAC-SHA256 with the
+ * module's secret over everything before the signature. Its lifetime is the cookie's Max-Age; the
+ * signature keeps it from being forged or pointed at another agent or source. The source is left
+ * out for Default, which keeps the cookies of untagged links as they were before sources.
  */
 export class ReferralCookie {
   constructor(private secret: string | null) {}
@@ -21,22 +25,24 @@ export class ReferralCookie {
   }
 
   sign(mark: ReferralMark): string {
-    const body = `${mark.agentId}.${mark.clickUid}.${mark.clickedAt}`;
+    const body = `${mark.agentId}.${mark.clickUid}.${mark.clickedAt}${mark.source === undefined || mark.source === DEFAULT_SOURCE ? '' : `.${mark.source}`}`;
     return `${body}.${this.mac(body)}`;
   }
 
   /** The mark, or null when the value is absent, malformed, forged or older than maxAgeMs. */
   read(value: string | undefined, now: number, maxAgeMs: number): ReferralMark | null {
     if (!value || value.length > 200) return null;
-    const m = /^(\d{1,10})\.([A-Za-z0-9_-]{8,32})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(value);
+    const m = /^(\d{1,10})\.([A-Za-z0-9_-]{8,32})\.(\d{1,15})(?:\.([A-Za-z0-9_-]{1,32}))?\.([A-Za-z0-9_-]{43})$/.exec(value);
     if (!m) return null;
-    const body = `${m[1]}.${m[2]}.${m[3]}`;
+    const body = `${m[1]}.${m[2]}.${m[3]}${m[4] === undefined ? '' : `.${m[4]}`}`;
     const expected = Buffer.from(this.mac(body));
-    const given = Buffer.from(m[4] as string);
+    const given = Buffer.from(m[5] as string);
     if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
     const clickedAt = Number(m[3]);
     if (clickedAt > now + 60_000 || now - clickedAt > maxAgeMs) return null;
-    return { agentId: Number(m[1]), clickUid: m[2] as string, clickedAt };
+    const mark: ReferralMark = { agentId: Number(m[1]), clickUid: m[2] as string, clickedAt };
+    if (m[4] !== undefined) mark.source = m[4];
+    return mark;
   }
 
   private mac(body: string): string {

@@ -88,6 +88,16 @@ export async function up(db: Knex): Promise<void> {
     t.index(['agent_id', 'created_at'], 'ix_at_referrals_agent');
   });
 
+  // A client's grant of access to their service manager (one at most); its history is the
+  // assignment log. The agent's power over the client exists exactly while this row does.
+  await db.schema.createTable(T.serviceManagers, (t) => {
+    t.integer('client_id').primary();
+    t.integer('agent_id').notNullable().index('ix_at_service_managers_agent');
+    t.text('permissions').notNullable();
+    t.string('granted_by', 120).notNullable();
+    t.bigInteger('granted_at').notNullable();
+  });
+
   await db.schema.createTable(T.assignmentLog, (t) => {
     t.increments('id');
     t.integer('client_id').notNullable();

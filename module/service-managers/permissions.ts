@@ -1,0 +1,25 @@
+/**
+ * WHMCS client permission keys. What a service manager may do when signed in as the client is
+ * the program's list; never the client's password or security settings, payment methods, the
+ * grant itself, or signing in as anyone else — none of those is a key here, so none can be granted.
+ */
+export const CLIENT_PERMISSIONS = ['profile', 'contacts', 'products', 'manageproducts', 'productsso', 'domains', 'managedomains', 'invoices', 'quotes', 'tickets', 'affiliates', 'emails', 'orders'] as const;
+export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
+
+export const DEFAULT_AGENT_PERMISSIONS: ClientPermission[] = ['invoices', 'quotes', 'tickets', 'orders', 'products'];
+
+export const PERMISSION_LABELS: Record<ClientPermission, string> = {
+  profile: 'view and change your profile',
+  contacts: 'manage your contacts',
+  products: 'view your products and services',
+  manageproducts: 'manage your products and services',
+  productsso: 'sign in to your services',
+  domains: 'view your domains',
+  managedomains: 'manage your domains',
+  invoices: 'view your invoices',
+  quotes: 'view and accept quotes',
+  tickets: 'open and answer support tickets',
+  affiliates: 'see your affiliate account',
+  emails: 'see the e-mails we sent you',
+  orders: 'place orders that you pay',
+};

@@ -1,0 +1,106 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { RuleError } from '../core/errors';
+import type { HostApi, HostClient } from '../contract/host-api';
+import type { AgentService, Agent } from '../agents/agent-service';
+import type { AttributionService } from '../attribution/attribution-service';
+import { DEFAULT_AGENT_PERMISSIONS, type ClientPermission } from './permissions';
+
+export interface Grant {
+  clientId: number;
+  agentId: number;
+  permissions: ClientPermission[];
+  grantedBy: string;
+  grantedAt: number;
+}
+
+/** What a client is shown before granting: who the agent is, and what they may do. */
+export interface Offer {
+  agent: Agent;
+  contact: Pick<HostClient, 'firstname' | 'lastname' | 'companyname' | 'email' | 'phonenumber'>;
+  permissions: ClientPermission[];
+}
+
+function grantFromRow(r: Record<string, unknown>): Grant {
+  return {
+    clientId: Number(r.client_id),
+    agentId: Number(r.agent_id),
+    permissions: JSON.parse(String(r.permissions)) as ClientPermission[],
+    grantedBy: String(r.granted_by),
+    grantedAt: Number(r.granted_at),
+  };
+}
+
+/**
+ * A client's service manager: an agent the client chose (through the agent's link) or an admin
+ * set. It is exclusive: granting one replaces the other, at once. The grant also assigns the
+ * client to the agent for commissions; a revoke ends the agent's access, and what was earned stays.
+ */
+export class ServiceManagerService {
+  constructor(
+    private readonly db: Knex,
+    private readonly host: HostApi,
+    private readonly agents: AgentService,
+    private readonly attribution: AttributionService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The offer behind a service-manager link, or null when the id names no active agent. */
+  async offer(rawAgentId: unknown): Promise<Offer | null> {
+    if (typeof rawAgentId !== 'string' || !/^[1-9]\d{0,9}$/.test(rawAgentId)) return null;
+    const agent = await this.agents.get(Number(rawAgentId));
+    if (!agent || agent.status !== 'active') return null;
+    const client = await this.host.getClient(agent.clientId);
+    if (!client || client.status === 'Closed') return null;
+    const { firstname, lastname, companyname, email, phonenumber } = client;
+    return { agent, contact: { firstname, lastname, companyname, email, phonenumber }, permissions: DEFAULT_AGENT_PERMISSIONS };
+  }
+
+  /**
+   * The client confirms. A client who already has another manager must say so (`replace`): the
+   * old agent loses access in the same transaction.
+   */
+  async grant(clientId: number, agentId: number, grantedBy: string, replace: boolean): Promise<{ grant: Grant; replaced: number | null }> {
+    const offer = await this.offer(String(agentId));
+    if (!offer) throw new RuleError('this service-manager link is not valid');
+    if (offer.agent.clientId === clientId) throw new RuleError('you cannot be your own service manager');
+    let replaced: number | null = null;
+    await this.db.transaction(async (trx) => {
+      const current = await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first();
+      if (current && Number(current.agent_id) === agentId) return;
+      if (current && !replace) throw new RuleError('you already have a service manager; confirm that you want to change', 'replace');
+      replaced = current ? Number(current.agent_id) : null;
+      await trx(T.serviceManagers).where({ client_id: clientId }).delete();
+      await trx(T.serviceManagers).insert({ client_id: clientId, agent_id: agentId, permissions: JSON.stringify(offer.permissions), granted_by: grantedBy.slice(0, 120), granted_at: this.clock.now() });
+      await this.attribution.assign(clientId, agentId, grantedBy, replaced ? `service manager changed from agent ${replaced}` : 'service manager granted', 'service_manager', trx);
+    });
+    return { grant: (await this.forClient(clientId))!, replaced };
+  }
+
+  /** The client (or an admin) takes the access away; commissions already earned stay. */
+  async revoke(clientId: number, by: string, reason: string): Promise<Grant> {
+    return this.db.transaction(async (trx) => {
+      const row = await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first();
+      if (!row) throw new RuleError('you have no service manager');
+      await trx(T.serviceManagers).where({ client_id: clientId }).delete();
+      await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: row.agent_id, to_agent_id: null, reason: `service manager access revoked: ${reason}`.slice(0, 255), actor: by.slice(0, 120), created_at: this.clock.now() });
+      return grantFromRow(row);
+    });
+  }
+
+  async forClient(clientId: number, db: Knex | Knex.Transaction = this.db): Promise<Grant | null> {
+    const row = await db(T.serviceManagers).where({ client_id: clientId }).first();
+    return row ? grantFromRow(row) : null;
+  }
+
+  /** Whether the agent manages the client now: the check every agent power must make. */
+  async manages(agentId: number, clientId: number): Promise<boolean> {
+    const grant = await this.forClient(clientId);
+    return !!grant && grant.agentId === agentId;
+  }
+
+  async clientsOf(agentId: number): Promise<Grant[]> {
+    return (await this.db(T.serviceManagers).where({ agent_id: agentId }).orderBy('granted_at', 'desc')).map(grantFromRow);
+  }
+}

@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { onEachDatabase } from './support/databases';
+import { type Fixture, PASSWORD, csrfFrom, session, signUp, startHost, type Session } from './support/host-fixture';
+import { T } from '../module/db/tables';
+
+const AREA = '/index.php?m=agenttools';
+const link = (agentId: number) => `${AREA}&t=serviceManager&affid=${agentId}`;
+const CONFIRM = `${AREA}&action=serviceManagerConfirm`;
+const DETAILS = `${AREA}&action=serviceManagerDetails`;
+const REVOKE = `${AREA}&action=serviceManagerRevoke`;
+
+/** Cloud One's service managers: the client, and only the client, grants and revokes access. */
+onEachDatabase('service managers', ({ current }) => {
+  let f: Fixture;
+  let ann: number;
+  let ben: number;
+  let client: Session;
+  let clientId: number;
+
+  const makeAgent = async (email: string, first: string, phone: string) => {
+    const s = await session(f.host);
+    await s.post('/register', '/register', { firstname: first, lastname: 'Agent', email, phonenumber: phone, password: PASSWORD, currency: 'USD' });
+    const id = Number((await f.host.db('host_clients').where({ email }).first()).id);
+    const program = await f.host.agentTools.core.programs.bySlug('default');
+    return (await f.host.agentTools.core.agents.activateForClient(id, program!.id)).id;
+  };
+  const grants = () => current().db(T.serviceManagers).select('client_id', 'agent_id');
+
+  before(async () => {
+    f = await startHost(current().db);
+    ann = await makeAgent('ann@example.com', 'Ann', '+254 700 111 222');
+    ben = await makeAgent('ben@example.com', 'Ben', '+254 700 333 444');
+  });
+  after(() => f.host.stop());
+
+  it('a visitor who opens the link signs up and returns to a confirmation showing the agent and the exact permissions; nothing is granted before they confirm', async () => {
+    client = await session(f.host);
+    const first = await client.agent.get(link(ann));
+    expect(first.status).to.equal(302);
+    expect(first.headers.location).to.equal(`/login?return=${encodeURIComponent(link(ann))}`);
+    const login = await client.agent.get(String(first.headers.location));
+    const signUpHref = /href="(\/register\?return=[^"]+)"/.exec(login.text)![1]!.replace(/&amp;/g, '&');
+    const form = await client.agent.get(signUpHref);
+    const res = await client.agent
+      .post('/register')
+      .type('form')
+      .send({ firstname: 'Wanjiru', lastname: 'Client', email: 'wanjiru@example.com', password: PASSWORD, currency: 'USD', return: /name="return" value="([^"]*)"/.exec(form.text)![1]!.replace(/&amp;/g, '&'), _csrf: csrfFrom(form.text) });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal(link(ann));
+    clientId = Number((await f.host.db('host_clients').where({ email: 'wanjiru@example.com' }).first()).id);
+    const offer = await client.agent.get(link(ann));
+    expect(offer.text).to.contain('Ann Agent</strong>');
+    expect(offer.text).to.contain('ann@example.com');
+    expect(offer.text).to.contain('+254 700 111 222');
+    for (const p of ['view your invoices', 'view and accept quotes', 'open and answer support tickets', 'place orders that you pay', 'view your products and services']) expect(offer.text).to.contain(`<li>${p}</li>`);
+    expect(offer.text).to.contain('Never: see or change your password');
+    expect(await grants()).to.deep.equal([]);
+  });
+
+  it('confirming (POST with the form token) grants access and assigns the client to the agent', async () => {
+    const res = await client.post(link(ann), CONFIRM, { affid: ann });
+    expect(res.status).to.equal(303);
+    expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ann }]);
+    const referral = await f.host.agentTools.core.attribution.forClient(clientId);
+    expect([referral!.agentId, referral!.rule]).to.deep.equal([ann, 'service_manager']);
+    const details = await client.agent.get(String(res.headers.location));
+    expect(details.text).to.contain('Ann Agent is now your service manager.');
+  });
+
+  it('the client sees a My Service Manager panel with the agent\'s contact beside every client-area page', async () => {
+    const page = await client.agent.get('/clientarea');
+    expect(page.text).to.contain('data-panel="agenttools-service-manager"');
+    expect(page.text).to.match(/My Service Manager[\s\S]*Ann Agent[\s\S]*ann@example.com[\s\S]*\+254 700 111 222/);
+  });
+
+  it('a second agent\'s link warns the client; without confirming the change nothing moves, with it the old agent loses access at once', async () => {
+    const offer = await client.agent.get(link(ben));
+    expect(offer.text).to.contain('Your service manager now is Ann Agent.');
+    const without = await client.post(link(ben), CONFIRM, { affid: ben });
+    expect(without.status).to.equal(422);
+    expect(without.text).to.contain('confirm that you want to change');
+    expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ann }]);
+    const withIt = await client.post(link(ben), CONFIRM, { affid: ben, replace: 'yes' });
+    expect(withIt.status).to.equal(303);
+    expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
+    expect(await f.host.agentTools.core.serviceManagers.manages(ann, clientId)).to.equal(false);
+    expect(await f.host.agentTools.core.serviceManagers.manages(ben, clientId)).to.equal(true);
+  });
+
+  it('an unknown, malformed or blocked agent\'s link shows a clear page and stores nothing', async () => {
+    await f.host.agentTools.core.forfeiture.block(ann, 'test', 'admin');
+    for (const affid of ['999999', 'abc', '', '<script>', String(ann)]) {
+      const res = await client.agent.get(`${AREA}&t=serviceManager&affid=${encodeURIComponent(affid)}`);
+      expect(res.status, affid).to.equal(404);
+      expect(res.text).to.contain('This service-manager link is not valid');
+      expect(res.text).not.to.contain('<script>');
+    }
+    const post = await client.post(DETAILS, CONFIRM, { affid: 999999 });
+    expect(post.status).to.equal(422);
+    expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
+    await f.host.agentTools.core.agents.reactivate(ann);
+  });
+
+  it('state changes need POST and the form token', async () => {
+    expect((await client.agent.get(`${CONFIRM}&affid=${ann}&replace=yes`)).status).to.equal(405);
+    expect((await client.agent.post(CONFIRM).type('form').send({ affid: ann, replace: 'yes' })).status).to.equal(403);
+    expect((await client.agent.post(REVOKE).type('form').send({})).status).to.equal(403);
+    expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
+  });
+
+  it('who may do what: anonymous, another client, the agents themselves and an admin change nobody\'s grant', async () => {
+    const anon = await request(f.host.app).get(DETAILS);
+    expect(anon.status).to.equal(302);
+    const other = await session(f.host);
+    await signUp(f.host, other, 'other@example.com');
+    const otherDetails = await other.agent.get(DETAILS);
+    expect(otherDetails.text).to.contain('You have no service manager.');
+    const otherRevoke = await other.post(DETAILS, REVOKE, {});
+    expect(otherRevoke.status).to.equal(422);
+    const benSelf = await session(f.host, { email: 'ben@example.com' });
+    const self = await benSelf.post(DETAILS, CONFIRM, { affid: ben });
+    expect(self.status).to.equal(422);
+    expect(self.text).to.contain('you cannot be your own service manager');
+    const admin = await session(f.host, { admin: true });
+    expect((await admin.agent.get(DETAILS)).status).to.equal(302);
+    expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
+  });
+
+  it('the client revokes access; the panel goes, and the log keeps who and why', async () => {
+    const res = await client.post(DETAILS, REVOKE, { reason: 'moving in-house' });
+    expect(res.status).to.equal(303);
+    expect(await grants()).to.deep.equal([]);
+    expect((await client.agent.get('/clientarea')).text).not.to.contain('data-panel="agenttools-service-manager"');
+    const log = await current().db(T.assignmentLog).where({ client_id: clientId }).orderBy('id');
+    expect(log.map((l) => [l.from_agent_id, l.to_agent_id, l.actor])).to.deep.equal([
+      [null, ann, 'client:wanjiru@example.com'],
+      [ann, ben, 'client:wanjiru@example.com'],
+      [ben, null, 'client:wanjiru@example.com'],
+    ]);
+    expect(log[2].reason).to.equal('service manager access revoked: moving in-house');
+  });
+});

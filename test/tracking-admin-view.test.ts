@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { onEachDatabase } from './support/databases';
+import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
+
+const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
+
+/** The panel of the admin agent page with the given data-testid, up to its table's end. */
+function table(html: string, testid: string): string {
+  const start = html.indexOf(`data-testid="${testid}"`);
+  expect(start, `table ${testid}`).to.be.greaterThan(-1);
+  return html.slice(start, html.indexOf('</table>', start));
+}
+
+onEachDatabase('the admin Clicks view', ({ current }) => {
+  let f: Fixture;
+  let admin: Session;
+  let agentId: number;
+  let agentPage: string;
+
+  before(async () => {
+    f = await startHost(current().db);
+    admin = await session(f.host, { admin: true });
+    const s = await session(f.host);
+    const clientId = await signUp(f.host, s, 'agent@example.com');
+    const program = await f.host.agentTools.core.programs.bySlug('default');
+    agentId = (await f.host.agentTools.core.agents.activateForClient(clientId, program!.id)).id;
+    agentPage = `${ADMIN_PAGE}&action=agent&id=${agentId}`;
+  });
+  after(() => f.host.stop());
+
+  it('shows a hostile user agent, referer and forwarded address escaped, never as markup', async () => {
+    const ua = '<script>alert(1)</script>';
+    const referer = `https://evil.example/?q="quoted" & 'single' <b>`;
+    const xff = '<img src=x onerror=alert(2)>';
+    await request(f.host.app).get(`/aff.php?aff=${agentId}&src=launch`).set('User-Agent', ua).set('Referer', referer).set('X-Forwarded-For', xff);
+    await f.host.agentTools.core.clicks.flush();
+    const page = (await admin.agent.get(agentPage)).text;
+    const clicks = table(page, 'agent-clicks');
+    expect(clicks).to.contain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(clicks).to.contain('<td>https://evil.example/?q=&#34;quoted&#34; &amp; &#39;single&#39; &lt;b&gt;</td>');
+    expect(clicks).to.contain('<td>&lt;img src=x onerror=alert(2)&gt;</td>');
+    expect(clicks).to.contain('<td>launch</td>');
+    expect(clicks).to.contain('<td>2026-01-05 10:00:00</td>');
+    for (const raw of [ua, referer, xff, '"quoted"', '<b>']) expect(page).not.to.contain(raw);
+  });
+
+  it('lists the last 50 clicks, newest first', async () => {
+    const core = f.host.agentTools.core;
+    const start = f.clock.now();
+    for (let i = 1; i <= 55; i++) {
+      f.clock.set(start + i * 1000);
+      await core.tracking.click(String(agentId), { ip: `198.51.100.${i}`, userAgent: BROWSER, referer: '' });
+    }
+    await core.clicks.flush();
+    const clicks = table((await admin.agent.get(agentPage)).text, 'agent-clicks');
+    const ips = [...clicks.matchAll(/<td>(198\.51\.100\.\d+)<\/td>/g)].map((m) => m[1]);
+    expect(ips).to.have.length(50);
+    expect(ips[0]).to.equal('198.51.100.55');
+    expect(ips[49]).to.equal('198.51.100.6');
+  });
+});
