@@ -1,6 +1,7 @@
 import type { AgentTools } from '../module/agenttools';
 import type { AddHook } from '../module/contract/hooks';
 import { clientAdd } from './client-add';
+import { clientDetailsValidation } from './client-details-validation';
 import { invoicePaid } from './invoice-paid';
 import { invoiceRefunded } from './invoice-refunded';
 import { clientClose } from './client-close';
@@ -10,6 +11,7 @@ import { clientAreaPrimarySidebar } from './client-area-primary-sidebar';
 /** hooks.php: one add_hook per event the module listens to. */
 export function registerHooks(addHook: AddHook, agentTools: AgentTools): void {
   const core = agentTools.core;
+  addHook('ClientDetailsValidation', 1, clientDetailsValidation(core));
   addHook('ClientAdd', 1, clientAdd(core));
   addHook('InvoicePaid', 1, invoicePaid(core));
   addHook('InvoiceRefunded', 1, invoiceRefunded(core));

@@ -37,6 +37,8 @@ export interface HostContext {
   billing: Billing;
   render: Renderer;
   passport: HostPassport;
+  /** What a service manager signed in as the client may do on a route (see Agent Tools). */
+  allow: AgentTools['requireClientPermission'];
 }
 
 export interface Host {
@@ -102,8 +104,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
   app.use(csrfSynchronisedProtection);
+  app.use(agentTools.signInGuard());
 
-  const ctx: HostContext = { db, billing, render, passport };
+  const ctx: HostContext = { db, billing, render, passport, allow: (p) => agentTools.requireClientPermission(p) };
   app.use(publicRoutes(ctx));
   app.use(clientRoutes(ctx));
   app.use(adminRoutes(ctx));

@@ -1,4 +1,4 @@
-import type { HookContext, HookHandler, HookName } from '../module/contract/hooks';
+import type { HookContext, HookFieldErrors, HookHandler, HookName } from '../module/contract/hooks';
 import type { Logger } from '../module/core/logger';
 
 /** add_hook / run_hook: handlers by name and priority; one failing handler never stops a payment. */
@@ -25,5 +25,21 @@ export class HookBus {
       }
     }
     return errors;
+  }
+
+  /**
+   * A validation hook (ClientDetailsValidation): the handlers' messages by field, the first one
+   * for a field winning. A handler that fails is logged and does not block the form.
+   */
+  async validate(name: HookName, vars: unknown, ctx?: HookContext): Promise<HookFieldErrors> {
+    const out: HookFieldErrors = {};
+    for (const { handler } of this.handlers.get(name) ?? []) {
+      try {
+        for (const [field, message] of Object.entries((await handler(vars, ctx)) ?? {})) out[field] ??= message;
+      } catch (e) {
+        this.logger.error(`hook ${name} failed`, { error: (e as Error).message });
+      }
+    }
+    return out;
   }
 }

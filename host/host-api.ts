@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { HostApi, HostClient, HostInvoice, HostProduct, HostEmail, ModulePage } from '../module/contract/host-api';
 import crypto from 'node:crypto';
 import type { SessionUser } from './auth/passport';
+import { beginSignInAs, endSignInAs } from './auth/sign-in-as';
 import type { Mailer } from './services/mailer';
 
 export interface PageRenderer {
@@ -92,6 +93,9 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
         if (typeof sent !== 'string' || typeof expected !== 'string' || sent.length !== expected.length) return false;
         return crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
       },
+      beginSignInAs: (req, clientId, signInId) => beginSignInAs(db, req, clientId, signInId),
+      endSignInAs: (req) => endSignInAs(db, req),
+      signInAs: (req) => (req.session?.signIn ? { signInId: req.session.signIn.signInId } : null),
       loginUrl: (area, returnTo) => `${area === 'admin' ? '/admin/login' : '/login'}?return=${encodeURIComponent(returnTo)}`,
       sendPage,
     },

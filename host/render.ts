@@ -6,6 +6,7 @@ import type { ModulePage } from '../module/contract/host-api';
 import type { HookBus } from './hook-bus';
 import type { SessionUser } from './auth/passport';
 import { showMoney } from './money';
+import './auth/sign-in-as';
 
 const VIEWS = path.join(__dirname, 'views');
 
@@ -30,7 +31,8 @@ export function createRenderer(hooks: HookBus) {
       await hooks.run('ClientAreaPrimarySidebar', { client_id: user.clientId, sidebar: { addPanel: (p: SidebarPanel) => panels.push(p) } });
       panels.sort((a, b) => a.order - b.order);
     }
-    const html = await ejs.renderFile(path.join(VIEWS, 'layout.ejs'), { title: opts.title, body, panels, user, csrf, area: opts.area }, { cache: true });
+    const signIn = req.session?.signIn ?? null;
+    const html = await ejs.renderFile(path.join(VIEWS, 'layout.ejs'), { title: opts.title, body, panels, user, csrf, area: opts.area, signIn }, { cache: true });
     res.status(opts.status ?? 200).type('html').send(html);
   }
 

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { MIGRATIONS_TABLE } from './db/tables';
 import { migrationSource } from './db/migrations';
-import { config, MODULE_VERSION, type SettingKey } from './config';
+import { config, MODULE_VERSION, settingsFields, type SettingKey } from './config';
 import type { HostApi } from './contract/host-api';
 import { type Clock, systemClock } from './core/clock';
 import { type Logger, consoleLogger } from './core/logger';
@@ -16,11 +16,19 @@ import { ClickRecorder } from './tracking/click-recorder';
 import { TrackingService } from './tracking/tracking-service';
 import { LinkHosts, LINK_HOSTS_SETTING } from './tracking/link-hosts';
 import { AttributionService } from './attribution/attribution-service';
+import { ReviewService } from './attribution/review-service';
+import { SELF_REFERRAL_SETTING } from './attribution/self-referral';
+import { SlugCache } from './links/slug-cache';
+import { SlugService } from './links/slug-service';
+import { SLUG_APPROVAL_SETTING } from './links/vanity-slug';
 import { Ledger } from './ledger/ledger';
 import { CommissionService } from './commissions/commission-service';
 import { WithdrawalService } from './withdrawals/withdrawal-service';
 import { ForfeitureService } from './commissions/forfeiture-service';
 import { ServiceManagerService } from './service-managers/service-manager-service';
+import { SignInService } from './sign-in/sign-in-service';
+import { requireClientPermission, signInGuard } from './sign-in/sign-in-guard';
+import type { ClientPermission } from './service-managers/permissions';
 import { linkRouter, moduleRouter } from './http/router';
 
 export interface AgentToolsOptions {
@@ -57,7 +65,9 @@ export function createAgentTools(options: AgentToolsOptions) {
   const linkHosts = new LinkHosts(settings, logger);
   // The secret may live in the database, so activate() supplies it unless the host did.
   const cookies = new ReferralCookie(options.secret ?? null);
-  const attribution = new AttributionService(db, agents, programs, cookies, clock, logger);
+  const attribution = new AttributionService(db, agents, programs, cookies, clock, logger, host, settings);
+  const slugCache = new SlugCache(db);
+  const serviceManagers = new ServiceManagerService(db, host, agents, attribution, clock);
   const core = {
     language: options.language ?? config.language,
     db,
@@ -73,11 +83,15 @@ export function createAgentTools(options: AgentToolsOptions) {
     clicks,
     cookies,
     attribution,
+    slugCache,
+    slugs: new SlugService(db, settings, agents, slugCache),
+    reviews: new ReviewService(db, attribution, clock),
     tracking: new TrackingService(linkCache, clicks, cookies, clock),
     commissions: new CommissionService(db, host, agents, programs, attribution, ledger, clock, logger),
     withdrawals: new WithdrawalService(db, ledger, programs, agents, clock),
     forfeiture: new ForfeitureService(db, ledger, agents, clock),
-    serviceManagers: new ServiceManagerService(db, host, agents, attribution, clock),
+    serviceManagers,
+    signIns: new SignInService(db, agents, serviceManagers, clock, signInMinutes(options.settings?.signin_minutes)),
     /** False until activate() and after deactivate(): hooks then do nothing. */
     active: false,
   };
@@ -93,7 +107,7 @@ export function createAgentTools(options: AgentToolsOptions) {
       } catch (e) {
         const text = String((e as Error).message);
         const contended = (e as Error).name === 'MigrationLocked' || /already exists|already locked|Duplicate entry/i.test(text);
-        if (!contended || attempt >= 40) throw e;
+        if (!contended || attempt >= 240) throw e;
         await new Promise((r) => setTimeout(r, 250));
       }
     }
@@ -109,6 +123,8 @@ export function createAgentTools(options: AgentToolsOptions) {
       if (!options.secret) cookies.setSecret(await settings.init('cookie_secret', crypto.randomBytes(32).toString('base64url')));
       await programs.ensureDefault(options.settings ?? {});
       await settings.init(LINK_HOSTS_SETTING, options.settings?.link_hosts ?? '');
+      await settings.init(SLUG_APPROVAL_SETTING, options.settings?.slug_approval ?? settingsFields.slug_approval.Default);
+      await settings.init(SELF_REFERRAL_SETTING, options.settings?.self_referral ?? settingsFields.self_referral.Default);
       await linkHosts.load();
       await settings.set('version', MODULE_VERSION);
       clicks.start();
@@ -135,6 +151,16 @@ export function createAgentTools(options: AgentToolsOptions) {
       return linkRouter(core);
     },
 
+    /** For every host page, after the session: keeps a sign-in-as-client session honest. */
+    signInGuard(): RequestHandler {
+      return signInGuard(core);
+    },
+
+    /** For the host's client-area routes: what a service manager signed in as the client may do. */
+    requireClientPermission(permission: ClientPermission | 'never'): RequestHandler {
+      return requireClientPermission(core, permission);
+    },
+
     /** The client area and the admin area, for the host to mount after its session and CSRF. */
     router(): Router {
       return moduleRouter(core);
@@ -148,3 +174,9 @@ export function createAgentTools(options: AgentToolsOptions) {
 }
 
 export type Core = ReturnType<typeof createAgentTools>['core'];
+
+function signInMinutes(text: string | undefined): number {
+  const n = Number(text ?? settingsFields.signin_minutes.Default);
+  if (!Number.isInteger(n) || n < 1 || n > 24 * 60) throw new RangeError(`signin_minutes must be 1 to 1440 minutes, not ${text}`);
+  return n;
+}

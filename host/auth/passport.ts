@@ -13,6 +13,15 @@ export interface SessionUser {
   name: string;
 }
 
+/** A client user as the session holds it, by user id or (first user) by client id. */
+export async function loadClientUser(db: Knex, by: { userId?: number; clientId?: number }): Promise<SessionUser | null> {
+  let q = db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').orderBy('u.id');
+  q = by.userId !== undefined ? q.where('u.id', by.userId) : q.where('u.client_id', by.clientId);
+  const u = await q.first('u.*', 'c.firstname', 'c.lastname', 'c.status');
+  if (!u || u.status === 'Closed') return null;
+  return { kind: 'client', id: Number(u.id), clientId: Number(u.client_id), email: u.email, name: `${u.firstname} ${u.lastname}` };
+}
+
 /** Two local strategies on one passport: clients by e-mail, admins by username. */
 export function createPassport(db: Knex): HostPassport {
   const passport = new Passport();
@@ -52,9 +61,7 @@ export function createPassport(db: Knex): HostPassport {
         const a = await db('host_admins').where({ id: ref.id }).first();
         return done(null, a ? ({ kind: 'admin', id: Number(a.id), clientId: 0, email: a.username, name: a.username } satisfies SessionUser) : false);
       }
-      const u = await db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').where('u.id', ref.id).first('u.*', 'c.firstname', 'c.lastname', 'c.status');
-      if (!u || u.status === 'Closed') return done(null, false);
-      return done(null, { kind: 'client', id: Number(u.id), clientId: Number(u.client_id), email: u.email, name: `${u.firstname} ${u.lastname}` } satisfies SessionUser);
+      return done(null, (await loadClientUser(db, { userId: ref.id })) ?? false);
     })().catch(done);
   });
 

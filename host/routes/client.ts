@@ -15,7 +15,7 @@ const idParam = z.coerce.number().int().positive();
 /** The client area: invoices, orders and the demo gateway. Every object is checked to be theirs. */
 export function clientRoutes(ctx: HostContext): Router {
   const r = express.Router();
-  const { db, billing, render } = ctx;
+  const { db, billing, render, allow } = ctx;
   const me = (req: Request) => req.user as SessionUser;
 
   async function ownInvoice(req: Request) {
@@ -24,12 +24,12 @@ export function clientRoutes(ctx: HostContext): Router {
     return db('host_invoices').where({ id: id.data, client_id: me(req).clientId }).first();
   }
 
-  r.get('/clientarea', requireClient, async (req, res) => {
+  r.get('/clientarea', requireClient, allow('invoices'), async (req, res) => {
     const invoices = await db('host_invoices').where({ client_id: me(req).clientId }).orderBy('id', 'desc');
     await render.page(req, res, { title: 'Client area', view: 'client/home', area: 'client', locals: { invoices } });
   });
 
-  r.post('/order', requireClient, async (req, res, next) => {
+  r.post('/order', requireClient, allow('orders'), async (req, res, next) => {
     const productId = idParam.safeParse(req.body?.product_id);
     if (!productId.success) return render.page(req, res, { title: 'Order', html: '<p class="alert">Choose a product.</p>', area: 'client', status: 422 });
     try {
@@ -41,14 +41,15 @@ export function clientRoutes(ctx: HostContext): Router {
     }
   });
 
-  r.get('/invoices/:id', requireClient, async (req, res) => {
+  r.get('/invoices/:id', requireClient, allow('invoices'), async (req, res) => {
     const invoice = await ownInvoice(req);
     if (!invoice) return render.page(req, res, { title: 'Invoice', html: '<p class="alert">No such invoice.</p>', area: 'client', status: 404 });
     const lines = await db('host_invoice_items').where({ invoice_id: invoice.id }).orderBy('id');
     await render.page(req, res, { title: `Invoice #${invoice.id}`, view: 'client/invoice', area: 'client', locals: { invoice, lines } });
   });
 
-  r.post('/invoices/:id/pay', requireClient, async (req, res, next) => {
+  // Paying uses the client's own payment method: never a service manager's to use.
+  r.post('/invoices/:id/pay', requireClient, allow('never'), async (req, res, next) => {
     const invoice = await ownInvoice(req);
     if (!invoice) return render.page(req, res, { title: 'Invoice', html: '<p class="alert">No such invoice.</p>', area: 'client', status: 404 });
     try {

@@ -14,6 +14,7 @@ const registerForm = z.object({
   phonenumber: z.string().trim().max(40, 'At most 40 characters').optional(),
   password: z.string().min(8, 'At least 8 characters').max(200, 'At most 200 characters'),
   currency: z.enum(CURRENCIES as [string, ...string[]], { message: 'Choose a currency' }),
+  referral_code: z.string().trim().max(32, 'At most 32 characters').optional(),
 });
 
 /** Home, sign-up, log in and out: the pages anyone may open. */

@@ -21,6 +21,8 @@ export interface NewClient {
   companyname?: string;
   phonenumber?: string;
   currency: string;
+  /** Typed at sign-up; the modules check it (ClientDetailsValidation) and act on it (ClientAdd). */
+  referral_code?: string;
 }
 
 /**
@@ -37,6 +39,9 @@ export class Billing {
   async createClient(input: NewClient, ctx?: HookContext): Promise<number> {
     const email = input.email.trim().toLowerCase();
     if (await this.db('host_users').where({ email }).first()) throw new BillingError('an account with this e-mail exists', 'email');
+    const referralCode = input.referral_code?.trim() || undefined;
+    const invalid = Object.entries(await this.hooks.validate('ClientDetailsValidation', { email, referral_code: referralCode }, ctx))[0];
+    if (invalid) throw new BillingError(invalid[1], invalid[0]);
     const passwordHash = await hashPassword(input.password);
     const now = this.clock.now();
     const { clientId, userId } = await this.db.transaction(async (trx) => {
@@ -53,7 +58,7 @@ export class Billing {
       const [userId] = await trx('host_users').insert({ client_id: clientId, email, password_hash: passwordHash, created_at: now });
       return { clientId: Number(clientId), userId: Number(userId) };
     });
-    await this.hooks.run('ClientAdd', { client_id: clientId, user_id: userId, email, firstname: input.firstname, lastname: input.lastname }, ctx);
+    await this.hooks.run('ClientAdd', { client_id: clientId, user_id: userId, email, firstname: input.firstname, lastname: input.lastname, referral_code: referralCode }, ctx);
     return clientId;
   }
 

@@ -6,6 +6,7 @@ import type { HostApi } from '../contract/host-api';
 import type { ProgramService } from '../programs/program-service';
 import { CERTIFICATIONS, type Certification } from '../programs/definition';
 import { formatRate } from '../money/amount';
+import { newReferralCode } from './referral-code';
 
 export type AgentStatus = 'active' | 'blocked';
 
@@ -20,6 +21,11 @@ export interface Agent {
   certification: Certification | null;
   paidOrders: number;
   createdAt: number;
+  /** The vanity slug (/go/<slug>) and whether it works yet: 'pending' waits for an admin. */
+  slug: string | null;
+  slugStatus: 'pending' | 'approved' | null;
+  /** The code a customer can type at sign-up. */
+  referralCode: string | null;
 }
 
 export function agentFromRow(r: Record<string, unknown>): Agent {
@@ -34,6 +40,9 @@ export function agentFromRow(r: Record<string, unknown>): Agent {
     certification: r.certification ? (String(r.certification) as Certification) : null,
     paidOrders: Number(r.paid_orders ?? 0),
     createdAt: Number(r.created_at),
+    slug: r.slug ? String(r.slug) : null,
+    slugStatus: r.slug && r.slug_status ? (String(r.slug_status) as 'pending' | 'approved') : null,
+    referralCode: r.referral_code ? String(r.referral_code) : null,
   };
 }
 
@@ -73,19 +82,25 @@ export class AgentService {
     }
     const program = await this.programs.get(programId);
     if (!program) throw new RuleError(`program ${programId} does not exist`, 'program_id');
-    try {
-      await this.db(T.agents).insert({
-        client_id: clientId,
-        program_id: programId,
-        status: 'active',
-        tier: program.def.default_tier ?? null,
-        paid_orders: 0,
-        created_at: this.clock.now(),
-      });
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
+    // A unique violation is either another node activating the same client (then byClient finds
+    // it) or, very rarely, a referral code taken already (then a new code is drawn).
+    let agent: Agent | null = null;
+    for (let attempt = 0; !agent; attempt++) {
+      try {
+        await this.db(T.agents).insert({
+          client_id: clientId,
+          program_id: programId,
+          status: 'active',
+          tier: program.def.default_tier ?? null,
+          paid_orders: 0,
+          created_at: this.clock.now(),
+          referral_code: newReferralCode(),
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt >= 5) throw e;
+      }
+      agent = await this.byClient(clientId);
     }
-    const agent = (await this.byClient(clientId)) as Agent;
     this.changed(agent.id);
     return agent;
   }
@@ -146,6 +161,12 @@ export class AgentService {
 
   async get(agentId: number, db: Knex | Knex.Transaction = this.db): Promise<Agent | null> {
     const row = await db(T.agents).where({ id: agentId }).first();
+    return row ? agentFromRow(row) : null;
+  }
+
+  /** The active agent whose referral code this is (already normalised by referralCodeText). */
+  async byReferralCode(code: string): Promise<Agent | null> {
+    const row = await this.db(T.agents).where({ referral_code: code, status: 'active' }).first();
     return row ? agentFromRow(row) : null;
   }
 

@@ -7,6 +7,11 @@ import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import { REFERRAL_COOKIE, type ReferralCookie } from '../tracking/referral-cookie';
 import { DEFAULT_SOURCE } from '../tracking/source';
+import type { HostApi } from '../contract/host-api';
+import type { SettingsStore } from '../settings/settings-store';
+import { referralCodeText } from '../agents/referral-code';
+import type { Agent } from '../agents/agent-service';
+import { SELF_REFERRAL_SETTING, sameMailbox, selfReferralMode } from './self-referral';
 
 const DAY_MS = 86_400_000;
 
@@ -26,6 +31,22 @@ export interface Referral {
   createdAt: number;
   closedAt: number | null;
   endedAt: number | null;
+}
+
+/** What the new client told the host at sign-up, beyond the cookie their browser carries. */
+export interface SignUpDetails {
+  email?: string;
+  referralCode?: string;
+}
+
+/** Who a sign-up would go to, and by which evidence. */
+interface Claim {
+  agent: Agent;
+  clickUid: string | null;
+  clickedAt: number | null;
+  source: string | null;
+  /** 'code', or the program's click rule ('last_click', 'first_click'). */
+  rule: string | null;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -60,21 +81,35 @@ export class AttributionService {
     private readonly cookies: ReferralCookie,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly host: HostApi,
+    private readonly settings: SettingsStore,
   ) {}
 
-  async onClientAdd(clientId: number, cookies: Record<string, string | undefined>): Promise<Referral | null> {
+  /**
+   * A new client: a referral code they typed beats the referral cookie (it is a deliberate
+   * choice, the cookie may be weeks old). An agent's own account is never attributed; a sign-up
+   * with the agent's own mailbox is refused or flagged for review, as `self_referral` says.
+   */
+  async onClientAdd(clientId: number, cookies: Record<string, string | undefined>, details: SignUpDetails = {}): Promise<Referral | null> {
     const now = this.clock.now();
-    // The cookie's own age is checked against the longest lifetime any program allows here,
-    // then against the agent's program below.
-    const mark = this.cookies.read(cookies[REFERRAL_COOKIE], now, 3650 * DAY_MS);
-    if (!mark) return null;
-    const agent = await this.agents.get(mark.agentId);
-    if (!agent || agent.status !== 'active') return null;
-    const program = await this.programs.get(agent.programId);
-    if (!program || now - mark.clickedAt > program.cookieDays * DAY_MS) return null;
+    const claim = (await this.claimByCode(details.referralCode)) ?? (await this.claimByCookie(cookies[REFERRAL_COOKIE], now));
+    if (!claim) return null;
+    const { agent } = claim;
+    const program = (await this.programs.get(agent.programId))!;
     if (agent.clientId === clientId) {
       this.logger.warn('self-referral not attributed', { agentId: agent.id, clientId });
       return null;
+    }
+    let flag = false;
+    if (details.email) {
+      const agentClient = await this.host.getClient(agent.clientId);
+      if (agentClient && sameMailbox(agentClient.email, details.email)) {
+        if (selfReferralMode.parse(await this.settings.get(SELF_REFERRAL_SETTING)) === 'reject') {
+          this.logger.warn('self-referral not attributed: the agent\'s own e-mail', { agentId: agent.id, clientId });
+          return null;
+        }
+        flag = true;
+      }
     }
     try {
       await this.db(T.referrals).insert({
@@ -82,16 +117,46 @@ export class AttributionService {
         client_id: clientId,
         program_id: program.id,
         terms_version: program.version,
-        click_uid: mark.clickUid,
-        clicked_at: mark.clickedAt,
-        source: mark.source ?? DEFAULT_SOURCE,
-        rule: program.def.attribution,
+        click_uid: claim.clickUid,
+        clicked_at: claim.clickedAt,
+        source: claim.source,
+        rule: claim.rule ?? program.def.attribution,
         created_at: now,
       });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
     }
-    return this.forClient(clientId);
+    const referral = await this.forClient(clientId);
+    // Also on a second delivery (the referral was stored, the review not yet): the unique index on
+    // the client makes this at most one review.
+    if (flag && referral?.agentId === agent.id) {
+      await this.db(T.referralReviews).insert({ client_id: clientId, agent_id: agent.id, reason: 'same e-mail as the agent', status: 'open', created_at: now }).onConflict('client_id').ignore();
+    }
+    return referral;
+  }
+
+  private async claimByCode(raw: string | undefined): Promise<Claim | null> {
+    if (!raw) return null;
+    const code = referralCodeText.safeParse(raw);
+    const agent = code.success ? await this.agents.byReferralCode(code.data) : null;
+    return agent ? { agent, clickUid: null, clickedAt: null, source: null, rule: 'code' } : null;
+  }
+
+  private async claimByCookie(cookie: string | undefined, now: number): Promise<Claim | null> {
+    // The cookie's own age is checked against the longest lifetime any program allows here,
+    // then against the agent's program below.
+    const mark = this.cookies.read(cookie, now, 3650 * DAY_MS);
+    if (!mark) return null;
+    const agent = await this.agents.get(mark.agentId);
+    if (!agent || agent.status !== 'active') return null;
+    const program = await this.programs.get(agent.programId);
+    if (!program || now - mark.clickedAt > program.cookieDays * DAY_MS) return null;
+    return { agent, clickUid: mark.clickUid, clickedAt: mark.clickedAt, source: mark.source ?? DEFAULT_SOURCE, rule: null };
+  }
+
+  /** True when the code names an active agent: the host asks before it creates the client. */
+  async isKnownCode(raw: string): Promise<boolean> {
+    return (await this.claimByCode(raw)) !== null;
   }
 
   /**

@@ -26,6 +26,16 @@ export const hookVariables = {
     email: z.string().email(),
     firstname: z.string(),
     lastname: z.string(),
+    /** What the visitor typed in the sign-up form's "Referral code" field, if anything. */
+    referral_code: z.string().max(32).optional(),
+  }),
+  /**
+   * Before the host creates a client from its sign-up form (WHMCS's ClientDetailsValidation): a
+   * handler answers with messages by form field, which the host shows beside those fields.
+   */
+  ClientDetailsValidation: z.object({
+    email: z.string(),
+    referral_code: z.string().max(32).optional(),
   }),
   InvoicePaid: z.object({ invoiceid: id }),
   InvoiceRefunded: z.object({
@@ -55,7 +65,10 @@ export interface HookContext {
   request?: { cookies: Record<string, string | undefined>; ip?: string; userAgent?: string };
 }
 
-export type HookHandler = (vars: unknown, ctx?: HookContext) => Promise<void>;
+/** Messages by form field, from a validation hook; empty when all is well. */
+export type HookFieldErrors = Record<string, string>;
+
+export type HookHandler = (vars: unknown, ctx?: HookContext) => Promise<void | HookFieldErrors>;
 
 /** The host's add_hook(name, priority, handler). */
 export type AddHook = (name: HookName, priority: number, handler: HookHandler) => void;

@@ -83,6 +83,15 @@ export interface HostHttp {
   /** True when a POST carries the session's token; the module refuses the request otherwise. */
   verifyCsrf(req: Request): boolean;
   loginUrl(area: 'client' | 'admin', returnTo: string): string;
+  /**
+   * Sign in as client: switch this browser session to the client's account with a new session
+   * id, remembering the agent's own account to return to.
+   */
+  beginSignInAs(req: Request, clientId: number, signInId: string): Promise<void>;
+  /** Back to the agent's own account, with a new session id. */
+  endSignInAs(req: Request): Promise<void>;
+  /** The sign-in-as-client this browser session is in, if any. */
+  signInAs(req: Request): { signInId: string } | null;
   sendPage(req: Request, res: Response, page: ModulePage): void;
 }
 

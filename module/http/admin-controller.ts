@@ -12,6 +12,8 @@ import { verifyLedger } from '../ledger/verify';
 import { recentClicks } from '../reports/recent-clicks';
 import { sourceStats } from '../reports/source-stats';
 import { linkHostsText } from '../tracking/deep-link';
+import { SLUG_APPROVAL_SETTING, SLUG_APPROVALS } from '../links/vanity-slug';
+import { SELF_REFERRAL_MODES, SELF_REFERRAL_SETTING, selfReferralMode } from '../attribution/self-referral';
 import type { Action } from './router';
 import { fieldErrors, formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
@@ -36,6 +38,11 @@ const NOTICES: Record<string, string> = {
   paid: 'The withdrawal is marked paid.',
   program: 'The program was loaded. New referrals take its terms; existing ones keep theirs.',
   linkHosts: 'The deep-link hosts were saved.',
+  slugApproved: 'The short link is approved and works now.',
+  slugRejected: 'The short link was rejected; the agent may ask for another.',
+  signUpSettings: 'The link and sign-up settings were saved.',
+  reviewKept: 'The referral was kept.',
+  reviewRejected: 'The referral was rejected; the client is no longer assigned to the agent.',
 };
 
 const notice = (req: Request) => (typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null);
@@ -60,6 +67,9 @@ async function showIndex(core: Core, req: Request, res: Response, state: AdminSt
     values: state.values ?? {},
     prefillClient: typeof req.query.client_id === 'string' ? req.query.client_id : '',
     linkHosts: [...core.linkHosts.current()].join(', '),
+    reviews: await core.reviews.listOpen(),
+    slugApproval: await core.slugs.approvalMode(),
+    selfReferral: selfReferralMode.parse(await core.settings.get(SELF_REFERRAL_SETTING)),
     action: adminAction,
     base: ADMIN_AREA,
   });
@@ -121,6 +131,13 @@ const forms = {
   paid: z.object({ withdrawal_id: id }),
   program: z.object({ definition: text(200_000) }),
   linkHosts: z.object({ link_hosts: linkHostsText }),
+  slug: z.object({ agent_id: id }),
+  signUpSettings: z.object({
+    slug_approval: z.enum(SLUG_APPROVALS, { message: 'admin or auto' }),
+    self_referral: z.enum(SELF_REFERRAL_MODES, { message: 'reject or flag' }),
+  }),
+  reviewKeep: z.object({ review_id: id }),
+  reviewReject: z.object({ review_id: id, reason: text(255) }),
 };
 
 /**
@@ -223,6 +240,43 @@ export const adminActions: Record<string, Action<HostAdmin>> = {
   setLinkHosts: formAction('linkHosts', async (core, _admin, v) => {
     await core.linkHosts.save(v.link_hosts.join(','));
     return 'linkHosts';
+  }),
+
+  signInAudit: {
+    method: 'GET',
+    async run(core, _admin, req, res) {
+      const filter = id.safeParse(req.query.agent_id);
+      const h = viewHelpers(core.language, core.host.http.csrfToken(req));
+      const entries = await core.signIns.auditFor(filter.success ? { agentId: filter.data } : {}, 200);
+      const html = await render('admin/sign-in-audit', { h, entries, agentId: filter.success ? filter.data : null });
+      core.host.http.sendPage(req, res, { area: 'admin', title: 'Sign in as client: audit log', breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: 'Audit log' }], html });
+    },
+  },
+
+  approveSlug: formAction('slug', async (core, _admin, v) => {
+    await core.slugs.approve(v.agent_id);
+    return 'slugApproved';
+  }),
+
+  rejectSlug: formAction('slug', async (core, _admin, v) => {
+    await core.slugs.reject(v.agent_id);
+    return 'slugRejected';
+  }),
+
+  setSignUpSettings: formAction('signUpSettings', async (core, _admin, v) => {
+    await core.settings.set(SLUG_APPROVAL_SETTING, v.slug_approval);
+    await core.settings.set(SELF_REFERRAL_SETTING, v.self_referral);
+    return 'signUpSettings';
+  }),
+
+  keepReferral: formAction('reviewKeep', async (core, admin, v) => {
+    await core.reviews.keep(v.review_id, admin.username);
+    return 'reviewKept';
+  }),
+
+  rejectReferral: formAction('reviewReject', async (core, admin, v) => {
+    await core.reviews.reject(v.review_id, admin.username, v.reason);
+    return 'reviewRejected';
   }),
 
   loadProgram: formAction('program', async (core, _admin, v) => {

@@ -4,8 +4,11 @@ import type { HostUser } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import { agentSummary } from '../reports/agent-summary';
 import { sourceStats } from '../reports/source-stats';
+import { agentLinks } from '../links/agent-links';
+import { managedClients } from '../reports/managed-clients';
 import type { Action } from './router';
 import { serviceManagerActions } from './service-manager-controller';
+import { signInActions } from './sign-in-controller';
 import { formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
 import { CLIENT_AREA, REFERRAL_LINK, clientAction } from './paths';
@@ -25,12 +28,13 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
   if (!agent) return page(await render('client/not-agent', { h }));
   const program = await core.programs.get(agent.programId);
   if (!program) throw new Error(`program ${agent.programId} missing`);
-  const [summary, commissions, referrals, withdrawals, sources] = await Promise.all([
+  const [summary, commissions, referrals, withdrawals, sources, managed] = await Promise.all([
     agentSummary(core.db, core.ledger, agent.id, program),
     core.commissions.listForAgent(agent.id),
     core.attribution.listForAgent(agent.id),
     core.withdrawals.listForAgent(agent.id),
     sourceStats(core.db, agent.id),
+    managedClients(core.db, core.host, core.serviceManagers, agent.id),
   ]);
   const names = new Map<number, string>();
   for (const r of referrals) {
@@ -47,9 +51,16 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
       referrals,
       withdrawals,
       sources,
+      managed,
+      signInAction: clientAction('signInAsClient'),
+      // The WHMCS-compatible service-manager link a client opens to grant access.
+      smLink: `${core.host.siteUrl()}${CLIENT_AREA}&t=serviceManager&affid=${agent.id}`,
       names,
       referralLink: `${core.host.siteUrl()}${REFERRAL_LINK}?aff=${agent.id}`,
       withdrawAction: clientAction('withdraw'),
+      links: await agentLinks(core.host, agent, program),
+      slugAction: clientAction('requestSlug'),
+      slugDone: req.query.slug === 'approved' || req.query.slug === 'pending' ? req.query.slug : null,
       errors: state.errors ?? {},
       values: state.values ?? {},
       notice: state.notice ?? null,
@@ -59,10 +70,12 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
 
 export const clientActions: Record<string, Action<HostUser>> = {
   ...serviceManagerActions,
+  ...signInActions,
   index: {
     method: 'GET',
+    asClient: 'affiliates',
     async run(core, user, req, res) {
-      let notice: string | undefined;
+      let notice: string | undefined = req.query.signin === 'ended' ? viewHelpers(core.language, '').t('agent.sign_in_ended') : undefined;
       const wid = Number(req.query.withdrawal);
       if (Number.isSafeInteger(wid) && wid > 0) {
         const w = await core.withdrawals.get(wid);
@@ -77,6 +90,7 @@ export const clientActions: Record<string, Action<HostUser>> = {
 
   withdraw: {
     method: 'POST',
+    asClient: 'affiliates',
     async run(core, user, req, res) {
       const values = formValues(req.body);
       const agent = await core.agents.byClient(user.client_id);
@@ -86,6 +100,23 @@ export const clientActions: Record<string, Action<HostUser>> = {
       try {
         const w = await core.withdrawals.request(agent, program, values.amount ?? '');
         res.redirect(303, `${CLIENT_AREA}&withdrawal=${w.id}`);
+      } catch (e) {
+        if (!(e instanceof RuleError) || !e.field) throw e;
+        await showDashboard(core, user, req, res, { errors: { [e.field]: e.message }, values, status: 422 });
+      }
+    },
+  },
+
+  // Always the signed-in agent's own slug: the form names no agent, so none other can be asked for.
+  requestSlug: {
+    method: 'POST',
+    async run(core, user, req, res) {
+      const values = formValues(req.body);
+      const agent = await core.agents.byClient(user.client_id);
+      if (!agent) throw new RuleError('Your account is not an agent account.');
+      try {
+        const { status } = await core.slugs.request(agent.id, values.slug ?? '');
+        res.redirect(303, `${CLIENT_AREA}&slug=${status}`);
       } catch (e) {
         if (!(e instanceof RuleError) || !e.field) throw e;
         await showDashboard(core, user, req, res, { errors: { [e.field]: e.message }, values, status: 422 });

@@ -13,6 +13,7 @@ export interface ViewHelpers {
   decimal(amount: Minor | number, cur: string): string;
   rate(bp: number): string;
   date(ms: number | null, zone?: string): string;
+  dateTime(ms: number, zone?: string): string;
   time(ms: number | null, zone?: string): string;
   csrf: string;
 }
@@ -24,6 +25,7 @@ export function viewHelpers(language: string, csrf: string): ViewHelpers {
     decimal: (amount, cur) => toDecimalString(amount as Minor, currency(cur)),
     rate: formatRate,
     date: (ms, zone = 'UTC') => (ms === null ? '' : DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd')),
+    dateTime: (ms, zone = 'UTC') => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd HH:mm:ss'),
     time: (ms, zone = 'UTC') => (ms === null ? '' : DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd HH:mm:ss')),
     csrf,
   };

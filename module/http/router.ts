@@ -7,9 +7,16 @@ import { clientActions } from './client-controller';
 import { adminActions } from './admin-controller';
 import { ADMIN_AREA, CLIENT_AREA } from './paths';
 import { escapeHtml } from './render';
+import { liveSignIn } from '../sign-in/sign-in-guard';
+import type { ClientPermission } from '../service-managers/permissions';
 
 export interface Action<Who> {
   method: 'GET' | 'POST';
+  /**
+   * For a service manager signed in as the client: the permission the client must have granted.
+   * Unset means never (the safe default); 'always' is only for the way back to the agent panel.
+   */
+  asClient?: ClientPermission | 'always';
   run(core: Core, who: Who, req: Request, res: Response): Promise<void>;
 }
 
@@ -19,24 +26,38 @@ export interface Action<Who> {
  */
 export function linkRouter(core: Core): Router {
   const router = express.Router();
+  const follow = async (req: Request, res: Response, rawAgentId: unknown) => {
+    // Express parses the query string again on every read of req.query: read it once.
+    const query = req.query;
+    const outcome = await core.tracking.click(
+      rawAgentId,
+      {
+        ip: req.ip ?? '',
+        userAgent: req.get('user-agent') ?? '',
+        referer: req.get('referer') ?? '',
+        referralCookie: readCookie(req.headers.cookie, REFERRAL_COOKIE),
+      },
+      query.src,
+    );
+    if (outcome.cookie) {
+      res.cookie(REFERRAL_COOKIE, outcome.cookie.value, { maxAge: outcome.cookie.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+    }
+    res.redirect(302, query.to === undefined ? '/' : deepLinkTarget(query.to, core.linkHosts.current()));
+  };
   router.get('/aff.php', async (req, res, next) => {
     try {
-      // Express parses the query string again on every read of req.query: read it once.
-      const query = req.query;
-      const outcome = await core.tracking.click(
-        query.aff,
-        {
-          ip: req.ip ?? '',
-          userAgent: req.get('user-agent') ?? '',
-          referer: req.get('referer') ?? '',
-          referralCookie: readCookie(req.headers.cookie, REFERRAL_COOKIE),
-        },
-        query.src,
-      );
-      if (outcome.cookie) {
-        res.cookie(REFERRAL_COOKIE, outcome.cookie.value, { maxAge: outcome.cookie.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
-      }
-      res.redirect(302, query.to === undefined ? '/' : deepLinkTarget(query.to, core.linkHosts.current()));
+      await follow(req, res, req.query.aff);
+    } catch (e) {
+      next(e);
+    }
+  });
+  // A vanity link is /aff.php?aff=<its agent> by another name; an unknown or unapproved slug
+  // goes home with no cookie, whatever else the link asks for.
+  router.get('/go/:slug', async (req, res, next) => {
+    try {
+      const agentId = await core.slugCache.lookup(String(req.params.slug).toLowerCase(), core.clock.now());
+      if (agentId === null) return res.redirect(302, '/');
+      await follow(req, res, String(agentId));
     } catch (e) {
       next(e);
     }
@@ -93,6 +114,11 @@ async function dispatch<Who>(
   if (req.method === 'POST' && !core.host.http.verifyCsrf(req)) {
     core.logger.warn('refused: missing or wrong CSRF token', { action: name });
     return page(403, 'The form has expired. Go back, reload the page and try again.');
+  }
+  const signIn = liveSignIn(res);
+  if (signIn && action.asClient !== 'always' && !(action.asClient && signIn.permissions.includes(action.asClient))) {
+    await core.signIns.audit(signIn, 'refused', `Agent Tools ${name}`, req.ip ?? '');
+    return page(403, 'The client has not allowed their service manager to do this.');
   }
   try {
     await action.run(core, who, req, res);

@@ -69,7 +69,8 @@ export const serviceManagerActions: Record<string, Action<HostUser>> = {
       const contact = agent ? await core.host.getClient(agent.clientId) : null;
       const done = req.query.done;
       const notice = done === 'granted' && contact ? h.t('sm.granted', { name: `${contact.firstname} ${contact.lastname}` }) : done === 'revoked' ? h.t('sm.revoked') : null;
-      await page(core, req, res, 'client/service-manager-details', { grant, contact, notice, revokeAction: clientAction('serviceManagerRevoke') });
+      const audit = await core.signIns.auditFor({ clientId: user.client_id }, 50);
+      await page(core, req, res, 'client/service-manager-details', { grant, contact, notice, audit, revokeAction: clientAction('serviceManagerRevoke') });
     },
   },
 

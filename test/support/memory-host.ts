@@ -71,6 +71,9 @@ export class MemoryHost implements HostApi {
     csrfToken: () => '',
     verifyCsrf: () => false,
     loginUrl: () => '/login',
+    beginSignInAs: async () => undefined,
+    endSignInAs: async () => undefined,
+    signInAs: () => null,
     sendPage: () => undefined,
   };
 }

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import { T } from '../tables';
+import { newReferralCode } from '../../agents/referral-code';
+
+// Vanity slugs (/go/<slug>) and referral codes live on the agent: one of each per agent, unique by
+// index so that two requests for the same name cannot both win. NULLs do not collide, on either
+// database, so agents without a slug need nothing. Self-referrals a program chose to flag rather
+// than refuse wait in the review table until an admin keeps or rejects them.
+export async function up(db: Knex): Promise<void> {
+  await db.schema.alterTable(T.agents, (t) => {
+    t.string('slug', 32).nullable();
+    t.string('slug_status', 16).nullable();
+    t.string('referral_code', 16).nullable();
+  });
+  await db.schema.alterTable(T.agents, (t) => {
+    t.unique(['slug'], { indexName: 'ux_at_agents_slug' });
+    t.unique(['referral_code'], { indexName: 'ux_at_agents_referral_code' });
+  });
+  // Agents from before codes get one now; the unique index guards the (unlikely) collision.
+  for (const row of await db(T.agents).whereNull('referral_code').select('id')) {
+    await db(T.agents).where({ id: row.id }).update({ referral_code: newReferralCode() });
+  }
+  await db.schema.createTable(T.referralReviews, (t) => {
+    t.increments('id').primary();
+    // One review per client: a ClientAdd delivered twice flags once.
+    t.integer('client_id').unsigned().notNullable().unique('ux_at_reviews_client');
+    t.integer('agent_id').unsigned().notNullable();
+    t.string('reason', 64).notNullable();
+    t.string('status', 16).notNullable().defaultTo('open');
+    t.string('decided_by', 120).nullable();
+    t.string('decision_reason', 255).nullable();
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('decided_at').nullable();
+    t.index(['status'], 'ix_at_reviews_status');
+  });
+}
+
+export async function down(): Promise<void> {
+  throw new Error('Agent Tools migrations are forward-only');
+}

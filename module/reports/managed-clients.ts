@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { HostApi } from '../contract/host-api';
+import type { ServiceManagerService } from '../service-managers/service-manager-service';
+import { minor, type Minor } from '../money/amount';
+
+export interface ManagedClient {
+  clientId: number;
+  name: string;
+  company: string | null;
+  since: number;
+  /** What the client's invoices have earned the agent, still theirs, per currency. */
+  earned: { currency: string; amount: Minor }[];
+}
+
+/** The clients who made the agent their service manager, for the agent panel. */
+export async function managedClients(db: Knex, host: HostApi, serviceManagers: ServiceManagerService, agentId: number): Promise<ManagedClient[]> {
+  const grants = await serviceManagers.clientsOf(agentId);
+  if (!grants.length) return [];
+  const sums: { client_id: number; currency: string; s: string | number }[] = await db(T.commissions)
+    .where({ agent_id: agentId })
+    .whereIn(
+      'client_id',
+      grants.map((g) => g.clientId),
+    )
+    .whereNot('status', 'rejected')
+    .groupBy('client_id', 'currency')
+    .select('client_id', 'currency', db.raw('SUM(amount_minor - adjusted_minor) as s'));
+  const out: ManagedClient[] = [];
+  for (const g of grants) {
+    const c = await host.getClient(g.clientId);
+    out.push({
+      clientId: g.clientId,
+      name: c ? `${c.firstname} ${c.lastname}` : `#${g.clientId}`,
+      company: c?.companyname ?? null,
+      since: g.grantedAt,
+      earned: sums.filter((r) => Number(r.client_id) === g.clientId).map((r) => ({ currency: r.currency, amount: minor(r.s) })),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { RuleError } from '../core/errors';
+import type { AgentService } from '../agents/agent-service';
+import type { ServiceManagerService } from '../service-managers/service-manager-service';
+import type { ClientPermission } from '../service-managers/permissions';
+
+export interface SignIn {
+  id: string;
+  agentId: number;
+  clientId: number;
+  permissions: ClientPermission[];
+  startedAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+}
+
+export interface AuditEntry {
+  signInId: string;
+  agentId: number;
+  clientId: number;
+  action: string;
+  detail: string;
+  ip: string;
+  at: number;
+}
+
+function fromRow(r: Record<string, unknown>): SignIn {
+  return {
+    id: String(r.id),
+    agentId: Number(r.agent_id),
+    clientId: Number(r.client_id),
+    permissions: JSON.parse(String(r.permissions)) as ClientPermission[],
+    startedAt: Number(r.started_at),
+    expiresAt: Number(r.expires_at),
+    endedAt: r.ended_at === null || r.ended_at === undefined ? null : Number(r.ended_at),
+    endReason: r.end_reason ? String(r.end_reason) : null,
+  };
+}
+
+/**
+ * An agent signed in as a client who granted them access: scoped to the grant's permissions,
+ * time-limited, and audited. Whether it may go on is asked again on every request, so that a
+ * revoke, a block or an unlink ends it on the very next one.
+ */
+export class SignInService {
+  constructor(
+    private readonly db: Knex,
+    private readonly agents: AgentService,
+    private readonly serviceManagers: ServiceManagerService,
+    private readonly clock: Clock,
+    private readonly minutes: number,
+  ) {}
+
+  async start(agentClientId: number, clientId: number, ip: string): Promise<SignIn> {
+    const agent = await this.agents.byClient(agentClientId);
+    if (!agent || agent.status !== 'active') throw new RuleError('only an active agent can sign in as a client');
+    const grant = await this.serviceManagers.forClient(clientId);
+    if (!grant || grant.agentId !== agent.id) throw new RuleError('this client has not made you their service manager');
+    const now = this.clock.now();
+    const signIn: SignIn = {
+      id: crypto.randomBytes(16).toString('base64url'),
+      agentId: agent.id,
+      clientId,
+      permissions: grant.permissions,
+      startedAt: now,
+      expiresAt: now + this.minutes * 60_000,
+      endedAt: null,
+      endReason: null,
+    };
+    await this.db(T.signIns).insert({
+      id: signIn.id,
+      agent_id: signIn.agentId,
+      client_id: clientId,
+      permissions: JSON.stringify(signIn.permissions),
+      started_at: now,
+      expires_at: signIn.expiresAt,
+    });
+    await this.audit(signIn, 'start', `signed in for ${this.minutes} minutes`, ip);
+    return signIn;
+  }
+
+  /** The sign-in if it may go on; otherwise it is ended, with the reason, and null returned. */
+  async live(id: string, ip: string): Promise<SignIn | null> {
+    const row = await this.db(T.signIns).where({ id }).first();
+    if (!row) return null;
+    const s = fromRow(row);
+    if (s.endedAt !== null) return null;
+    const agent = await this.agents.get(s.agentId);
+    const reason =
+      this.clock.now() >= s.expiresAt
+        ? 'expired'
+        : !agent || agent.status !== 'active'
+          ? 'agent blocked'
+          : !(await this.serviceManagers.manages(s.agentId, s.clientId))
+            ? 'access revoked'
+            : null;
+    if (!reason) return s;
+    await this.end(s, reason, ip);
+    return null;
+  }
+
+  async end(s: SignIn, reason: string, ip: string): Promise<void> {
+    const n = await this.db(T.signIns).where({ id: s.id }).whereNull('ended_at').update({ ended_at: this.clock.now(), end_reason: reason.slice(0, 64) });
+    if (n) await this.audit(s, 'end', reason, ip);
+  }
+
+  async get(id: string): Promise<SignIn | null> {
+    const row = await this.db(T.signIns).where({ id }).first();
+    return row ? fromRow(row) : null;
+  }
+
+  async audit(s: Pick<SignIn, 'id' | 'agentId' | 'clientId'>, action: string, detail: string, ip: string): Promise<void> {
+    await this.db(T.signInAudit).insert({
+      sign_in_id: s.id,
+      agent_id: s.agentId,
+      client_id: s.clientId,
+      action: action.slice(0, 64),
+      detail: detail.slice(0, 255),
+      ip: ip.slice(0, 45),
+      created_at: this.clock.now(),
+    });
+  }
+
+  async auditFor(filter: { clientId?: number; agentId?: number }, limit = 100): Promise<AuditEntry[]> {
+    let q = this.db(T.signInAudit).orderBy('id', 'desc').limit(limit);
+    if (filter.clientId !== undefined) q = q.where({ client_id: filter.clientId });
+    if (filter.agentId !== undefined) q = q.where({ agent_id: filter.agentId });
+    return (await q).map((r) => ({
+      signInId: String(r.sign_in_id),
+      agentId: Number(r.agent_id),
+      clientId: Number(r.client_id),
+      action: String(r.action),
+      detail: String(r.detail),
+      ip: String(r.ip),
+      at: Number(r.created_at),
+    }));
+  }
+}
