@@ -136,6 +136,19 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect((await audit()).at(-1)).to.equal('end: agent blocked');
   });
 
+  it('an unlink by an admin ends it too', async () => {
+    await f.host.agentTools.core.agents.reactivate(ann);
+    await client.post(`${AREA}&t=serviceManager&affid=${ann}`, `${AREA}&action=serviceManagerConfirm`, { affid: ann });
+    await startAs(annSession, clientId);
+    const admin = await session(f.host, { admin: true });
+    const page = `/admin/addonmodules.php?module=agenttools&action=agent&id=${ann}`;
+    const res = await admin.post(page, '/admin/addonmodules.php?module=agenttools&action=unassignClient', { agent_id: ann, client_id: clientId, reason: 'agent left the company' });
+    expect(res.status).to.equal(303);
+    expect((await annSession.agent.get('/clientarea')).headers.location).to.equal(`${AREA}&signin=ended`);
+    expect((await audit()).at(-1)).to.equal('end: access revoked');
+    expect(await f.host.agentTools.core.serviceManagers.forClient(clientId)).to.equal(null);
+  });
+
   it('the client and the admin can both read the audit log', async () => {
     const mine = (await client.agent.get(DETAILS)).text;
     expect(mine).to.contain('data-testid="sign-in-audit"');

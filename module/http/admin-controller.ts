@@ -228,7 +228,7 @@ export const adminActions: Record<string, Action<HostAdmin>> = {
   }),
 
   unassignClient: formAction('unassign', async (core, admin, v) => {
-    await core.attribution.unassign(v.client_id, v.agent_id, admin.username, v.reason);
+    await core.serviceManagers.unlink(v.client_id, v.agent_id, admin.username, v.reason);
     return 'unassigned';
   }),
 

@@ -89,6 +89,13 @@ export class ServiceManagerService {
     });
   }
 
+  /** An admin unlinks the client from this agent: the grant goes too, if it names the agent. */
+  async unlink(clientId: number, agentId: number, by: string, reason: string): Promise<void> {
+    const grant = await this.forClient(clientId);
+    if (grant && grant.agentId === agentId) await this.revoke(clientId, by, reason);
+    await this.attribution.unassign(clientId, agentId, by, reason);
+  }
+
   async forClient(clientId: number, db: Knex | Knex.Transaction = this.db): Promise<Grant | null> {
     const row = await db(T.serviceManagers).where({ client_id: clientId }).first();
     return row ? grantFromRow(row) : null;
