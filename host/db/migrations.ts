@@ -91,10 +91,17 @@ async function up(db: Knex): Promise<void> {
   });
 }
 
+// The platform's migrations, in order; add the next one at the end, never edit one on main.
+const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [['001-host', up]];
+
 const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => ['001-host'],
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
   getMigrationName: (n) => n,
-  getMigration: async () => ({ up, down: async () => undefined }),
+  getMigration: async (name) => {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown host migration ${name}`);
+    return { up: found[1], down: async () => undefined };
+  },
 };
 
 export async function migrateHost(db: Knex): Promise<void> {
