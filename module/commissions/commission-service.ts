@@ -52,7 +52,7 @@ export class CommissionService {
     if (!assigned && !performers.size) return { outcome: 'not-referred', commissions: 0 };
     const paidAt = invoice.date_paid ?? this.clock.now();
     // Asked of the host before the transaction: on SQLite the transaction holds the only connection.
-    const rates = await this.ratesFrom(invoice.currency);
+    const rates = await this.ratesFrom(invoice.currency, assigned, [...new Set(performers.values())]);
 
     try {
       return await this.db.transaction(async (trx) => {
@@ -155,9 +155,19 @@ export class CommissionService {
   }
 
   /** The host's rates from the invoice currency into every currency a program here pays in. */
-  private async ratesFrom(from: string): Promise<Map<string, string | null>> {
+  /**
+   * The host's rates from the invoice currency into the currency of each program that may pay on
+   * this invoice (the referral's terms, the performers' programs), where that program converts.
+   */
+  private async ratesFrom(from: string, referral: Referral | null, performerIds: number[]): Promise<Map<string, string | null>> {
+    const programs: Program[] = [];
+    if (referral) programs.push((await this.programs.at(referral.programId, referral.termsVersion))!);
+    for (const id of performerIds) {
+      const agent = await this.agents.get(id);
+      if (agent) programs.push((await this.programs.get(agent.programId))!);
+    }
     const rates = new Map<string, string | null>();
-    for (const p of await this.programs.list()) {
+    for (const p of programs) {
       if (p.currency !== from && p.def.convert_currencies && !rates.has(p.currency)) rates.set(p.currency, await this.host.exchangeRate(from, p.currency));
     }
     return rates;
