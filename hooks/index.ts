@@ -7,6 +7,9 @@ import { invoiceRefunded } from './invoice-refunded';
 import { clientClose } from './client-close';
 import { dailyCronJob } from './daily-cron-job';
 import { clientAreaPrimarySidebar } from './client-area-primary-sidebar';
+import { afterShoppingCartCheckout } from './after-shopping-cart-checkout';
+import { invoiceOverdue } from './invoice-overdue';
+import { afterModuleSuspend } from './after-module-suspend';
 
 /** hooks.php: one add_hook per event the module listens to. */
 export function registerHooks(addHook: AddHook, agentTools: AgentTools): void {
@@ -18,4 +21,7 @@ export function registerHooks(addHook: AddHook, agentTools: AgentTools): void {
   addHook('ClientClose', 1, clientClose(core));
   addHook('DailyCronJob', 1, dailyCronJob(core));
   addHook('ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(core));
+  addHook('AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(core));
+  addHook('InvoiceOverdue', 1, invoiceOverdue(core));
+  addHook('AfterModuleSuspend', 1, afterModuleSuspend(core));
 }

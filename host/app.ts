@@ -21,6 +21,8 @@ import { createRenderer, type Renderer } from './render';
 import { publicRoutes } from './routes/public';
 import { clientRoutes } from './routes/client';
 import { adminRoutes } from './routes/admin';
+import { ticketRoutes } from './routes/tickets';
+import { quoteRoutes } from './routes/quotes';
 
 export interface HostOptions {
   db: Knex;
@@ -72,7 +74,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const render = createRenderer(hooks);
   const passport = createPassport(db);
   const mailer = new Mailer(db, clock, options.smtpUrl);
-  const hostApi = createHostApi(db, mailer, siteUrl, render.modulePage);
+  const hostApi = createHostApi(db, mailer, siteUrl, render.modulePage, billing.quotes);
 
   const agentTools = createAgentTools({ db, host: hostApi, clock, logger, ...options.module });
   await agentTools.activate();
@@ -110,6 +112,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   app.use(publicRoutes(ctx));
   app.use(clientRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(ticketRoutes(ctx), quoteRoutes(ctx));
   app.use(agentTools.router());
 
   app.use((req, res) => {

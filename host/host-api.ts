@@ -1,17 +1,20 @@
 import type { Knex } from 'knex';
 import type { Request, Response } from 'express';
-import type { HostApi, HostClient, HostInvoice, HostProduct, HostEmail, ModulePage } from '../module/contract/host-api';
+import type { HostApi, HostClient, HostInvoice, HostProduct, HostEmail, HostQuote, ModulePage } from '../module/contract/host-api';
 import crypto from 'node:crypto';
 import type { SessionUser } from './auth/passport';
 import { beginSignInAs, endSignInAs } from './auth/sign-in-as';
 import type { Mailer } from './services/mailer';
+import type { QuoteBook, QuoteRecord } from './services/quote-book';
 
 export interface PageRenderer {
   (req: Request, res: Response, page: ModulePage): void;
 }
 
 /** The reference platform's side of the host contract. */
-export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPage: PageRenderer): HostApi {
+export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPage: PageRenderer, quotes: QuoteBook): HostApi {
+  // A client reads a quote in the client area; a prospect through the token, until they sign up.
+  const toHostQuote = ({ token, ...q }: QuoteRecord): HostQuote => ({ ...q, url: q.client_id === null ? `${siteUrl}/quote/${token}` : `${siteUrl}/quotes/${q.id}` });
   return {
     async getClient(id) {
       const r = await db('host_clients').where({ id }).first();
@@ -62,6 +65,26 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       if (!r) return null;
       return { id: Number(r.id), name: r.name, category_id: Number(r.group_id), category: r.category, price_minor: Number(r.price_minor), currency: r.currency } satisfies HostProduct;
     },
+
+    async listProducts() {
+      const rows = await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').orderBy('p.id').select('p.*', 'g.name as category');
+      return rows.map((r) => ({ id: Number(r.id), name: r.name, category_id: Number(r.group_id), category: r.category, price_minor: Number(r.price_minor), currency: r.currency }) satisfies HostProduct);
+    },
+
+    async createQuote(input) {
+      return toHostQuote((await quotes.get(await quotes.create(input)))!);
+    },
+
+    async getQuote(id) {
+      const q = await quotes.get(id);
+      return q ? toHostQuote(q) : null;
+    },
+
+    async listQuotes(filter) {
+      return (await quotes.list(filter)).map(toHostQuote);
+    },
+
+    markQuoteSent: (id) => quotes.markSent(id),
 
     async exchangeRate(from, to) {
       const rows = await db('host_currencies').whereIn('code', [from, to]);

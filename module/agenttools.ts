@@ -30,6 +30,8 @@ import { SignInService } from './sign-in/sign-in-service';
 import { requireClientPermission, signInGuard } from './sign-in/sign-in-guard';
 import type { ClientPermission } from './service-managers/permissions';
 import { linkRouter, moduleRouter } from './http/router';
+import { NotificationService } from './notifications/notification-service';
+import { QuoteService } from './quotes/quote-service';
 
 export interface AgentToolsOptions {
   db: Knex;
@@ -68,8 +70,9 @@ export function createAgentTools(options: AgentToolsOptions) {
   const attribution = new AttributionService(db, agents, programs, cookies, clock, logger, host, settings);
   const slugCache = new SlugCache(db);
   const serviceManagers = new ServiceManagerService(db, host, agents, attribution, clock);
+  const language = options.language ?? config.language;
   const core = {
-    language: options.language ?? config.language,
+    language,
     db,
     host,
     clock,
@@ -91,6 +94,8 @@ export function createAgentTools(options: AgentToolsOptions) {
     withdrawals: new WithdrawalService(db, ledger, programs, agents, clock),
     forfeiture: new ForfeitureService(db, ledger, agents, clock),
     serviceManagers,
+    notifications: new NotificationService(db, host, agents, serviceManagers, attribution, clock, logger, language),
+    quotes: new QuoteService(host, agents, serviceManagers, attribution, logger),
     signIns: new SignInService(db, agents, serviceManagers, clock, signInMinutes(options.settings?.signin_minutes)),
     /** False until activate() and after deactivate(): hooks then do nothing. */
     active: false,

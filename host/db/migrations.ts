@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { upTicketsQuotes } from './002-tickets-quotes';
+import { upServices } from './003-host-services';
 
 // The reference billing platform's own tables, kept apart from the module's (host_ prefix, its
 // own migrations table). Times are epoch ms; amounts integer minor units.
@@ -92,7 +94,11 @@ async function up(db: Knex): Promise<void> {
 }
 
 // The platform's migrations, in order; add the next one at the end, never edit one on main.
-const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [['001-host', up]];
+const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [
+  ['001-host', up],
+  ['002-host-tickets-quotes', upTicketsQuotes],
+  ['003-host-services', upServices],
+];
 
 const source: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),

@@ -4,14 +4,14 @@ import type { HostContext } from '../app';
 import type { SessionUser } from '../auth/passport';
 import { BillingError } from '../services/billing';
 
-function requireAdmin(req: Request, res: Response, next: NextFunction): void {
+export function requireAdmin(req: Request, res: Response, next: NextFunction): void {
   const u = req.user as SessionUser | undefined;
   if (u?.kind === 'admin') return next();
   res.redirect(302, `/admin/login?return=${encodeURIComponent(req.originalUrl)}`);
 }
 
 const idParam = z.coerce.number().int().positive();
-const NOTICES: Record<string, string> = { cron: 'The daily cron ran.', closed: 'The client was closed.', refunded: 'The invoice was refunded.' };
+const NOTICES: Record<string, string> = { cron: 'The daily cron ran.', closed: 'The client was closed.', refunded: 'The invoice was refunded.', suspended: 'The service was suspended.' };
 
 /** The admin area: clients, invoices, refunds, closing accounts, the cron. */
 export function adminRoutes(ctx: HostContext): Router {
@@ -32,7 +32,8 @@ export function adminRoutes(ctx: HostContext): Router {
     const client = id.success ? await db('host_clients').where({ id: id.data }).first() : null;
     if (!client) return fail(req, res, 404, 'No such client.');
     const invoices = await db('host_invoices').where({ client_id: client.id }).orderBy('id', 'desc');
-    await render.page(req, res, { title: `Client #${client.id}`, view: 'admin/client', area: 'admin', locals: { client, invoices, notice: notice(req) } });
+    const services = await db('host_services as s').join('host_products as p', 'p.id', 's.product_id').where('s.client_id', client.id).orderBy('s.id', 'desc').select('s.id', 's.status', 'p.name as product');
+    await render.page(req, res, { title: `Client #${client.id}`, view: 'admin/client', area: 'admin', locals: { client, invoices, services, notice: notice(req) } });
   });
 
   const act = (path: string, run: (id: number) => Promise<void>, done: (id: number) => string) =>
@@ -50,6 +51,18 @@ export function adminRoutes(ctx: HostContext): Router {
 
   act('/admin/clients/:id/close', (id) => billing.closeClient(id), (id) => `/admin/clients/${id}?done=closed`);
   act('/admin/invoices/:id/refund', (id) => billing.refundInvoice(id), () => '/admin?done=refunded');
+
+  // Back to the service's client, whom only the suspension itself looks up.
+  r.post('/admin/services/:id/suspend', async (req, res, next) => {
+    const id = idParam.safeParse(req.params.id);
+    if (!id.success) return fail(req, res, 404, 'Not found.');
+    try {
+      res.redirect(303, `/admin/clients/${await billing.suspendService(id.data)}?done=suspended`);
+    } catch (e) {
+      if (e instanceof BillingError) return fail(req, res, 409, e.message);
+      next(e);
+    }
+  });
 
   r.post('/admin/cron', async (_req, res) => {
     await billing.runDailyCron(true);

@@ -4,7 +4,7 @@ import type { HostContext } from '../app';
 import type { SessionUser } from '../auth/passport';
 import { BillingError } from '../services/billing';
 
-function requireClient(req: Request, res: Response, next: NextFunction): void {
+export function requireClient(req: Request, res: Response, next: NextFunction): void {
   const u = req.user as SessionUser | undefined;
   if (u?.kind === 'client') return next();
   res.redirect(302, `/login?return=${encodeURIComponent(req.originalUrl)}`);

@@ -15,6 +15,8 @@ const registerForm = z.object({
   password: z.string().min(8, 'At least 8 characters').max(200, 'At most 200 characters'),
   currency: z.enum(CURRENCIES as [string, ...string[]], { message: 'Choose a currency' }),
   referral_code: z.string().trim().max(32, 'At most 32 characters').optional(),
+  /** The token of a prospect's quote, when they sign up from it. */
+  quote: z.string().max(64).optional(),
 });
 
 /** Home, sign-up, log in and out: the pages anyone may open. */
@@ -30,7 +32,7 @@ export function publicRoutes(ctx: HostContext): Router {
   // A sign-up can come from a link that needs an account first (a service-manager link): it
   // returns there afterwards.
   r.get('/register', (req, res) =>
-    render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', locals: { currencies: CURRENCIES, values: { currency: 'USD', return: safeReturn(req.query.return, '') } } }),
+    render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', locals: { currencies: CURRENCIES, values: { currency: 'USD', return: safeReturn(req.query.return, ''), quote: typeof req.query.quote === 'string' ? req.query.quote : '' } } }),
   );
 
   r.post('/register', async (req, res, next) => {
@@ -39,7 +41,7 @@ export function publicRoutes(ctx: HostContext): Router {
     const fail = (errors: Record<string, string>) => render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', status: 422, locals: { currencies: CURRENCIES, values, errors } });
     if (!parsed.success) return fail(errorsOf(parsed.error));
     try {
-      await billing.createClient(parsed.data, { request: { cookies: req.cookies ?? {}, ip: req.ip, userAgent: req.get('user-agent') } });
+      await billing.createClient({ ...parsed.data, quote_token: parsed.data.quote || undefined }, { request: { cookies: req.cookies ?? {}, ip: req.ip, userAgent: req.get('user-agent') } });
     } catch (e) {
       if (e instanceof BillingError) return fail({ [e.field ?? '_form']: e.message });
       return next(e);

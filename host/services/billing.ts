@@ -3,15 +3,13 @@ import type { Clock } from '../../module/core/clock';
 import type { HookContext } from '../../module/contract/hooks';
 import type { HookBus } from '../hook-bus';
 import { hashPassword } from '../auth/passwords';
+import { BillingError } from './billing-error';
+import { QuoteBook } from './quote-book';
+import { INVOICE_DUE_DAYS } from '../db/003-host-services';
 
-export class BillingError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export { BillingError };
+
+const DAY_MS = 86_400_000;
 
 export interface NewClient {
   firstname: string;
@@ -23,6 +21,8 @@ export interface NewClient {
   currency: string;
   /** Typed at sign-up; the modules check it (ClientDetailsValidation) and act on it (ClientAdd). */
   referral_code?: string;
+  /** The token of the prospect's quote they signed up from: the quote becomes the new client's. */
+  quote_token?: string;
 }
 
 /**
@@ -30,11 +30,20 @@ export interface NewClient {
  * hook, as WHMCS does: a module can never undo a payment, only react to it.
  */
 export class Billing {
+  readonly quotes: QuoteBook;
+
   constructor(
     private readonly db: Knex,
     private readonly hooks: HookBus,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.quotes = new QuoteBook(db, clock);
+  }
+
+  /** The platform's clock, for the routes that stamp what they store. */
+  now(): number {
+    return this.clock.now();
+  }
 
   async createClient(input: NewClient, ctx?: HookContext): Promise<number> {
     const email = input.email.trim().toLowerCase();
@@ -56,13 +65,18 @@ export class Billing {
         created_at: now,
       });
       const [userId] = await trx('host_users').insert({ client_id: clientId, email, password_hash: passwordHash, created_at: now });
+      // Before ClientAdd fires, so that its handlers see whose quote brought the client.
+      if (input.quote_token) await trx('host_quotes').where({ token: input.quote_token }).whereNull('client_id').update({ client_id: clientId });
       return { clientId: Number(clientId), userId: Number(userId) };
     });
     await this.hooks.run('ClientAdd', { client_id: clientId, user_id: userId, email, firstname: input.firstname, lastname: input.lastname, referral_code: referralCode }, ctx);
     return clientId;
   }
 
-  /** An order of one product: an invoice with the product line and, if any, its setup fee. */
+  /**
+   * An order of one product: an invoice with the product line and, if any, its setup fee, due in
+   * INVOICE_DUE_DAYS. Then AfterShoppingCartCheckout, as WHMCS fires it after a checkout.
+   */
   async placeOrder(clientId: number, productId: number): Promise<number> {
     const product = await this.db('host_products').where({ id: productId }).first();
     if (!product) throw new BillingError('no such product', 'product_id');
@@ -71,27 +85,81 @@ export class Billing {
     const now = this.clock.now();
     const lines = [{ description: String(product.name), type: 'Hosting', product_id: productId, amount_minor: Number(product.price_minor) }];
     if (Number(product.setup_minor) > 0) lines.push({ description: `${product.name} setup fee`, type: 'Setup', product_id: productId, amount_minor: Number(product.setup_minor) });
-    return this.db.transaction(async (trx) => {
+    const { orderId, invoiceId } = await this.db.transaction(async (trx) => {
       const [invoiceId] = await trx('host_invoices').insert({
         client_id: clientId,
         currency: product.currency,
         status: 'Unpaid',
         total_minor: lines.reduce((s, l) => s + l.amount_minor, 0),
         created_at: now,
+        due_at: now + INVOICE_DUE_DAYS * DAY_MS,
         date_paid: null,
         date_refunded: null,
       });
       await trx('host_invoice_items').insert(lines.map((l) => ({ ...l, invoice_id: invoiceId })));
-      await trx('host_orders').insert({ client_id: clientId, product_id: productId, invoice_id: invoiceId, created_at: now });
-      return Number(invoiceId);
+      const [orderId] = await trx('host_orders').insert({ client_id: clientId, product_id: productId, invoice_id: invoiceId, created_at: now });
+      return { orderId: Number(orderId), invoiceId: Number(invoiceId) };
     });
+    await this.hooks.run('AfterShoppingCartCheckout', { OrderID: orderId, InvoiceID: invoiceId, ClientID: clientId });
+    return invoiceId;
   }
 
-  /** The demo gateway: marks the invoice paid, then fires InvoicePaid. */
+  /**
+   * The client accepts a sent quote: one order per product line and one invoice with the quote's
+   * lines, as priced when it was made. The status change is the gate, so a second accept does nothing.
+   */
+  async acceptQuote(quoteId: number, clientId: number): Promise<number> {
+    const client = await this.db('host_clients').where({ id: clientId }).first();
+    if (!client || client.status === 'Closed') throw new BillingError('this account cannot order');
+    const now = this.clock.now();
+    const { invoiceId, orderId } = await this.db.transaction(async (trx) => {
+      const taken = await trx('host_quotes').where({ id: quoteId, client_id: clientId, status: 'Sent' }).update({ status: 'Accepted', decided_at: now });
+      if (!taken) throw new BillingError('this quote is not waiting for an answer');
+      const quote = await trx('host_quotes').where({ id: quoteId }).first();
+      const lines = await trx('host_quote_lines').where({ quote_id: quoteId }).orderBy('id');
+      const [invoiceId] = await trx('host_invoices').insert({
+        client_id: clientId,
+        currency: quote.currency,
+        status: 'Unpaid',
+        total_minor: Number(quote.total_minor),
+        created_at: now,
+        due_at: now + INVOICE_DUE_DAYS * DAY_MS,
+        date_paid: null,
+        date_refunded: null,
+      });
+      await trx('host_invoice_items').insert(
+        lines.map((l) => ({ invoice_id: invoiceId, description: Number(l.quantity) > 1 ? `${l.description} × ${l.quantity}` : l.description, type: l.type, product_id: l.product_id, amount_minor: Number(l.amount_minor) })),
+      );
+      const ordered = lines.filter((l) => l.type !== 'Setup');
+      await trx('host_orders').insert(ordered.map((l) => ({ client_id: clientId, product_id: l.product_id, invoice_id: invoiceId, created_at: now })));
+      await trx('host_quotes').where({ id: quoteId }).update({ invoice_id: invoiceId });
+      const first = await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id').first('id');
+      return { invoiceId: Number(invoiceId), orderId: Number(first.id) };
+    });
+    // An accepted quote is a checkout like any other: the agent hears of the new order.
+    await this.hooks.run('AfterShoppingCartCheckout', { OrderID: orderId, InvoiceID: invoiceId, ClientID: clientId });
+    return invoiceId;
+  }
+
+  /** The demo gateway: marks the invoice paid and its orders' products Active services, then fires InvoicePaid. */
   async payInvoice(invoiceId: number): Promise<void> {
-    const n = await this.db('host_invoices').where({ id: invoiceId, status: 'Unpaid' }).update({ status: 'Paid', date_paid: this.clock.now() });
-    if (!n) throw new BillingError('this invoice is not waiting for payment');
+    const now = this.clock.now();
+    await this.db.transaction(async (trx) => {
+      const n = await trx('host_invoices').where({ id: invoiceId, status: 'Unpaid' }).update({ status: 'Paid', date_paid: now });
+      if (!n) throw new BillingError('this invoice is not waiting for payment');
+      const orders = await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id');
+      if (orders.length) await trx('host_services').insert(orders.map((o) => ({ client_id: o.client_id, product_id: o.product_id, order_id: o.id, status: 'Active', created_at: now, suspended_at: null })));
+    });
     await this.hooks.run('InvoicePaid', { invoiceid: invoiceId });
+  }
+
+  /** The admin suspends an Active service; then AfterModuleSuspend, with WHMCS's module params. */
+  async suspendService(serviceId: number): Promise<number> {
+    const n = await this.db('host_services').where({ id: serviceId, status: 'Active' }).update({ status: 'Suspended', suspended_at: this.clock.now() });
+    if (!n) throw new BillingError('only an active service can be suspended');
+    const service = await this.db('host_services').where({ id: serviceId }).first();
+    await this.hooks.run('AfterModuleSuspend', { params: { serviceid: serviceId, userid: Number(service.client_id), pid: Number(service.product_id) } });
+    return Number(service.client_id);
   }
 
   async refundInvoice(invoiceId: number): Promise<void> {
@@ -116,7 +184,27 @@ export class Billing {
         return false;
       }
     }
+    await this.markOverdue();
     await this.hooks.run('DailyCronJob', {});
     return true;
+  }
+
+  /**
+   * Unpaid invoices past their due date become overdue, each once: the conditional update is the
+   * gate, so a forced second run or a second node announces nothing twice. An invoice made
+   * without a due date (a quote's) falls due INVOICE_DUE_DAYS after it was made.
+   */
+  private async markOverdue(): Promise<void> {
+    const now = this.clock.now();
+    const due = await this.db('host_invoices')
+      .where({ status: 'Unpaid' })
+      .whereNull('overdue_at')
+      .where((q) => q.where('due_at', '<', now).orWhere((q2) => q2.whereNull('due_at').andWhere('created_at', '<', now - INVOICE_DUE_DAYS * DAY_MS)))
+      .orderBy('id')
+      .select('id');
+    for (const { id } of due) {
+      const n = await this.db('host_invoices').where({ id, status: 'Unpaid' }).whereNull('overdue_at').update({ overdue_at: now });
+      if (n) await this.hooks.run('InvoiceOverdue', { invoiceid: Number(id) });
+    }
   }
 }

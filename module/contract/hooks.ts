@@ -38,6 +38,12 @@ export const hookVariables = {
     referral_code: z.string().max(32).optional(),
   }),
   InvoicePaid: z.object({ invoiceid: id }),
+  /** After an order is placed (WHMCS's AfterShoppingCartCheckout, with its capitalised names). */
+  AfterShoppingCartCheckout: z.object({ OrderID: id, InvoiceID: id, ClientID: id }),
+  /** The host's cron found an unpaid invoice past its due date; fired once per invoice. */
+  InvoiceOverdue: z.object({ invoiceid: id }),
+  /** A service was suspended (WHMCS's AfterModuleSuspend: the module params; userid is the client). */
+  AfterModuleSuspend: z.object({ params: z.object({ serviceid: id, userid: id, pid: id }) }),
   InvoiceRefunded: z.object({
     invoiceid: id,
     /** Refunded amount in minor units; absent means the whole invoice. */

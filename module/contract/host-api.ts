@@ -46,6 +46,42 @@ export interface HostProduct {
   currency: string;
 }
 
+export type HostQuoteStatus = 'Draft' | 'Sent' | 'Accepted' | 'Declined';
+
+export interface HostQuoteLine {
+  product_id: number;
+  description: string;
+  type: string;
+  quantity: number;
+  amount_minor: number;
+}
+
+/** A quote: for a client, or for a prospect (client_id null until they sign up from it). */
+export interface HostQuote {
+  id: number;
+  client_id: number | null;
+  email: string;
+  status: HostQuoteStatus;
+  currency: string;
+  total_minor: number;
+  /** The maker's own reference, kept as given (the module's "agenttools:agent:<id>"). */
+  ref: string | null;
+  /** The invoice its acceptance created. */
+  invoice_id: number | null;
+  created_at: number;
+  /** Where the recipient reads it and accepts or declines: the client area, or a prospect's sign-up. */
+  url: string;
+  lines: HostQuoteLine[];
+}
+
+/** A new quote: the host prices each product (and its setup fee) now; lines share one currency. */
+export interface NewHostQuote {
+  client_id: number | null;
+  email: string;
+  ref: string;
+  lines: { product_id: number; quantity: number }[];
+}
+
 /** The person signed in to the client area, and the client account they act for. */
 export interface HostUser {
   user_id: number;
@@ -99,6 +135,17 @@ export interface HostApi {
   getClient(id: number): Promise<HostClient | null>;
   getInvoice(id: number): Promise<HostInvoice | null>;
   getProduct(id: number): Promise<HostProduct | null>;
+  /** The products a quote may offer. */
+  listProducts(): Promise<HostProduct[]>;
+  /** A Draft quote; throws when a product is unknown or the lines' currencies differ. */
+  createQuote(quote: NewHostQuote): Promise<HostQuote>;
+  getQuote(id: number): Promise<HostQuote | null>;
+  listQuotes(filter: { ref?: string; client_id?: number }): Promise<HostQuote[]>;
+  /**
+   * Draft → Sent: the recipient may now accept it (the host then creates the order and the
+   * invoice) or decline it. False when it was already decided.
+   */
+  markQuoteSent(id: number): Promise<boolean>;
   sendEmail(message: HostEmail): Promise<void>;
   /** Units of `to` for one unit of `from`, as an exact decimal string ("1.0845"); null if unknown. */
   exchangeRate(from: string, to: string): Promise<string | null>;

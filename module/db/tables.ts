@@ -20,6 +20,7 @@ export const T = {
   entries: 'mod_agenttools_ledger_entries',
   balances: 'mod_agenttools_balances',
   withdrawals: 'mod_agenttools_withdrawals',
+  notifications: 'mod_agenttools_notifications',
 } as const;
 
 export const MIGRATIONS_TABLE = 'mod_agenttools_migrations';

@@ -9,6 +9,7 @@ import { managedClients } from '../reports/managed-clients';
 import type { Action } from './router';
 import { serviceManagerActions } from './service-manager-controller';
 import { signInActions } from './sign-in-controller';
+import { quoteActions } from '../quotes/quote-controller';
 import { formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
 import { CLIENT_AREA, REFERRAL_LINK, clientAction } from './paths';
@@ -71,6 +72,7 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
 export const clientActions: Record<string, Action<HostUser>> = {
   ...serviceManagerActions,
   ...signInActions,
+  ...quoteActions,
   index: {
     method: 'GET',
     asClient: 'affiliates',

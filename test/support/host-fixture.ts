@@ -16,12 +16,12 @@ export interface Fixture {
   setupProductId: number;
 }
 
-/** The reference platform on a test database, with a clock the test moves. */
-export async function startHost(db: Knex, startAt = '2026-01-05T10:00:00Z'): Promise<Fixture> {
+/** The reference platform on a test database, with a clock the test moves; `smtpUrl` sends its e-mail there too. */
+export async function startHost(db: Knex, startAt = '2026-01-05T10:00:00Z', options: { smtpUrl?: string } = {}): Promise<Fixture> {
   const clock = new ManualClock();
   clock.set(startAt);
   const logger = new MemoryLogger();
-  const host = await createHost({ db, clock, logger, siteUrl: 'http://billing.test', module: { clickFlushMs: 60_000 } });
+  const host = await createHost({ db, clock, logger, siteUrl: 'http://billing.test', smtpUrl: options.smtpUrl, module: { clickFlushMs: 60_000 } });
   await db('host_admins').insert({ username: 'admin', password_hash: await hashPassword(PASSWORD) });
   const [groupId] = await db('host_product_groups').insert({ name: 'Cloud Servers' });
   const [productId] = await db('host_products').insert({ group_id: groupId, name: 'Cloud Server M', currency: 'USD', price_minor: 12_345, setup_minor: 0 });

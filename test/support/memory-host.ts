@@ -1,4 +1,4 @@
-import type { HostApi, HostClient, HostEmail, HostInvoice, HostProduct } from '../../module/contract/host-api';
+import type { HostApi, HostClient, HostEmail, HostInvoice, HostProduct, HostQuote } from '../../module/contract/host-api';
 
 export interface InvoiceLineSpec {
   amount: number;
@@ -55,6 +55,22 @@ export class MemoryHost implements HostApi {
   }
   async getProduct(id: number) {
     return this.products.get(id) ?? null;
+  }
+  async listProducts() {
+    return [...this.products.values()];
+  }
+  // Quotes live in the reference platform; the in-memory host has none and cannot make one.
+  async createQuote(): Promise<HostQuote> {
+    throw new Error('MemoryHost has no quotes');
+  }
+  async getQuote() {
+    return null;
+  }
+  async listQuotes() {
+    return [];
+  }
+  async markQuoteSent() {
+    return false;
   }
   async exchangeRate(from: string, to: string) {
     return this.rates.get(`${from}>${to}`) ?? null;

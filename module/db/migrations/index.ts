@@ -3,6 +3,7 @@ import * as m001 from './001-foundation';
 import * as m002 from './002-tracking';
 import * as m003 from './003-sign-in-as-client';
 import * as m004 from './004-links-and-codes';
+import * as m005 from './005-notifications';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -11,6 +12,7 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['002-tracking', m002],
   ['003-sign-in-as-client', m003],
   ['004-links-and-codes', m004],
+  ['005-notifications', m005],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

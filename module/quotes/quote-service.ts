@@ -1,0 +1,98 @@
+import type { HostApi, HostQuote } from '../contract/host-api';
+import type { Logger } from '../core/logger';
+import { RuleError } from '../core/errors';
+import type { Agent, AgentService } from '../agents/agent-service';
+import type { AttributionService } from '../attribution/attribution-service';
+import type { ServiceManagerService } from '../service-managers/service-manager-service';
+import { sameMailbox } from '../attribution/self-referral';
+import { formatAmount, type Minor } from '../money/amount';
+import { currency } from '../money/currencies';
+import { agentOfQuoteRef, agentQuoteRef } from './quote-ref';
+import type { QuoteRequest } from './quote-form';
+
+/**
+ * An agent's quotes: for a client who made them their service manager (checked on the client
+ * named, every time), or for a prospect by e-mail. The host makes, prices and keeps the quote and
+ * its acceptance; a prospect who signs up from one becomes the agent's client.
+ */
+export class QuoteService {
+  constructor(
+    private readonly host: HostApi,
+    private readonly agents: AgentService,
+    private readonly serviceManagers: ServiceManagerService,
+    private readonly attribution: AttributionService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The agent behind a client-area account, if it may make quotes now. */
+  async activeAgent(agentClientId: number): Promise<Agent> {
+    const agent = await this.agents.byClient(agentClientId);
+    if (!agent || agent.status !== 'active') throw new RuleError('only an active agent can make quotes');
+    return agent;
+  }
+
+  async create(agent: Agent, request: QuoteRequest): Promise<HostQuote> {
+    let email: string;
+    if (request.clientId !== null) {
+      if (!(await this.serviceManagers.manages(agent.id, request.clientId))) throw new RuleError('Choose one of the clients you manage', 'client_id');
+      const client = await this.host.getClient(request.clientId);
+      if (!client || client.status === 'Closed') throw new RuleError('This client\'s account is closed', 'client_id');
+      email = client.email;
+    } else {
+      email = request.email!;
+      const own = await this.host.getClient(agent.clientId);
+      if (own && sameMailbox(own.email, email)) throw new RuleError('You cannot send a quote to yourself', 'email');
+    }
+    const currencies = new Set<string>();
+    for (const [i, l] of request.lines.entries()) {
+      const product = await this.host.getProduct(l.product_id);
+      if (!product) throw new RuleError('Choose a product from the list', `product_${i}`);
+      currencies.add(product.currency);
+    }
+    if (currencies.size > 1) throw new RuleError('Every product of a quote must be priced in one currency', 'product_0');
+    const quote = await this.host.createQuote({ client_id: request.clientId, email, ref: agentQuoteRef(agent.id), lines: request.lines });
+    this.logger.info('quote made', { agentId: agent.id, quoteId: quote.id, clientId: request.clientId });
+    return quote;
+  }
+
+  /** This agent's quote, or null for anyone else's: an id in a form proves nothing. */
+  async mine(agent: Agent, quoteId: number): Promise<HostQuote | null> {
+    const quote = await this.host.getQuote(quoteId);
+    return quote && quote.ref === agentQuoteRef(agent.id) ? quote : null;
+  }
+
+  listForAgent(agent: Agent): Promise<HostQuote[]> {
+    return this.host.listQuotes({ ref: agentQuoteRef(agent.id) });
+  }
+
+  /** Marks it sent (so that it can be answered) and e-mails the link; sending again re-sends it. */
+  async send(agent: Agent, quote: HostQuote, agentName: string): Promise<void> {
+    if (quote.client_id !== null && !(await this.serviceManagers.manages(agent.id, quote.client_id))) throw new RuleError('This client no longer has you as their service manager');
+    if (!(await this.host.markQuoteSent(quote.id))) throw new RuleError('This quote has been answered already');
+    const money = (n: number) => formatAmount(n as Minor, currency(quote.currency));
+    const lines = quote.lines.map((l) => `- ${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}: ${money(l.amount_minor)}`);
+    await this.host.sendEmail({
+      to: quote.email,
+      subject: `Quote #${quote.id} from ${agentName}`,
+      text: [`${agentName} has prepared a quote for you.`, '', ...lines, `Total: ${money(quote.total_minor)}`, '', `Read it and accept or decline it here: ${quote.url}`].join('\n'),
+    });
+  }
+
+  /**
+   * A new client who signed up from an agent's quote is that agent's client, as if they had typed
+   * the agent's code: the quote is the more deliberate evidence than any cookie.
+   */
+  async onClientAdd(clientId: number): Promise<void> {
+    for (const quote of await this.host.listQuotes({ client_id: clientId })) {
+      const agentId = agentOfQuoteRef(quote.ref);
+      if (agentId === null) continue;
+      try {
+        await this.attribution.assign(clientId, agentId, `quote:${quote.id}`, `signed up from quote #${quote.id}`, 'quote');
+      } catch (e) {
+        if (!(e instanceof RuleError)) throw e;
+        this.logger.warn('quote sign-up not attributed', { clientId, quoteId: quote.id, reason: e.message });
+      }
+      return;
+    }
+  }
+}
