@@ -16,20 +16,23 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
   // A client reads a quote in the client area; a prospect through the token, until they sign up.
   const toHostQuote = ({ token, ...q }: QuoteRecord): HostQuote => ({ ...q, url: q.client_id === null ? `${siteUrl}/quote/${token}` : `${siteUrl}/quotes/${q.id}` });
   return {
+    async listClients(limit) {
+      const rows = await db('host_clients').orderBy('id', 'desc').limit(limit);
+      return rows.map(toHostClient);
+    },
+
+    async clientAccount(clientId, invoices) {
+      const services = await db('host_services as s').join('host_products as p', 'p.id', 's.product_id').where('s.client_id', clientId).orderBy('s.id').select('s.id', 'p.name', 's.status');
+      const latest = await db('host_invoices').where({ client_id: clientId }).orderBy('id', 'desc').limit(invoices);
+      return {
+        services: services.map((r) => ({ id: Number(r.id), product: String(r.name), status: String(r.status) })),
+        invoices: latest.map((r) => ({ id: Number(r.id), currency: String(r.currency), total_minor: Number(r.total_minor), status: String(r.status), created_at: Number(r.created_at) })),
+      };
+    },
+
     async getClient(id) {
       const r = await db('host_clients').where({ id }).first();
-      if (!r) return null;
-      return {
-        id: Number(r.id),
-        email: r.email,
-        firstname: r.firstname,
-        lastname: r.lastname,
-        companyname: r.companyname ?? null,
-        phonenumber: r.phonenumber ?? null,
-        status: r.status,
-        currency: r.currency,
-        created_at: Number(r.created_at),
-      } satisfies HostClient;
+      return r ? toHostClient(r) : null;
     },
 
     async getInvoice(id) {
@@ -136,4 +139,18 @@ function divideDecimals(b: string, a: string): string {
   const q = (x.n * 10n ** BigInt(12 + y.places)) / (y.n * 10n ** BigInt(x.places));
   const digits = q.toString().padStart(13, '0');
   return `${digits.slice(0, -12)}.${digits.slice(-12)}`.replace(/\.?0+$/, '');
+}
+
+function toHostClient(r: Record<string, unknown>): HostClient {
+  return {
+    id: Number(r.id),
+    email: String(r.email),
+    firstname: String(r.firstname),
+    lastname: String(r.lastname),
+    companyname: r.companyname ? String(r.companyname) : null,
+    phonenumber: r.phonenumber ? String(r.phonenumber) : null,
+    status: r.status as HostClient['status'],
+    currency: String(r.currency),
+    created_at: Number(r.created_at),
+  };
 }

@@ -141,3 +141,48 @@ onEachDatabase('service managers', ({ current }) => {
     expect(log[2].reason).to.equal('service manager access revoked: moving in-house');
   });
 });
+
+onEachDatabase('service managers: an admin assigns clients who have no agent', ({ current }) => {
+  let f: Fixture;
+  let agentId: number;
+  let clientId: number;
+  let admin: Session;
+  const ADMIN = '/admin/addonmodules.php?module=agenttools';
+
+  before(async () => {
+    f = await startHost(current().db);
+    const s = await session(f.host);
+    await s.post('/register', '/register', { firstname: 'Kip', lastname: 'Agent', email: 'kip@example.com', phonenumber: '+254 722 000 000', password: PASSWORD, currency: 'USD' });
+    const kip = Number((await f.host.db('host_clients').where({ email: 'kip@example.com' }).first()).id);
+    agentId = (await f.host.agentTools.core.agents.activateForClient(kip, (await f.host.agentTools.core.programs.bySlug('default'))!.id)).id;
+    clientId = await signUp(f.host, await session(f.host), 'amina@example.com');
+    admin = await session(f.host, { admin: true });
+  });
+  after(() => f.host.stop());
+
+  it('lists the client without an agent (not the agent\'s own account), and refuses e-mails without a service manager', async () => {
+    const page = (await admin.agent.get(ADMIN)).text;
+    const section = page.slice(page.indexOf('data-testid="unassigned-clients"'));
+    expect(section).to.contain('amina@example.com');
+    expect(section.slice(0, section.indexOf('</section>'))).not.to.contain('kip@example.com');
+    const res = await admin.post(ADMIN, `${ADMIN}&action=assignUnassigned`, { client_id: clientId, to_agent: agentId, reason: 'new customer', email: 'yes' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('the e-mails introduce a service manager');
+    expect(await current().db(T.serviceManagers)).to.have.length(0);
+  });
+
+  it('assigns as service manager and e-mails both sides from the templates', async () => {
+    const res = await admin.post(ADMIN, `${ADMIN}&action=assignUnassigned`, { client_id: clientId, to_agent: agentId, reason: 'new customer', service_manager: 'yes', email: 'yes' });
+    expect(res.status).to.equal(303);
+    const [grant] = await current().db(T.serviceManagers);
+    expect([grant.client_id, grant.agent_id, grant.granted_by]).to.deep.equal([clientId, agentId, 'admin:admin']);
+    const mails = await f.host.db('host_emails').orderBy('id').select('to', 'subject', 'text');
+    expect(mails.map((m) => [m.to, m.subject])).to.deep.equal([
+      ['amina@example.com', 'Kip Agent is now your service manager'],
+      ['kip@example.com', 'You now manage Visitor Person'],
+    ]);
+    expect(mails[0].text).to.contain('kip@example.com or +254 722 000 000');
+    const page = (await admin.agent.get(ADMIN)).text;
+    expect(page.slice(page.indexOf('data-testid="unassigned-clients"'))).to.contain('Every client has an agent.');
+  });
+});

@@ -82,13 +82,15 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect((await audit()).filter((a) => a.startsWith('refused'))).to.have.length(5);
   });
 
-  it('Return to agent panel ends it: back on the agent\'s own account with a new session id', async () => {
+  it('Return to agent panel ends it: back on the agent\'s own account with a new session id, where the client\'s new invoice shows', async () => {
     const before = sid(annSession);
     const res = await annSession.post('/clientarea', RETURN, {});
     expect(res.status).to.equal(303);
     expect(sid(annSession)).to.not.equal(before);
     const page = (await annSession.agent.get(AREA)).text;
     expect(page).to.contain('data-testid="managed-clients"');
+    const [invoice] = await f.host.db('host_invoices').where({ client_id: clientId });
+    expect(page).to.contain(`<td data-testid="client-invoices">#${invoice.id} USD 123.45 Unpaid</td>`);
     expect(page).not.to.contain('sign-in-banner');
     expect(await audit()).to.include('end: returned to the agent panel');
   });

@@ -131,8 +131,18 @@ export interface HostHttp {
   sendPage(req: Request, res: Response, page: ModulePage): void;
 }
 
+/** A client's services and recent invoices, for the agent panel. */
+export interface HostClientAccount {
+  services: { id: number; product: string; status: string }[];
+  invoices: { id: number; currency: string; total_minor: number; status: string; created_at: number }[];
+}
+
 export interface HostApi {
   getClient(id: number): Promise<HostClient | null>;
+  /** Clients, newest first (the admin's list of clients to assign). */
+  listClients(limit: number): Promise<HostClient[]>;
+  /** The client's services and their latest invoices (at most `invoices`). */
+  clientAccount(clientId: number, invoices: number): Promise<HostClientAccount>;
   getInvoice(id: number): Promise<HostInvoice | null>;
   getProduct(id: number): Promise<HostProduct | null>;
   /** The products a quote may offer. */

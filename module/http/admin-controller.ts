@@ -9,6 +9,7 @@ import { DefinitionError } from '../programs/definition';
 import { readProgramText } from '../programs/program-service';
 import { percentText } from '../config';
 import { verifyLedger } from '../ledger/verify';
+import { adminAssign, unassignedClients } from '../service-managers/admin-assignment';
 import { recentClicks } from '../reports/recent-clicks';
 import { sourceStats } from '../reports/source-stats';
 import { linkHostsText } from '../tracking/deep-link';
@@ -60,6 +61,7 @@ async function showIndex(core: Core, req: Request, res: Response, state: AdminSt
     h,
     programs,
     rows,
+    unassigned: await unassignedClients(core),
     requested: await core.withdrawals.listRequested(),
     verify: req.query.verify === '1' ? await verifyLedger(core.db) : null,
     notice: notice(req),
@@ -129,6 +131,8 @@ const forms = {
   assign: z.object({ agent_id: id, client_id: id, reason: text(255) }),
   unassign: z.object({ agent_id: id, client_id: id, reason: text(255) }),
   paid: z.object({ withdrawal_id: id }),
+  // to_agent, not agent_id: this form lives on the index page, and agent_id sends answers to an agent's page.
+  assignNew: z.object({ client_id: id, to_agent: id, reason: text(255), service_manager: z.enum(['yes']).optional(), email: z.enum(['yes']).optional() }),
   program: z.object({ definition: text(200_000) }),
   linkHosts: z.object({ link_hosts: linkHostsText }),
   slug: z.object({ agent_id: id }),
@@ -230,6 +234,11 @@ export const adminActions: Record<string, Action<HostAdmin>> = {
   unassignClient: formAction('unassign', async (core, admin, v) => {
     await core.serviceManagers.unlink(v.client_id, v.agent_id, admin.username, v.reason);
     return 'unassigned';
+  }),
+
+  assignUnassigned: formAction('assignNew', async (core, admin, v) => {
+    await adminAssign(core, { clientId: v.client_id, agentId: v.to_agent, serviceManager: v.service_manager === 'yes', email: v.email === 'yes', reason: v.reason }, admin.username);
+    return 'assigned';
   }),
 
   markPaid: formAction('paid', async (core, admin, v) => {

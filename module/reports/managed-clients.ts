@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
-import type { HostApi } from '../contract/host-api';
+import type { HostApi, HostClientAccount } from '../contract/host-api';
 import type { ServiceManagerService } from '../service-managers/service-manager-service';
 import { minor, type Minor } from '../money/amount';
 
@@ -11,9 +11,10 @@ export interface ManagedClient {
   since: number;
   /** What the client's invoices have earned the agent, still theirs, per currency. */
   earned: { currency: string; amount: Minor }[];
+  account: HostClientAccount;
 }
 
-/** The clients who made the agent their service manager, for the agent panel. */
+/** The clients who made the agent their service manager, with their services, latest invoices and what they earned the agent. */
 export async function managedClients(db: Knex, host: HostApi, serviceManagers: ServiceManagerService, agentId: number): Promise<ManagedClient[]> {
   const grants = await serviceManagers.clientsOf(agentId);
   if (!grants.length) return [];
@@ -35,6 +36,7 @@ export async function managedClients(db: Knex, host: HostApi, serviceManagers: S
       company: c?.companyname ?? null,
       since: g.grantedAt,
       earned: sums.filter((r) => Number(r.client_id) === g.clientId).map((r) => ({ currency: r.currency, amount: minor(r.s) })),
+      account: await host.clientAccount(g.clientId, 5),
     });
   }
   return out;

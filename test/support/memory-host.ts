@@ -50,6 +50,13 @@ export class MemoryHost implements HostApi {
   async getClient(id: number) {
     return this.clients.get(id) ?? null;
   }
+  async listClients(limit: number) {
+    return [...this.clients.values()].reverse().slice(0, limit);
+  }
+  async clientAccount(clientId: number, invoices: number) {
+    const mine = [...this.invoices.values()].filter((i) => i.client_id === clientId).reverse().slice(0, invoices);
+    return { services: [], invoices: mine.map((i) => ({ id: i.id, currency: i.currency, total_minor: i.total_minor, status: i.status, created_at: i.date_paid ?? 0 })) };
+  }
   async getInvoice(id: number) {
     return this.invoices.get(id) ?? null;
   }
