@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import { SLUG_PATTERN } from './vanity-slug';
+import { TtlCache } from '../core/ttl-cache';
 
 /**
  * Which agent an approved vanity slug names, kept in memory so that /go/<slug> costs no query, the
@@ -9,26 +10,25 @@ import { SLUG_PATTERN } from './vanity-slug';
  * Entries live for `ttlMs`; an approval or change made on this node drops them at once.
  */
 export class SlugCache {
-  private readonly entries = new Map<string, { agentId: number | null; expires: number }>();
+  private readonly cache: TtlCache<string, number | null>;
 
   constructor(
     private readonly db: Knex,
-    private readonly ttlMs = 30_000,
-    private readonly maxEntries = 100_000,
-  ) {}
+    ttlMs = 30_000,
+    maxEntries = 100_000,
+  ) {
+    this.cache = new TtlCache(ttlMs, maxEntries);
+  }
 
   async lookup(slug: string, now = Date.now()): Promise<number | null> {
     if (!SLUG_PATTERN.test(slug)) return null;
-    const hit = this.entries.get(slug);
-    if (hit && hit.expires > now) return hit.agentId;
-    const row = await this.db(T.agents).where({ slug, slug_status: 'approved' }).first('id');
-    const agentId = row ? Number(row.id) : null;
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(slug, { agentId, expires: now + this.ttlMs });
-    return agentId;
+    return this.cache.get(slug, now, async () => {
+      const row = await this.db(T.agents).where({ slug, slug_status: 'approved' }).first('id');
+      return row ? Number(row.id) : null;
+    });
   }
 
   invalidate(...slugs: (string | null)[]): void {
-    for (const s of slugs) if (s) this.entries.delete(s);
+    for (const s of slugs) if (s) this.cache.delete(s);
   }
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
+import { TtlCache } from '../core/ttl-cache';
 
 export interface LinkTarget {
   agentId: number;
@@ -14,30 +15,29 @@ export interface LinkTarget {
  * database. Entries live for `ttlMs`, and an admin's change drops them at once on this node.
  */
 export class AgentLinkCache {
-  private readonly entries = new Map<number, { value: LinkTarget | null; expires: number }>();
+  private readonly cache: TtlCache<number, LinkTarget | null>;
 
   constructor(
     private readonly db: Knex,
-    private readonly ttlMs = 30_000,
-    private readonly maxEntries = 100_000,
-  ) {}
+    ttlMs = 30_000,
+    maxEntries = 100_000,
+  ) {
+    this.cache = new TtlCache(ttlMs, maxEntries);
+  }
 
-  async lookup(agentId: number, now = Date.now()): Promise<LinkTarget | null> {
-    const hit = this.entries.get(agentId);
-    if (hit && hit.expires > now) return hit.value;
-    const row = await this.db(T.agents)
-      .join(T.programs, `${T.programs}.id`, `${T.agents}.program_id`)
-      .where(`${T.agents}.id`, agentId)
-      .where(`${T.agents}.status`, 'active')
-      .first(`${T.agents}.id as id`, `${T.programs}.cookie_days as cookie_days`, `${T.programs}.attribution as attribution`);
-    const value = row ? { agentId: Number(row.id), cookieDays: Number(row.cookie_days), firstClick: row.attribution === 'first_click' } : null;
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(agentId, { value, expires: now + this.ttlMs });
-    return value;
+  lookup(agentId: number, now = Date.now()): Promise<LinkTarget | null> {
+    return this.cache.get(agentId, now, async () => {
+      const row = await this.db(T.agents)
+        .join(T.programs, `${T.programs}.id`, `${T.agents}.program_id`)
+        .where(`${T.agents}.id`, agentId)
+        .where(`${T.agents}.status`, 'active')
+        .first(`${T.agents}.id as id`, `${T.programs}.cookie_days as cookie_days`, `${T.programs}.attribution as attribution`);
+      return row ? { agentId: Number(row.id), cookieDays: Number(row.cookie_days), firstClick: row.attribution === 'first_click' } : null;
+    });
   }
 
   invalidate(agentId?: number): void {
-    if (agentId === undefined) this.entries.clear();
-    else this.entries.delete(agentId);
+    if (agentId === undefined) this.cache.clear();
+    else this.cache.delete(agentId);
   }
 }
