@@ -186,3 +186,67 @@ onEachDatabase('service managers: an admin assigns clients who have no agent', (
     expect(page.slice(page.indexOf('data-testid="unassigned-clients"'))).to.contain('Every client has an agent.');
   });
 });
+
+/** Every service-manager route × who asks → the answer, and nobody's grant moves but the client's own. */
+onEachDatabase('service managers: the authorization table', ({ current }) => {
+  let f: Fixture;
+  let ann: number;
+
+  before(async () => {
+    f = await startHost(current().db);
+    const program = (await f.host.agentTools.core.programs.bySlug('default'))!;
+    for (const [email, first] of [['ann@example.com', 'Ann'], ['ben@example.com', 'Ben']] as const) {
+      const s = await session(f.host);
+      await s.post('/register', '/register', { firstname: first, lastname: 'Agent', email, password: PASSWORD, currency: 'USD' });
+      const id = Number((await f.host.db('host_clients').where({ email }).first()).id);
+      const agent = await f.host.agentTools.core.agents.activateForClient(id, program.id);
+      if (first === 'Ann') ann = agent.id;
+    }
+    const c = await session(f.host);
+    await signUp(f.host, c, 'client@example.com');
+    await c.post(link(ann), CONFIRM, { affid: ann });
+  });
+  after(() => f.host.stop());
+
+  it('answers each role as expected, and only the client\'s own requests change a grant', async () => {
+    const roles: Record<string, () => Promise<Session>> = {
+      anonymous: () => session(f.host),
+      client: () => session(f.host, { email: 'client@example.com' }),
+      "the client's agent": () => session(f.host, { email: 'ann@example.com' }),
+      'another agent': () => session(f.host, { email: 'ben@example.com' }),
+      admin: () => session(f.host, { admin: true }),
+    };
+    const table: Record<string, number[]> = {};
+    for (const [role, make] of Object.entries(roles)) {
+      const s = await make();
+      const token = async () => {
+        const page = await s.agent.get('/');
+        return /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      };
+      table[role] = [
+        (await s.agent.get(link(ann))).status,
+        (await s.agent.get(DETAILS)).status,
+        (await s.agent.post(CONFIRM).type('form').send({ affid: ann, _csrf: await token() })).status,
+        (await s.agent.post(REVOKE).type('form').send({ _csrf: await token() })).status,
+      ];
+    }
+    // [open the link, the details page, confirm Ann, revoke]
+    expect(table).to.deep.equal({
+      anonymous: [302, 302, 403, 403],
+      client: [200, 200, 303, 303],
+      "the client's agent": [200, 200, 422, 422],
+      'another agent': [200, 200, 303, 303],
+      admin: [302, 302, 302, 302],
+    });
+    const grants = await current().db(T.serviceManagers).orderBy('client_id').select('client_id', 'agent_id');
+    const ben = Number((await f.host.db('host_clients').where({ email: 'ben@example.com' }).first()).id);
+    // The client confirmed again and then revoked their own; Ben made Ann his own manager and
+    // revoked it: each changed only their own grant.
+    expect(grants).to.deep.equal([]);
+    const log = await current().db(T.assignmentLog).whereIn('client_id', [ben]).orderBy('id');
+    expect(log.map((l) => [l.from_agent_id, l.to_agent_id])).to.deep.equal([
+      [null, ann],
+      [ann, null],
+    ]);
+  });
+});
