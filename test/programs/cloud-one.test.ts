@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { onEachDatabase } from '../support/databases';
-import { EXAMPLES, Scenario, expectRuleError } from '../support/scenario';
+import { EXAMPLES, Scenario, expectRuleError, verifyAfterEach } from '../support/scenario';
 import type { Program } from '../../module/programs/program-service';
 import { readProgramText } from '../../module/programs/program-service';
 import { HOUSE } from '../../module/ledger/accounts';
@@ -30,14 +30,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
   before(async () => {
     ({ s, program } = await cloudOne(current().db, '2026-03-02T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a Titanium agent who sold and performed a training service with advanced certification, and met the targets, earns 63 %: KES 7,560.00 on KES 12,000.00', async () => {
     const agent = await s.agent(program, { tier: 'titanium', certification: 'advanced' });
@@ -227,14 +220,7 @@ onEachDatabase('Cloud One agent program: the monthly target bonus', ({ current }
   before(async () => {
     ({ s, program } = await cloudOne(current().db, '2026-03-02T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('with the month’s targets met, each tier adds its bonus to the 5 % recurring rate on KES 10,000.00: Bronze 1 % (KES 600.00), Silver 1.5 % (KES 650.00), Gold 2 % (KES 700.00), Platinum 2.5 % (KES 750.00), Titanium 3 % (KES 800.00)', async () => {
     const expected: [string, number, number][] = [
@@ -288,14 +274,7 @@ onEachDatabase('Cloud One agent program: 45 days’ hold, KES 10,000.00 minimum,
     ({ s, program } = await cloudOne(current().db, '2026-03-02T09:00:00Z'));
     agent = await s.agent(program, { tier: 'bronze' });
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('commissions are payable 45 days after the sale: KES 12,000.00 on KES 120,000.00 of equipment is pending on day 44 and available on day 45', async () => {
     const client = await s.referredClient(agent);
@@ -338,14 +317,7 @@ onEachDatabase('Cloud One agent program: terms are locked at referral', ({ curre
   before(async () => {
     ({ s, program } = await cloudOne(current().db, '2026-03-02T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a rate change applies only to new referrals: after terms version 2 raises managed subscriptions to 7 %, the client referred under version 1 still earns 5 % (KES 250.00 on KES 5,000.00) and a client referred after it 7 % (KES 350.00)', async () => {
     const agent = await s.agent(program, { tier: 'bronze' });
@@ -385,14 +357,7 @@ onEachDatabase('Cloud One agent program: exclusive assignment and manual commiss
     first = await s.agent(program, { tier: 'bronze' });
     second = await s.agent(program, { tier: 'silver' });
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a client who signed up with no referral earns no one anything, until an admin assigns them to a Bronze agent with a reason: then every invoice earns 5 % with no cookie, KES 250.00 on each KES 5,000.00', async () => {
     client = await s.signsUp();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { onEachDatabase } from '../support/databases';
-import { Scenario, expectRuleError } from '../support/scenario';
+import { Scenario, expectRuleError, verifyAfterEach } from '../support/scenario';
 import type { Program } from '../../module/programs/program-service';
 
 /**
@@ -18,14 +18,7 @@ onEachDatabase('CloudCodes partner levels', ({ current }) => {
     s.defaultCurrency = 'USD';
     program = await s.program('cloudcodes.json');
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a new partner is a Reseller, and earns a 15 % margin on every paid invoice of their customer: USD 150.00 on USD 1,000.00, and again on the renewal', async () => {
     const reseller = await s.agent(program);

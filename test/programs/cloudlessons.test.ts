@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { onEachDatabase } from '../support/databases';
-import { Scenario, expectRuleError } from '../support/scenario';
+import { Scenario, expectRuleError, verifyAfterEach } from '../support/scenario';
 import type { Program } from '../../module/programs/program-service';
 
 /**
@@ -29,14 +29,7 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
   before(async () => {
     ({ s, program } = await cloudlessons(current().db, '2026-02-09T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('each course earns its own rate on a customer’s first paid order of RUB 10,000.00: course 101 RUB 3,000.00 (30 %), course 102 RUB 3,500.00 (35 %), course 103 RUB 4,000.00 (40 %)', async () => {
     const partner = await s.agent(program);
@@ -115,14 +108,7 @@ onEachDatabase('Cloudlessons partner program: a partial refund', ({ current }) =
   before(async () => {
     ({ s, program } = await cloudlessons(current().db, '2026-02-09T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a refund of half the invoice (RUB 5,000.00 of RUB 10,000.00) voids half the pending commission: RUB 1,500.00 of RUB 3,000.00 is taken back, RUB 1,500.00 becomes available after 30 days', async () => {
     const partner = await s.agent(program);
@@ -146,14 +132,7 @@ onEachDatabase('Cloudlessons partner program: paid on the 1st and the 15th, from
   before(async () => {
     ({ s, program } = await cloudlessons(current().db, '2026-02-09T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('on 15 March the partner with RUB 1,000.00 available (40 % of RUB 2,500.00) is paid it; the one with RUB 999.99 (30 % of RUB 3,333.30) is not, and neither is asked to request it', async () => {
     const enough = await s.agent(program);
@@ -181,14 +160,7 @@ onEachDatabase('Cloudlessons partner program: a refund after payout is deducted 
     ({ s, program } = await cloudlessons(current().db, '2026-03-09T09:00:00Z'));
     partner = await s.agent(program);
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a first order of course 101 for RUB 10,000.00 earns RUB 3,000.00, available after 30 days and paid out on the 15th', async () => {
     const customer = await s.referredClient(partner);
@@ -238,14 +210,7 @@ onEachDatabase('Cloudlessons partner program: an order paid twice by mistake', (
   before(async () => {
     ({ s, program } = await cloudlessons(current().db, '2026-03-09T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('an order of course 102 paid on two invoices of RUB 10,000.00: the first payment is the customer’s first paid order and earns RUB 3,500.00, the duplicate nothing; the RUB 3,500.00 is paid out and refunding the duplicate afterwards takes nothing back', async () => {
     const partner = await s.agent(program);
@@ -279,14 +244,7 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
     ({ s, program } = await cloudlessons(current().db, '2026-03-09T09:00:00Z'));
     partner = await s.agent(program);
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a partner has RUB 3,000.00 paid out, RUB 3,500.00 available and RUB 4,000.00 pending', async () => {
     await s.pays(await s.referredClient(partner), [course(101, 1_000_000)]); // 9 March

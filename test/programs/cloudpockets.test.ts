@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { onEachDatabase } from '../support/databases';
-import { Scenario, expectRuleError } from '../support/scenario';
+import { Scenario, expectRuleError, verifyAfterEach } from '../support/scenario';
 import type { Program } from '../../module/programs/program-service';
 
 /**
@@ -24,14 +24,7 @@ onEachDatabase('Cloudpockets affiliates: the classic path', ({ current }) => {
   before(async () => {
     ({ s, program } = await cloudpockets(current().db, '2026-01-05T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('an admin switches the affiliate program on for a client account, whose referral link then sets a cookie', async () => {
     affiliate = await s.agent(program);
@@ -79,14 +72,7 @@ onEachDatabase('Cloudpockets affiliates: refunds', ({ current }) => {
   before(async () => {
     ({ s, program } = await cloudpockets(current().db, '2026-01-05T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a refund of an invoice whose commission is still pending voids it: the USD 20.00 on USD 200.00 never becomes available', async () => {
     const affiliate = await s.agent(program);

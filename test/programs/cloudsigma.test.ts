@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { onEachDatabase } from '../support/databases';
-import { Scenario, expectRuleError } from '../support/scenario';
+import { Scenario, expectRuleError, verifyAfterEach } from '../support/scenario';
 import type { Program } from '../../module/programs/program-service';
 
 /**
@@ -24,14 +24,7 @@ onEachDatabase('CloudSigma partner program: the partner’s own rate, for the cu
   before(async () => {
     ({ s, program } = await cloudSigma(current().db, '2026-01-05T09:00:00Z'));
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('a partner with no rate of their own earns the 15 % minimum: USD 45.00 on USD 300.00', async () => {
     const partner = await s.agent(program);
@@ -122,14 +115,7 @@ onEachDatabase('CloudSigma partner program: paid once a quarter, from USD 100.00
     enough = await s.agent(program, { ratePercentBp: 2000 });
     short = await s.agent(program, { ratePercentBp: 2000 });
   });
-  afterEach(async () => {
-    await s.mustVerify();
-  });
-  after(async () => {
-    if (!s) return;
-    await s.mustVerify();
-    await s.stop();
-  });
+  verifyAfterEach(() => s);
 
   it('after the 30-day hold, one partner has USD 100.00 available (20 % of USD 500.00) and another USD 99.99 (20 % of USD 499.95)', async () => {
     await s.pays(await s.referredClient(enough), [{ amount: 50_000 }]);

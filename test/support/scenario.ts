@@ -180,3 +180,19 @@ export async function expectRuleError(p: Promise<unknown>, field?: string, messa
   if (message) expect(err.message).to.match(message);
   return err;
 }
+
+/**
+ * The ledger must verify after every scenario of a block, and once more when the block ends,
+ * before its scenario stops. `get` returns the block's Scenario (undefined if `before` failed).
+ */
+export function verifyAfterEach(get: () => Scenario | undefined): void {
+  afterEach(async () => {
+    await get()?.mustVerify();
+  });
+  after(async () => {
+    const s = get();
+    if (!s) return;
+    await s.mustVerify();
+    await s.stop();
+  });
+}
