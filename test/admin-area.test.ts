@@ -74,6 +74,12 @@ onEachDatabase('the admin area', ({ current }) => {
     ]);
   });
 
+  it('lists every agent with their balances, read in one query per program currency', async () => {
+    const page = (await admin.agent.get(ADMIN_PAGE)).text;
+    const table = page.slice(page.indexOf('data-testid="agents"'), page.indexOf('</table>', page.indexOf('data-testid="agents"')));
+    expect(table).to.match(new RegExp(`id=${agentId}">#${agentId}</a>[\\s\\S]*?<td>USD 250.00</td><td>USD 0.00</td><td>USD 0.00</td><td>USD 0.00</td>`));
+  });
+
   it('blocks an agent with a reason, forfeiting the unpaid commission, and the ledger verifies', async () => {
     const noReason = await admin.post(agentPage, act('blockAgent'), { agent_id: agentId, reason: '' });
     expect(noReason.text).to.contain('role="alert">required</span>');

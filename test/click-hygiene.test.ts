@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { onEachDatabase } from './support/databases';
-import { type Fixture, session, signUp, startHost } from './support/host-fixture';
+import { type Fixture, session, signUp, startHost, agentAccount } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { isBot } from '../module/tracking/bots';
 import { ClickDedupe } from '../module/tracking/click-dedupe';
@@ -80,10 +80,7 @@ onEachDatabase('click hygiene on /aff.php', ({ current }) => {
 
   before(async () => {
     f = await startHost(current().db);
-    const s = await session(f.host);
-    const clientId = await signUp(f.host, s, 'agent@example.com');
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    agentId = (await f.host.agentTools.core.agents.activateForClient(clientId, program!.id)).id;
+    ({ agentId } = await agentAccount(f.host, 'agent@example.com'));
   });
   beforeEach(async () => {
     await current().db(T.clicks).delete();

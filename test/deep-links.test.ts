@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { onEachDatabase } from './support/databases';
-import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
+import { type Fixture, session, startHost, type Session, agentAccount } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { deepLinkTarget } from '../module/tracking/deep-link';
 
@@ -67,10 +67,7 @@ onEachDatabase('deep links on /aff.php', ({ current }) => {
   before(async () => {
     f = await startHost(current().db);
     admin = await session(f.host, { admin: true });
-    const s = await session(f.host);
-    const clientId = await signUp(f.host, s, 'agent@example.com');
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    agentId = (await f.host.agentTools.core.agents.activateForClient(clientId, program!.id)).id;
+    ({ agentId } = await agentAccount(f.host, 'agent@example.com'));
   });
   after(() => f.host.stop());
 

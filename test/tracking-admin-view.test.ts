@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { onEachDatabase } from './support/databases';
-import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
+import { type Fixture, session, startHost, type Session, agentAccount } from './support/host-fixture';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
@@ -22,10 +22,7 @@ onEachDatabase('the admin Clicks view', ({ current }) => {
   before(async () => {
     f = await startHost(current().db);
     admin = await session(f.host, { admin: true });
-    const s = await session(f.host);
-    const clientId = await signUp(f.host, s, 'agent@example.com');
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    agentId = (await f.host.agentTools.core.agents.activateForClient(clientId, program!.id)).id;
+    ({ agentId } = await agentAccount(f.host, 'agent@example.com'));
     agentPage = `${ADMIN_PAGE}&action=agent&id=${agentId}`;
   });
   after(() => f.host.stop());

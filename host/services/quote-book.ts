@@ -1,22 +1,11 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../../module/core/clock';
-import type { HostQuoteLine, HostQuoteStatus, NewHostQuote } from '../../module/contract/host-api';
+import type { HostQuote, HostQuoteLine, HostQuoteStatus, NewHostQuote } from '../../module/contract/host-api';
 import { BillingError } from './billing-error';
 
-export interface QuoteRecord {
-  id: number;
-  client_id: number | null;
-  email: string;
-  token: string;
-  status: HostQuoteStatus;
-  currency: string;
-  total_minor: number;
-  ref: string | null;
-  invoice_id: number | null;
-  created_at: number;
-  lines: HostQuoteLine[];
-}
+/** A quote as the platform stores it: the contract's HostQuote, with its secret link token instead of the URL. */
+export type QuoteRecord = Omit<HostQuote, 'url'> & { token: string };
 
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import type { Logger } from '../core/logger';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostInvoice, HostInvoiceLine } from '../contract/host-api';
 import { agentFromRow, type Agent, type AgentService } from '../agents/agent-service';
@@ -40,7 +39,6 @@ export class CommissionService {
     private readonly attribution: AttributionService,
     private readonly ledger: Ledger,
     private readonly clock: Clock,
-    private readonly logger: Logger,
   ) {}
 
   async onInvoicePaid(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {

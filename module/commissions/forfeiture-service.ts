@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
-import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { Ledger } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
@@ -19,7 +18,6 @@ export class ForfeitureService {
     private readonly db: Knex,
     private readonly ledger: Ledger,
     private readonly agents: AgentService,
-    private readonly clock: Clock,
   ) {}
 
   async block(agentId: number, reason: string, actor: string): Promise<{ forfeited: Record<string, number> }> {

@@ -52,10 +52,17 @@ async function showIndex(core: Core, req: Request, res: Response, state: AdminSt
   const h = viewHelpers(core.language, core.host.http.csrfToken(req));
   const programs = await core.programs.list();
   const rows = [];
-  for (const agent of await core.agents.list()) {
+  const agents = await core.agents.list();
+  // One balances query per program currency, not one per agent.
+  const balances = new Map<number, Awaited<ReturnType<typeof core.ledger.balances>>>();
+  for (const p of programs) {
+    for (const [id, b] of await core.ledger.balancesOf(agents.filter((a) => a.programId === p.id).map((a) => a.id), p.currency)) balances.set(id, b);
+  }
+  for (const agent of agents) {
     const program = programs.find((p) => p.id === agent.programId) ?? null;
+    // The host contract reads one client at a time; a batch read is for a later contract version.
     const client = await core.host.getClient(agent.clientId);
-    rows.push({ agent, program, client, balances: program ? await core.ledger.balances(agent.id, program.currency) : null });
+    rows.push({ agent, program, client, balances: balances.get(agent.id) ?? null });
   }
   const html = await render('admin/index', {
     h,

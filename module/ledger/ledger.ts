@@ -77,9 +77,16 @@ export class Ledger {
   }
 
   async balances(agentId: number, currency: string): Promise<Balances> {
-    const rows = await this.db(T.balances).where({ agent_id: agentId, currency }).select('account', 'balance_minor');
-    const out: Balances = { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0), withholding_tax: minor(0) };
-    for (const r of rows) out[r.account as Account] = minor(r.balance_minor);
+    return (await this.balancesOf([agentId], currency)).get(agentId)!;
+  }
+
+  /** Several agents' balances in one query (the admin's list), each agent's zeros included. */
+  async balancesOf(agentIds: number[], currency: string): Promise<Map<number, Balances>> {
+    const out = new Map<number, Balances>();
+    for (const id of agentIds) out.set(id, { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0), withholding_tax: minor(0) });
+    if (!agentIds.length) return out;
+    const rows = await this.db(T.balances).whereIn('agent_id', agentIds).where({ currency }).select('agent_id', 'account', 'balance_minor');
+    for (const r of rows) out.get(Number(r.agent_id))![r.account as Account] = minor(r.balance_minor);
     return out;
   }
 }

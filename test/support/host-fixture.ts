@@ -64,3 +64,10 @@ export async function signUp(host: Host, s: Session, email: string): Promise<num
   const row = await host.db('host_clients').where({ email }).first();
   return Number(row.id);
 }
+
+/** A client account signed up through the form and made an agent of the default program. */
+export async function agentAccount(host: Host, email: string): Promise<{ clientId: number; agentId: number }> {
+  const clientId = await signUp(host, await session(host), email);
+  const program = await host.agentTools.core.programs.bySlug('default');
+  return { clientId, agentId: (await host.agentTools.core.agents.activateForClient(clientId, program!.id)).id };
+}
