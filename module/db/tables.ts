@@ -21,6 +21,10 @@ export const T = {
   balances: 'mod_agenttools_balances',
   withdrawals: 'mod_agenttools_withdrawals',
   notifications: 'mod_agenttools_notifications',
+  creatives: 'mod_agenttools_creatives',
+  domains: 'mod_agenttools_domains',
+  orderReferrals: 'mod_agenttools_order_referrals',
+  agentDevices: 'mod_agenttools_agent_devices',
 } as const;
 
 export const MIGRATIONS_TABLE = 'mod_agenttools_migrations';
