@@ -10,7 +10,10 @@ export interface LoadResult {
   ok: number;
   /** Responses with any other status, plus connection errors and timeouts. */
   failed: number;
-  statuses: string;
+  /** Responses by status code. */
+  codes: Map<number, number>;
+  errors: number;
+  timeouts: number;
 }
 
 /**
@@ -22,15 +25,32 @@ export async function load(url: string, seconds: number, connections: number): P
   // Each request is its own visitor (its own user agent): a visitor's repeats within an hour
   // count once, and the point here is the cost of a click that is counted and stored.
   const r = await autocannon({ url, connections, duration: seconds, workers: 1, idReplacement: true, headers: { 'user-agent': 'Mozilla/5.0 (bench visitor [<id>])' } });
-  const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [Number(code), s.count ?? 0] as const);
-  const ok = codes.filter(([code]) => code >= 200 && code < 400).reduce((n, [, c]) => n + c, 0);
-  const bad = codes.filter(([code]) => code < 200 || code >= 400).reduce((n, [, c]) => n + c, 0);
+  const codes = new Map(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [Number(code), s.count ?? 0] as const));
+  const ok = [...codes].filter(([code]) => code >= 200 && code < 400).reduce((n, [, c]) => n + c, 0);
+  const bad = [...codes].filter(([code]) => code < 200 || code >= 400).reduce((n, [, c]) => n + c, 0);
+  return { rps: r.requests.mean, sent: r.requests.sent, p99Ms: r.latency.p99, ok, failed: bad + r.errors, codes, errors: r.errors, timeouts: r.timeouts };
+}
+
+/**
+ * Runs of equal length against one server taken as one: the mean rate, and the worse p99 (the
+ * runs' latencies are not kept, so the exact p99 of the whole cannot be had).
+ */
+export function combine(runs: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => runs.reduce((n, r) => n + f(r), 0);
+  const codes = new Map<number, number>();
+  for (const r of runs) for (const [code, n] of r.codes) codes.set(code, (codes.get(code) ?? 0) + n);
   return {
-    rps: r.requests.mean,
-    sent: r.requests.sent,
-    p99Ms: r.latency.p99,
-    ok,
-    failed: bad + r.errors,
-    statuses: codes.map(([code, c]) => `${code}×${c}`).join(' ') + (r.errors ? ` errors×${r.errors} (timeouts ${r.timeouts})` : ''),
+    rps: sum((r) => r.rps) / runs.length,
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    sent: sum((r) => r.sent),
+    ok: sum((r) => r.ok),
+    failed: sum((r) => r.failed),
+    codes,
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
   };
+}
+
+export function statuses(r: LoadResult): string {
+  return [...r.codes].map(([code, n]) => `${code}×${n}`).join(' ') + (r.errors ? ` errors×${r.errors} (timeouts ${r.timeouts})` : '');
 }

@@ -2,14 +2,26 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Knex } from 'knex';
-import { createHost, type Host } from '../host/app';
+import { configureApp, createHost, type Host } from '../host/app';
 import type { Logger } from '../module/core/logger';
 import { REFERRAL_COOKIE } from '../module/tracking/referral-cookie';
+import { isBot } from '../module/tracking/bots';
 
-/** A server under test: the referral URL to load, and how many /aff.php requests it received. */
-export interface Target {
-  url: string;
-  received(): number;
+/** The paths whose requests are counted: each one that reaches the app is a click sent. */
+export type LinkPath = '/aff.php' | '/go/';
+
+export interface Received {
+  requests: number;
+  /**
+   * Of those, the ones whose user agent reads as a bot, which are not clicks: autocannon's ids
+   * are a random stem per connection and a counter, and about one stem in 1,600 spells "bot".
+   */
+  bots: number;
+}
+
+/** A server under test, and what each link path of it received. */
+export interface Server {
+  received(path: LinkPath): Received;
   close(): Promise<void>;
 }
 
@@ -21,19 +33,23 @@ const quietLogger: Logger = {
 };
 
 /**
- * Both servers get the same thin http wrapper, which counts the /aff.php requests that reached
- * the app: the exact number of clicks sent, which autocannon can only bound (see run.ts).
+ * Every server gets the same thin http wrapper, which counts the link requests that reached the
+ * app: the exact number of clicks sent, which autocannon can only bound (see run.ts).
  */
-async function listen(handler: http.RequestListener): Promise<Omit<Target, 'url'> & { port: number }> {
-  let received = 0;
+async function listen(handler: http.RequestListener): Promise<Server & { port: number }> {
+  const received: Record<LinkPath, Received> = { '/aff.php': { requests: 0, bots: 0 }, '/go/': { requests: 0, bots: 0 } };
   const server = http.createServer((req, res) => {
-    if (req.url?.startsWith('/aff.php')) received++;
+    const path = req.url?.startsWith('/aff.php') ? '/aff.php' : req.url?.startsWith('/go/') ? '/go/' : null;
+    if (path) {
+      received[path].requests++;
+      if (isBot(req.headers['user-agent'] ?? '')) received[path].bots++;
+    }
     handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    received: () => received,
+    received: (path) => ({ ...received[path] }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
@@ -43,31 +59,44 @@ async function listen(handler: http.RequestListener): Promise<Omit<Target, 'url'
   };
 }
 
-/** The reference host with Agent Tools, one agent, listening on an ephemeral port. */
-export async function startModule(db: Knex): Promise<Target & { host: Host; agentId: number }> {
+export interface ModuleTarget extends Server {
+  host: Host;
+  /** One agent per link, so that each path's stored clicks can be told apart. */
+  aff: { url: string; agentId: number };
+  go: { url: string; agentId: number };
+}
+
+/** The reference host with Agent Tools, an agent for /aff.php and one with an approved slug. */
+export async function startModule(db: Knex): Promise<ModuleTarget> {
   const host = await createHost({ db, logger: quietLogger, module: { clickFlushMs: 1000 } });
-  const clientId = await host.billing.createClient({
-    firstname: 'Bench',
-    lastname: 'Agent',
-    email: 'bench-agent@example.com',
-    password: 'bench-pass-2026',
-    currency: 'USD',
-  });
-  const program = await host.agentTools.core.programs.bySlug('default');
+  const core = host.agentTools.core;
+  const program = await core.programs.bySlug('default');
   if (!program) throw new Error('the module has no default program after activation');
-  const agent = await host.agentTools.core.agents.activateForClient(clientId, program.id);
+  const agent = async (name: string) => {
+    const clientId = await host.billing.createClient({ firstname: 'Bench', lastname: name, email: `bench-${name}@example.com`, password: 'bench-pass-2026', currency: 'USD' });
+    return (await core.agents.activateForClient(clientId, program.id)).id;
+  };
+  const affAgent = await agent('aff');
+  const goAgent = await agent('go');
+  const slug = 'bench-go';
+  await core.slugs.request(goAgent, slug);
+  await core.slugs.approve(goAgent);
   const server = await listen(host.app);
-  return { ...server, host, agentId: agent.id, url: `http://127.0.0.1:${server.port}/aff.php?aff=${agent.id}` };
+  const base = `http://127.0.0.1:${server.port}`;
+  return { ...server, host, aff: { url: `${base}/aff.php?aff=${affAgent}`, agentId: affAgent }, go: { url: `${base}/go/${slug}`, agentId: goAgent } };
 }
 
 /**
- * What a redirect that sets a cookie costs in bare express 5: the floor the module's link is
- * measured against. The value has the shape and length of a signed referral cookie
- * (`agentId.clickUid.clickedAt.signature`).
+ * What a redirect that sets a cookie costs in express 5, written the usual way (res.cookie,
+ * res.redirect): the floor the module's links are measured against. The app has the reference
+ * host's settings (which its links run under, ahead of every other middleware) and nothing else,
+ * so that the two differ only in the handler. The value has the shape and length of a signed
+ * referral cookie (`agentId.clickUid.clickedAt.signature`).
  */
-export async function startBaseline(): Promise<Target> {
+export async function startBaseline(): Promise<Server & { url: string }> {
   const value = `1.${'A'.repeat(16)}.1767225600000.${'S'.repeat(43)}`;
   const app = express();
+  configureApp(app);
   app.get('/aff.php', (_req, res) => {
     res.cookie(REFERRAL_COOKIE, value, { maxAge: 90 * 86_400_000, httpOnly: true, sameSite: 'lax' });
     res.redirect(302, '/');

@@ -8,6 +8,7 @@ import { clientClose } from './client-close';
 import { dailyCronJob } from './daily-cron-job';
 import { clientAreaPrimarySidebar } from './client-area-primary-sidebar';
 import { afterShoppingCartCheckout } from './after-shopping-cart-checkout';
+import { shoppingCartValidateCheckout } from './shopping-cart-validate-checkout';
 import { invoiceOverdue } from './invoice-overdue';
 import { afterModuleSuspend } from './after-module-suspend';
 
@@ -21,6 +22,7 @@ export function registerHooks(addHook: AddHook, agentTools: AgentTools): void {
   addHook('ClientClose', 1, clientClose(core));
   addHook('DailyCronJob', 1, dailyCronJob(core));
   addHook('ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(core));
+  addHook('ShoppingCartValidateCheckout', 1, shoppingCartValidateCheckout(core));
   addHook('AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(core));
   addHook('InvoiceOverdue', 1, invoiceOverdue(core));
   addHook('AfterModuleSuspend', 1, afterModuleSuspend(core));

@@ -5,6 +5,7 @@ import session from 'express-session';
 import cookieParser from 'cookie-parser';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { csrfSync } from 'csrf-sync';
+import multer from 'multer';
 import type { Knex } from 'knex';
 import type { HostPassport } from './auth/passport';
 import { createAgentTools, type AgentTools, type AgentToolsOptions } from '../module/agenttools';
@@ -53,9 +54,21 @@ export interface Host {
   stop(): Promise<void>;
 }
 
+/** The largest file any form may send (PHP's upload_max_filesize); a module may allow less. */
+const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
+
 async function sessionSecret(db: Knex): Promise<string> {
   await db('host_settings').insert({ key: 'session_secret', value: crypto.randomBytes(32).toString('base64url') }).onConflict('key').ignore();
   return String((await db('host_settings').where({ key: 'session_secret' }).first()).value);
+}
+
+/**
+ * The app's settings, which every request, the referral links' too, runs under. Apart so that
+ * `npm run bench` can give its express baseline the same.
+ */
+export function configureApp(app: Express): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
 }
 
 /**
@@ -81,12 +94,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
   registerHooks(hooks.add, agentTools);
 
   const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  configureApp(app);
+  // Referral links first: a click passes through no static files, cookie parser or session
+  // store (the links read the one cookie they need, the referral cookie, from the header).
+  app.use(agentTools.links());
   app.use('/assets', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   app.use(cookieParser());
-  // Referral links first: a click never touches the session store.
-  app.use(agentTools.links());
 
   const store = new ConnectSessionKnexStore({ knex: db, tableName: 'host_sessions', createTable: true, cleanupInterval: 0 });
   app.use(
@@ -100,6 +113,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  // Multipart bodies are parsed for every request, as PHP fills $_FILES, and before the CSRF
+  // check, which reads the token from the fields. Files stay in memory, so the limits are tight.
+  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: UPLOAD_MAX_BYTES, files: 4, fields: 50, fieldSize: 64 * 1024, parts: 60 } }).any();
+  app.use((req, res, next) => {
+    if (!req.is('multipart/form-data')) return next();
+    multipart(req, res, (err: unknown) => {
+      if (!err) return next();
+      const tooLarge = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE';
+      logger.warn('refused: unreadable upload', { path: req.path, error: String((err as Error).message ?? err) });
+      const text = tooLarge ? `The file is too large: uploads may be at most ${UPLOAD_MAX_BYTES / (1024 * 1024)} MiB.` : 'The form could not be read. Go back and try again.';
+      void render.page(req, res, { title: tooLarge ? 'File too large' : 'Bad request', html: `<p class="alert">${text}</p>`, area: 'public', status: tooLarge ? 413 : 400 });
+    });
+  });
   app.use(passport.initialize());
   app.use(passport.session());
   const { csrfSynchronisedProtection } = csrfSync({

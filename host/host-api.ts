@@ -51,6 +51,7 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
         status: r.status,
         total_minor: Number(r.total_minor),
         date_paid: r.date_paid === null ? null : Number(r.date_paid),
+        paid_with: r.paid_with ?? null,
         lines: items.map((i) => ({
           id: Number(i.id),
           description: i.description,
@@ -61,6 +62,16 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
           category: i.category ?? null,
         })),
       } satisfies HostInvoice;
+    },
+
+    async getOrder(id) {
+      const r = await db('host_orders').where({ id }).first();
+      if (!r) return null;
+      return { id: Number(r.id), client_id: Number(r.client_id), invoice_id: Number(r.invoice_id), product_id: r.product_id === null ? null : Number(r.product_id), domain: r.domain ?? null, created_at: Number(r.created_at) };
+    },
+
+    async paymentFingerprints(clientId) {
+      return (await db('host_invoices').where({ client_id: clientId }).whereNotNull('paid_with').distinct().pluck('paid_with')).map(String);
     },
 
     async getProduct(id) {
@@ -124,6 +135,11 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       signInAs: (req) => (req.session?.signIn ? { signInId: req.session.signIn.signInId } : null),
       loginUrl: (area, returnTo) => `${area === 'admin' ? '/admin/login' : '/login'}?return=${encodeURIComponent(returnTo)}`,
       sendPage,
+      uploadedFile(req, field) {
+        // Parsed in app.ts for every multipart request; an empty file input arrives as no file.
+        const file = Array.isArray(req.files) ? req.files.find((f) => f.fieldname === field) : undefined;
+        return file && file.size > 0 ? { name: file.originalname, mime: file.mimetype, data: file.buffer } : null;
+      },
     },
   };
 }

@@ -18,11 +18,15 @@ import { LinkHosts, LINK_HOSTS_SETTING } from './tracking/link-hosts';
 import { AttributionService } from './attribution/attribution-service';
 import { ReviewService } from './attribution/review-service';
 import { SELF_REFERRAL_SETTING } from './attribution/self-referral';
+import { DomainService } from './attribution/domain-service';
+import { DeviceCookie } from './attribution/device-cookie';
+import { AgentDevices } from './attribution/agent-devices';
 import { SlugCache } from './links/slug-cache';
 import { SlugService } from './links/slug-service';
 import { SLUG_APPROVAL_SETTING } from './links/vanity-slug';
 import { Ledger } from './ledger/ledger';
 import { CommissionService } from './commissions/commission-service';
+import { OrderOverrideService } from './commissions/order-override-service';
 import { WithdrawalService } from './withdrawals/withdrawal-service';
 import { ForfeitureService } from './commissions/forfeiture-service';
 import { ServiceManagerService } from './service-managers/service-manager-service';
@@ -32,6 +36,8 @@ import type { ClientPermission } from './service-managers/permissions';
 import { linkRouter, moduleRouter } from './http/router';
 import { NotificationService } from './notifications/notification-service';
 import { QuoteService } from './quotes/quote-service';
+import { CreativeService } from './creatives/creative-service';
+import { creativeRouter } from './creatives/creative-router';
 
 export interface AgentToolsOptions {
   db: Knex;
@@ -67,9 +73,12 @@ export function createAgentTools(options: AgentToolsOptions) {
   const linkHosts = new LinkHosts(settings, logger);
   // The secret may live in the database, so activate() supplies it unless the host did.
   const cookies = new ReferralCookie(options.secret ?? null);
-  const attribution = new AttributionService(db, agents, programs, cookies, clock, logger, host, settings);
+  const domains = new DomainService(db, agents, programs, host, clock, logger);
+  const devices = new AgentDevices(db, agents, new DeviceCookie(options.secret ?? null), clock, logger);
+  const attribution = new AttributionService(db, agents, programs, cookies, clock, logger, host, settings, domains, devices);
   const slugCache = new SlugCache(db);
   const serviceManagers = new ServiceManagerService(db, host, agents, attribution, clock);
+  const commissions = new CommissionService(db, host, agents, programs, attribution, ledger, clock, settings);
   const language = options.language ?? config.language;
   const core = {
     language,
@@ -86,11 +95,15 @@ export function createAgentTools(options: AgentToolsOptions) {
     clicks,
     cookies,
     attribution,
+    domains,
+    devices,
     slugCache,
     slugs: new SlugService(db, settings, agents, slugCache),
+    commissions,
+    orderOverrides: new OrderOverrideService(db, host, agents, programs, attribution, commissions, ledger, clock),
     reviews: new ReviewService(db, attribution, clock),
+    creatives: new CreativeService(db, clock),
     tracking: new TrackingService(linkCache, clicks, cookies, clock),
-    commissions: new CommissionService(db, host, agents, programs, attribution, ledger, clock),
     withdrawals: new WithdrawalService(db, ledger, programs, agents, clock),
     forfeiture: new ForfeitureService(db, ledger, agents),
     serviceManagers,
@@ -125,7 +138,11 @@ export function createAgentTools(options: AgentToolsOptions) {
     /** Creates or updates the module's tables and its default program. Safe to run twice. */
     async activate(): Promise<{ status: 'success'; description: string }> {
       await migrate();
-      if (!options.secret) cookies.setSecret(await settings.init('cookie_secret', crypto.randomBytes(32).toString('base64url')));
+      if (!options.secret) {
+        const secret = await settings.init('cookie_secret', crypto.randomBytes(32).toString('base64url'));
+        cookies.setSecret(secret);
+        devices.setSecret(secret);
+      }
       await programs.ensureDefault(options.settings ?? {});
       await settings.init(LINK_HOSTS_SETTING, options.settings?.link_hosts ?? '');
       await settings.init(SLUG_APPROVAL_SETTING, options.settings?.slug_approval ?? settingsFields.slug_approval.Default);
@@ -151,9 +168,9 @@ export function createAgentTools(options: AgentToolsOptions) {
       return { status: 'success', description: `upgraded from ${fromVersion} to ${MODULE_VERSION}` };
     },
 
-    /** The referral links (/aff.php): mount before sessions, they need none. */
+    /** The referral links (/aff.php) and the creatives' images: mount before sessions, they need none. */
     links(): Router {
-      return linkRouter(core);
+      return linkRouter(core).use(creativeRouter(core));
     },
 
     /** For every host page, after the session: keeps a sign-in-as-client session honest. */

@@ -1,15 +1,11 @@
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, skipUnlessChromium } from './support/chromium';
 import { onEachDatabase } from './support/databases';
 import { type Fixture, PASSWORD, startHost } from './support/host-fixture';
 
-const CHROMIUM = process.env.AGENTTOOLS_CHROMIUM ?? '/usr/bin/chromium';
-/** Set by .ci/run: the browser suite must run, not skip. */
-const REQUIRE = process.env.AGENTTOOLS_REQUIRE_CHROMIUM === '1';
-let warned = false;
 
 /** The service-manager flow in a real browser (Debian's Chromium, driven by playwright-core). */
 onEachDatabase('in Chromium: service manager link → confirm → panel → sign in as client → order → return → revoke', ({ current }) => {
@@ -20,22 +16,14 @@ onEachDatabase('in Chromium: service manager link → confirm → panel → sign
   let agentId: number;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (REQUIRE) throw new Error(`Chromium is required (AGENTTOOLS_REQUIRE_CHROMIUM=1) but ${CHROMIUM} is missing`);
-      if (!warned) console.warn(`\n  Chromium not found at ${CHROMIUM}: the browser suites are skipped (apt-get install chromium, or set AGENTTOOLS_CHROMIUM).\n`);
-      warned = true;
-      return this.skip();
-    }
+    skipUnlessChromium(this);
     f = await startHost(current().db);
     server = f.host.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const agentClient = await f.host.billing.createClient({ firstname: 'Amani', lastname: 'Agent', email: 'amani@example.com', password: PASSWORD, phonenumber: '+254 711 000 000', currency: 'USD' });
     agentId = (await f.host.agentTools.core.agents.activateForClient(agentClient, (await f.host.agentTools.core.programs.bySlug('default'))!.id)).id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -56,7 +56,7 @@ onEachDatabase('self-referral: the agent\'s own e-mail', ({ current }) => {
     expect(reviews.map((r) => [Number(r.agent_id), r.reason, r.status])).to.deep.equal([[aliceId, 'same e-mail as the agent', 'open']]);
     const page = await admin.agent.get(ADMIN_PAGE);
     expect(page.text).to.contain('data-testid="review-queue"');
-    expect(page.text).to.contain(`<td>#${clientId}</td>`);
+    expect(page.text).to.contain(`&id=${clientId}">#${clientId}</a></td>`);
   });
 
   it('keep closes the review and the referral stays', async () => {

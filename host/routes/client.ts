@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HostContext } from '../app';
 import type { SessionUser } from '../auth/passport';
 import { BillingError } from '../services/billing';
+import { bodyStrings, errorsOf } from './forms';
 
 export function requireClient(req: Request, res: Response, next: NextFunction): void {
   const u = req.user as SessionUser | undefined;
@@ -11,6 +12,18 @@ export function requireClient(req: Request, res: Response, next: NextFunction): 
 }
 
 const idParam = z.coerce.number().int().positive();
+
+const orderFields = z.object({
+  product_id: z.coerce.number({ message: 'Choose a product.' }).int('Choose a product.').positive('Choose a product.'),
+  // The shape only: whether the name is registered is the modules' business.
+  domain: z
+    .string()
+    .trim()
+    .max(253, 'At most 253 characters')
+    .refine((d) => d === '' || /^[^\s/\\@:?#%[\]]+\.[^\s/\\@:?#%[\]]+$/u.test(d), 'Enter a domain name such as example.com')
+    .optional(),
+  referral_code: z.string().trim().max(32, 'At most 32 characters').optional(),
+});
 
 /** The client area: invoices, orders and the demo gateway. Every object is checked to be theirs. */
 export function clientRoutes(ctx: HostContext): Router {
@@ -29,13 +42,24 @@ export function clientRoutes(ctx: HostContext): Router {
     await render.page(req, res, { title: 'Client area', view: 'client/home', area: 'client', locals: { invoices } });
   });
 
+  const orderForm = async (req: Request, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, status = 200) => {
+    const products = await db('host_products').orderBy('id');
+    await render.page(req, res, { title: 'Order', view: 'client/order', area: 'client', status, locals: { products, values, errors } });
+  };
+
+  r.get('/order', requireClient, allow('orders'), (req, res) => orderForm(req, res, { product_id: typeof req.query.product_id === 'string' ? req.query.product_id : '' }));
+
+  // The home page's one-click Order sends only product_id; the order form adds a domain and a code.
   r.post('/order', requireClient, allow('orders'), async (req, res, next) => {
-    const productId = idParam.safeParse(req.body?.product_id);
-    if (!productId.success) return render.page(req, res, { title: 'Order', html: '<p class="alert">Choose a product.</p>', area: 'client', status: 422 });
+    const values = bodyStrings(req.body);
+    const parsed = orderFields.safeParse(values);
+    if (!parsed.success) return orderForm(req, res, values, errorsOf(parsed.error), 422);
     try {
-      const invoiceId = await billing.placeOrder(me(req).clientId, productId.data);
+      const { product_id, domain, referral_code } = parsed.data;
+      const invoiceId = await billing.placeOrder(me(req).clientId, product_id, { domain, referral_code }, { request: { cookies: req.cookies ?? {}, ip: req.ip, userAgent: req.get('user-agent') } });
       res.redirect(303, `/invoices/${invoiceId}`);
     } catch (e) {
+      if (e instanceof BillingError && e.field) return orderForm(req, res, values, { [e.field]: e.message }, 422);
       if (e instanceof BillingError) return render.page(req, res, { title: 'Order', html: `<p class="alert">${e.message}</p>`, area: 'client', status: 422 });
       next(e);
     }
@@ -53,7 +77,8 @@ export function clientRoutes(ctx: HostContext): Router {
     const invoice = await ownInvoice(req);
     if (!invoice) return render.page(req, res, { title: 'Invoice', html: '<p class="alert">No such invoice.</p>', area: 'client', status: 404 });
     try {
-      await billing.payInvoice(invoice.id);
+      const card = typeof req.body?.card === 'string' ? req.body.card : undefined;
+      await billing.payInvoice(invoice.id, { card });
       res.redirect(303, `/invoices/${invoice.id}`);
     } catch (e) {
       if (e instanceof BillingError) return render.page(req, res, { title: 'Invoice', html: `<p class="alert">${e.message}</p>`, area: 'client', status: 409 });

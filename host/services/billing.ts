@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../../module/core/clock';
 import type { HookContext } from '../../module/contract/hooks';
@@ -23,6 +24,14 @@ export interface NewClient {
   referral_code?: string;
   /** The token of the prospect's quote they signed up from: the quote becomes the new client's. */
   quote_token?: string;
+}
+
+/** What the order form adds to a product: both optional. */
+export interface CheckoutExtras {
+  /** The domain the order registers. */
+  domain?: string;
+  /** Typed at checkout; the modules check it (ShoppingCartValidateCheckout) and act on it (AfterShoppingCartCheckout). */
+  referral_code?: string;
 }
 
 /**
@@ -75,13 +84,19 @@ export class Billing {
 
   /**
    * An order of one product: an invoice with the product line and, if any, its setup fee, due in
-   * INVOICE_DUE_DAYS. Then AfterShoppingCartCheckout, as WHMCS fires it after a checkout.
+   * INVOICE_DUE_DAYS. The order form's extras (a domain, a referral code) are checked by the
+   * modules first (ShoppingCartValidateCheckout), then AfterShoppingCartCheckout, as WHMCS fires
+   * it after a checkout, with the request's cookies.
    */
-  async placeOrder(clientId: number, productId: number): Promise<number> {
+  async placeOrder(clientId: number, productId: number, checkout: CheckoutExtras = {}, ctx?: HookContext): Promise<number> {
     const product = await this.db('host_products').where({ id: productId }).first();
     if (!product) throw new BillingError('no such product', 'product_id');
     const client = await this.db('host_clients').where({ id: clientId }).first();
     if (!client || client.status === 'Closed') throw new BillingError('this account cannot order');
+    const domain = checkout.domain?.trim().toLowerCase() || undefined;
+    const referralCode = checkout.referral_code?.trim() || undefined;
+    const invalid = Object.entries(await this.hooks.validate('ShoppingCartValidateCheckout', { userid: clientId, referral_code: referralCode, domain }, ctx))[0];
+    if (invalid) throw new BillingError(invalid[1], invalid[0]);
     const now = this.clock.now();
     const lines = [{ description: String(product.name), type: 'Hosting', product_id: productId, amount_minor: Number(product.price_minor) }];
     if (Number(product.setup_minor) > 0) lines.push({ description: `${product.name} setup fee`, type: 'Setup', product_id: productId, amount_minor: Number(product.setup_minor) });
@@ -97,10 +112,10 @@ export class Billing {
         date_refunded: null,
       });
       await trx('host_invoice_items').insert(lines.map((l) => ({ ...l, invoice_id: invoiceId })));
-      const [orderId] = await trx('host_orders').insert({ client_id: clientId, product_id: productId, invoice_id: invoiceId, created_at: now });
+      const [orderId] = await trx('host_orders').insert({ client_id: clientId, product_id: productId, invoice_id: invoiceId, created_at: now, domain: domain ?? null, referral_code: referralCode ?? null });
       return { orderId: Number(orderId), invoiceId: Number(invoiceId) };
     });
-    await this.hooks.run('AfterShoppingCartCheckout', { OrderID: orderId, InvoiceID: invoiceId, ClientID: clientId });
+    await this.hooks.run('AfterShoppingCartCheckout', { OrderID: orderId, InvoiceID: invoiceId, ClientID: clientId, referral_code: referralCode, domain }, ctx);
     return invoiceId;
   }
 
@@ -141,11 +156,15 @@ export class Billing {
     return invoiceId;
   }
 
-  /** The demo gateway: marks the invoice paid and its orders' products Active services, then fires InvoicePaid. */
-  async payInvoice(invoiceId: number): Promise<void> {
+  /**
+   * The demo gateway: marks the invoice paid and its orders' products Active services, then fires
+   * InvoicePaid. A card number, when given, is kept only as its fingerprint (see cardFingerprint).
+   */
+  async payInvoice(invoiceId: number, payment: { card?: string } = {}): Promise<void> {
     const now = this.clock.now();
+    const paidWith = payment.card === undefined ? null : cardFingerprint(payment.card);
     await this.db.transaction(async (trx) => {
-      const n = await trx('host_invoices').where({ id: invoiceId, status: 'Unpaid' }).update({ status: 'Paid', date_paid: now });
+      const n = await trx('host_invoices').where({ id: invoiceId, status: 'Unpaid' }).update({ status: 'Paid', date_paid: now, paid_with: paidWith });
       if (!n) throw new BillingError('this invoice is not waiting for payment');
       const orders = await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id');
       if (orders.length) await trx('host_services').insert(orders.map((o) => ({ client_id: o.client_id, product_id: o.product_id, order_id: o.id, status: 'Active', created_at: now, suspended_at: null })));
@@ -207,4 +226,14 @@ export class Billing {
       if (n) await this.hooks.run('InvoiceOverdue', { invoiceid: Number(id) });
     }
   }
+}
+
+/**
+ * What a gateway such as Stripe calls a card's fingerprint: the same card gives the same value,
+ * and the number cannot be read back from it. The demo gateway takes any 12–19 digits.
+ */
+export function cardFingerprint(card: string): string {
+  const digits = card.replace(/[\s-]/g, '');
+  if (!/^\d{12,19}$/.test(digits)) throw new BillingError('enter a card number of 12 to 19 digits');
+  return crypto.createHash('sha256').update(`demo-gateway-card:${digits}`).digest('hex').slice(0, 32);
 }

@@ -12,6 +12,8 @@ import type { SettingsStore } from '../settings/settings-store';
 import { referralCodeText } from '../agents/referral-code';
 import type { Agent } from '../agents/agent-service';
 import { SELF_REFERRAL_SETTING, sameMailbox, selfReferralMode } from './self-referral';
+import type { DomainMatch, DomainService } from './domain-service';
+import type { AgentDevices } from './agent-devices';
 
 const DAY_MS = 86_400_000;
 
@@ -27,6 +29,8 @@ export interface Referral {
   /** The `src=` of the click that won; null for an admin's assignment, which had no click. */
   source: string | null;
   rule: string;
+  /** What won it beyond a click: 'code ACDEFGHJ', 'domain acme.com'; null for a click or an admin. */
+  evidence: string | null;
   firstPaidInvoiceId: number | null;
   createdAt: number;
   closedAt: number | null;
@@ -39,15 +43,26 @@ export interface SignUpDetails {
   referralCode?: string;
 }
 
+/** What the client typed or chose at checkout. */
+export interface CheckoutDetails {
+  referralCode?: string;
+  /** The domain the order registers. */
+  domain?: string;
+}
+
 /** Who a sign-up would go to, and by which evidence. */
 interface Claim {
   agent: Agent;
   clickUid: string | null;
   clickedAt: number | null;
   source: string | null;
-  /** 'code', or the program's click rule ('last_click', 'first_click'). */
+  /** 'code', 'domain', or the program's click rule ('last_click', 'first_click') when null. */
   rule: string | null;
+  evidence: string | null;
 }
+
+/** A self-referral is refused outright, or let through with the reason it waits for review. */
+type SelfReferral = 'reject' | { flag: string } | null;
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -62,6 +77,7 @@ export function referralFromRow(r: Record<string, unknown>): Referral {
     clickedAt: num(r.clicked_at),
     source: r.source ? String(r.source) : null,
     rule: String(r.rule),
+    evidence: r.evidence ? String(r.evidence) : null,
     firstPaidInvoiceId: num(r.first_paid_invoice_id),
     createdAt: Number(r.created_at),
     closedAt: num(r.closed_at),
@@ -70,8 +86,10 @@ export function referralFromRow(r: Record<string, unknown>): Referral {
 }
 
 /**
- * Ties clients to agents, exclusively and for life: by the referral cookie at sign-up, or by an
- * admin. A client has one assignment row; reassigning or unassigning it is logged with a reason.
+ * Ties clients to agents, exclusively and for life: at sign-up by a typed code, a registered
+ * domain or the referral cookie; at checkout by a code or a registered domain, for a client with
+ * no live assignment; or by an admin. A client has one assignment row; reassigning or unassigning
+ * it is logged with a reason.
  */
 export class AttributionService {
   constructor(
@@ -83,34 +101,25 @@ export class AttributionService {
     private readonly logger: Logger,
     private readonly host: HostApi,
     private readonly settings: SettingsStore,
+    private readonly domains: DomainService,
+    private readonly devices: AgentDevices,
   ) {}
 
   /**
-   * A new client: a referral code they typed beats the referral cookie (it is a deliberate
-   * choice, the cookie may be weeks old). An agent's own account is never attributed; a sign-up
-   * with the agent's own mailbox is refused or flagged for review, as `self_referral` says.
+   * A new client. A typed code is a deliberate choice and a registered domain the partner's word
+   * for the customer; both beat the cookie, which may be weeks old. An agent's own account is
+   * never attributed; a sign-up with the agent's mailbox or from the agent's browser is refused
+   * or flagged for review, as `self_referral` says.
    */
   async onClientAdd(clientId: number, cookies: Record<string, string | undefined>, details: SignUpDetails = {}): Promise<Referral | null> {
     const now = this.clock.now();
-    const claim = (await this.claimByCode(details.referralCode)) ?? (await this.claimByCookie(cookies[REFERRAL_COOKIE], now));
+    const claim =
+      (await this.claimByCode(details.referralCode)) ?? this.claimByDomain(await this.domains.matchEmail(details.email)) ?? (await this.claimByCookie(cookies[REFERRAL_COOKIE], now));
     if (!claim) return null;
     const { agent } = claim;
+    const verdict = await this.selfReferral(agent, clientId, details.email, cookies);
+    if (verdict === 'reject') return null;
     const program = (await this.programs.get(agent.programId))!;
-    if (agent.clientId === clientId) {
-      this.logger.warn('self-referral not attributed', { agentId: agent.id, clientId });
-      return null;
-    }
-    let flag = false;
-    if (details.email) {
-      const agentClient = await this.host.getClient(agent.clientId);
-      if (agentClient && sameMailbox(agentClient.email, details.email)) {
-        if (selfReferralMode.parse(await this.settings.get(SELF_REFERRAL_SETTING)) === 'reject') {
-          this.logger.warn('self-referral not attributed: the agent\'s own e-mail', { agentId: agent.id, clientId });
-          return null;
-        }
-        flag = true;
-      }
-    }
     try {
       await this.db(T.referrals).insert({
         agent_id: agent.id,
@@ -121,6 +130,7 @@ export class AttributionService {
         clicked_at: claim.clickedAt,
         source: claim.source,
         rule: claim.rule ?? program.def.attribution,
+        evidence: claim.evidence,
         created_at: now,
       });
     } catch (e) {
@@ -129,17 +139,96 @@ export class AttributionService {
     const referral = await this.forClient(clientId);
     // Also on a second delivery (the referral was stored, the review not yet): the unique index on
     // the client makes this at most one review.
-    if (flag && referral?.agentId === agent.id) {
-      await this.db(T.referralReviews).insert({ client_id: clientId, agent_id: agent.id, reason: 'same e-mail as the agent', status: 'open', created_at: now }).onConflict('client_id').ignore();
-    }
+    if (verdict && referral?.agentId === agent.id) await this.flag(clientId, agent.id, verdict.flag, now);
     return referral;
+  }
+
+  /**
+   * An order, with the code typed and the domain ordered at checkout. A client with no live
+   * assignment becomes the code's agent (or else the domain's), so this order and later ones
+   * earn for them. A live assignment is exclusive and stays: the evidence is logged, not applied.
+   * The self-referral rules are those of sign-up.
+   */
+  async onCheckout(clientId: number, orderId: number, cookies: Record<string, string | undefined>, details: CheckoutDetails): Promise<Referral | null> {
+    const claim = (await this.claimByCode(details.referralCode)) ?? this.claimByDomain(await this.domains.match(details.domain));
+    if (!claim) return null;
+    const { agent } = claim;
+    const existing = await this.forClient(clientId);
+    if (existing && existing.endedAt === null) {
+      if (existing.agentId !== agent.id) this.logger.info('checkout evidence not applied: the client is assigned to another agent', { clientId, orderId, agentId: existing.agentId, claimedBy: agent.id, evidence: claim.evidence });
+      return existing;
+    }
+    // An assignment that was ended (by an admin, or a rejected review) is not undone by the same agent.
+    if (existing && existing.agentId === agent.id) {
+      this.logger.info('checkout evidence not applied: the agent\'s assignment of this client was ended', { clientId, orderId, agentId: agent.id, evidence: claim.evidence });
+      return existing;
+    }
+    const client = await this.host.getClient(clientId);
+    const verdict = await this.selfReferral(agent, clientId, client?.email, cookies);
+    if (verdict === 'reject') return null;
+    // One review per client: one decided before would be left unseen, so this waits for none.
+    if (verdict && (await this.db(T.referralReviews).where({ client_id: clientId }).first())) {
+      this.logger.warn('self-referral not attributed: the client was reviewed before', { agentId: agent.id, clientId, orderId });
+      return null;
+    }
+    const program = (await this.programs.get(agent.programId))!;
+    const now = this.clock.now();
+    const row = { agent_id: agent.id, program_id: program.id, terms_version: program.version, click_uid: null, clicked_at: null, source: null, rule: claim.rule!, evidence: claim.evidence, created_at: now, ended_at: null };
+    let won: boolean;
+    if (existing) {
+      won = (await this.db(T.referrals).where({ id: existing.id }).whereNotNull('ended_at').update(row)) > 0;
+    } else {
+      try {
+        await this.db(T.referrals).insert({ ...row, client_id: clientId });
+        won = true;
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        won = false;
+      }
+    }
+    // Another checkout or sign-up got there first; theirs stands.
+    if (!won) return this.forClient(clientId);
+    await this.db(T.assignmentLog).insert({ client_id: clientId, from_agent_id: null, to_agent_id: agent.id, order_id: orderId, reason: `${claim.evidence} at checkout`, actor: 'checkout', created_at: now });
+    if (verdict) await this.flag(clientId, agent.id, verdict.flag, now);
+    return this.forClient(clientId);
+  }
+
+  /**
+   * Self-referral: the agent's own account is refused whatever the setting; the agent's mailbox,
+   * or a browser that carries a device cookie the agent has used, as `self_referral` says.
+   */
+  private async selfReferral(agent: Agent, clientId: number, email: string | undefined, cookies: Record<string, string | undefined>): Promise<SelfReferral> {
+    if (agent.clientId === clientId) {
+      this.logger.warn('self-referral not attributed', { agentId: agent.id, clientId });
+      return 'reject';
+    }
+    let reason: string | null = null;
+    if (email) {
+      const agentClient = await this.host.getClient(agent.clientId);
+      if (agentClient && sameMailbox(agentClient.email, email)) reason = 'same e-mail as the agent';
+    }
+    if (!reason && (await this.devices.isAgentDevice(cookies, agent.id))) reason = 'same device as the agent';
+    if (!reason) return null;
+    if (selfReferralMode.parse(await this.settings.get(SELF_REFERRAL_SETTING)) === 'reject') {
+      this.logger.warn(`self-referral not attributed: ${reason}`, { agentId: agent.id, clientId });
+      return 'reject';
+    }
+    return { flag: reason };
+  }
+
+  private async flag(clientId: number, agentId: number, reason: string, now: number): Promise<void> {
+    await this.db(T.referralReviews).insert({ client_id: clientId, agent_id: agentId, reason, status: 'open', created_at: now }).onConflict('client_id').ignore();
   }
 
   private async claimByCode(raw: string | undefined): Promise<Claim | null> {
     if (!raw) return null;
     const code = referralCodeText.safeParse(raw);
     const agent = code.success ? await this.agents.byReferralCode(code.data) : null;
-    return agent ? { agent, clickUid: null, clickedAt: null, source: null, rule: 'code' } : null;
+    return agent ? { agent, clickUid: null, clickedAt: null, source: null, rule: 'code', evidence: `code ${code.data}` } : null;
+  }
+
+  private claimByDomain(match: DomainMatch | null): Claim | null {
+    return match ? { agent: match.agent, clickUid: null, clickedAt: null, source: null, rule: 'domain', evidence: `domain ${match.domain}` } : null;
   }
 
   private async claimByCookie(cookie: string | undefined, now: number): Promise<Claim | null> {
@@ -151,7 +240,7 @@ export class AttributionService {
     if (!agent || agent.status !== 'active') return null;
     const program = await this.programs.get(agent.programId);
     if (!program || now - mark.clickedAt > program.cookieDays * DAY_MS) return null;
-    return { agent, clickUid: mark.clickUid, clickedAt: mark.clickedAt, source: mark.source ?? DEFAULT_SOURCE, rule: null };
+    return { agent, clickUid: mark.clickUid, clickedAt: mark.clickedAt, source: mark.source ?? DEFAULT_SOURCE, rule: null, evidence: null };
   }
 
   /** True when the code names an active agent: the host asks before it creates the client. */
@@ -172,7 +261,7 @@ export class AttributionService {
     const now = this.clock.now();
     const work = async (trx: Knex.Transaction) => {
       const existing = await trx(T.referrals).where({ client_id: clientId }).forUpdate().first();
-      const row = { agent_id: agentId, program_id: program.id, terms_version: program.version, rule: how, click_uid: null, clicked_at: null, source: null, created_at: now, ended_at: null };
+      const row = { agent_id: agentId, program_id: program.id, terms_version: program.version, rule: how, click_uid: null, clicked_at: null, source: null, evidence: null, created_at: now, ended_at: null };
       if (existing) await trx(T.referrals).where({ id: existing.id }).update(row);
       else await trx(T.referrals).insert({ ...row, client_id: clientId });
       await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: existing && !existing.ended_at ? existing.agent_id : null, to_agent_id: agentId, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: now });

@@ -6,7 +6,10 @@ import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostInvoice, HostInvoiceLine } from '../contract/host-api';
 import { agentFromRow, type Agent, type AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
-import type { AttributionService, Referral } from '../attribution/attribution-service';
+import type { AttributionService } from '../attribution/attribution-service';
+import { SELF_REFERRAL_SETTING, selfReferralMode } from '../attribution/self-referral';
+import type { SettingsStore } from '../settings/settings-store';
+import { orderOverrideFor } from './order-override-row';
 import type { Ledger } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
 import { type Minor, convert, minor, neg, parseAmount, share } from '../money/amount';
@@ -15,6 +18,26 @@ import { commissionsForLine, type LineCommission, type LineInput, type Performer
 import { type Commission, commissionFromRow, remainingOf } from './commission-row';
 
 export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
+
+/**
+ * Who sells on an invoice, under which terms: the client's referral, or an admin's override of
+ * the order the invoice bills.
+ */
+interface SalesClaim {
+  agentId: number;
+  programId: number;
+  termsVersion: number;
+  /** Where "N months" counts from. */
+  since: number;
+  /** The client's referral row, whose first paid invoice this may be; null for an override, whose invoice is the deal's first. */
+  referralId: number | null;
+  /** The commissions' rule key: 'auto', or 'order:v<n>' under the n-th override of the order. */
+  rule: string;
+  /** Payment details are checked against the agent's own for a referral, not for an admin's choice. */
+  checkPayment: boolean;
+}
+
+export const SELF_PAID_REASON = "paid with the agent's own payment details";
 
 interface Planned {
   line: HostInvoiceLine;
@@ -39,28 +62,33 @@ export class CommissionService {
     private readonly attribution: AttributionService,
     private readonly ledger: Ledger,
     private readonly clock: Clock,
+    private readonly settings: SettingsStore,
   ) {}
 
   async onInvoicePaid(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     const invoice = await this.requireInvoice(invoiceId);
     if (invoice.status !== 'Paid') throw new Error(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
-    const referral = await this.attribution.forClient(invoice.client_id);
-    const assigned = referral && referral.endedAt === null ? referral : null;
+    const { claim, rule } = await this.salesClaim(invoice);
     const performers = await this.agents.performersOf(invoice.lines.map((l) => l.id));
-    if (!assigned && !performers.size) return { outcome: 'not-referred', commissions: 0 };
+    if (!claim && !performers.size) return { outcome: 'not-referred', commissions: 0 };
     const paidAt = invoice.date_paid ?? this.clock.now();
     // Asked of the host before the transaction: on SQLite the transaction holds the only connection.
-    const rates = await this.ratesFrom(invoice.currency, assigned, [...new Set(performers.values())]);
+    const rates = await this.ratesFrom(invoice.currency, claim, [...new Set(performers.values())]);
+    const selfPaid = claim?.checkPayment ? await this.paidByAgent(invoice, claim.agentId) : null;
 
     try {
       return await this.db.transaction(async (trx) => {
-        const sales = assigned ? await this.salesContext(trx, assigned, invoice, paidAt) : null;
+        const sales = claim ? await this.salesContext(trx, claim, invoice, paidAt) : null;
+        if (sales && selfPaid === 'flag') {
+          await trx(T.referralReviews).insert({ client_id: invoice.client_id, agent_id: sales.agent.id, reason: 'same payment details as the agent', status: 'open', created_at: this.clock.now() }).onConflict('client_id').ignore();
+        }
+        const salesRefusal = selfPaid === 'reject' ? SELF_PAID_REASON : null;
         const planned: Planned[] = [];
-        for (const line of invoice.lines) planned.push(...(await this.planLine(trx, line, invoice, sales, performers.get(line.id) ?? null, rates)));
+        for (const line of invoice.lines) planned.push(...(await this.planLine(trx, line, invoice, sales, performers.get(line.id) ?? null, rates, salesRefusal)));
         let created = 0;
         let earnedSales = false;
         for (const p of planned) {
-          const id = await this.store(trx, invoice, p, paidAt);
+          const id = await this.store(trx, invoice, p, paidAt, rule);
           if (id !== null && p.commission) {
             created++;
             if (p.commission.role !== 'technical') earnedSales = true;
@@ -76,14 +104,46 @@ export class CommissionService {
     }
   }
 
+  /**
+   * An admin's override of the invoice's order comes first (its agent may be no one); otherwise
+   * the client's live referral. The rule key says which override made the commissions.
+   */
+  private async salesClaim(invoice: HostInvoice): Promise<{ claim: SalesClaim | null; rule: string }> {
+    const override = await orderOverrideFor(this.db, invoice.id);
+    if (override) {
+      const rule = `order:v${override.version}`;
+      if (override.agentId === null) return { claim: null, rule };
+      return { claim: { agentId: override.agentId, programId: override.programId!, termsVersion: override.termsVersion!, since: override.createdAt, referralId: null, rule, checkPayment: false }, rule };
+    }
+    const referral = await this.attribution.forClient(invoice.client_id);
+    if (!referral || referral.endedAt !== null) return { claim: null, rule: 'auto' };
+    return { claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, rule: 'auto', checkPayment: true }, rule: 'auto' };
+  }
+
+  /**
+   * Self-referral by payment details: the invoice was paid with a payment method the agent has
+   * paid their own invoices with. Null when not, or when the host cannot tell.
+   */
+  private async paidByAgent(invoice: HostInvoice, agentId: number): Promise<'reject' | 'flag' | null> {
+    if (!invoice.paid_with) return null;
+    const agent = await this.agents.get(agentId);
+    if (!agent || agent.clientId === invoice.client_id) return null;
+    if (!(await this.host.paymentFingerprints(agent.clientId)).includes(invoice.paid_with)) return null;
+    return selfReferralMode.parse(await this.settings.get(SELF_REFERRAL_SETTING));
+  }
+
   /** The facts about the sales agent that the rules read, taken under the agent's row lock. */
-  private async salesContext(trx: Knex.Transaction, referral: Referral, invoice: HostInvoice, paidAt: number) {
-    const row = await trx(T.agents).where({ id: referral.agentId }).forUpdate().first();
+  private async salesContext(trx: Knex.Transaction, claim: SalesClaim, invoice: HostInvoice, paidAt: number) {
+    const row = await trx(T.agents).where({ id: claim.agentId }).forUpdate().first();
     if (!row || row.status !== 'active') return null;
     const agent = agentFromRow(row);
-    const program = (await this.programs.at(referral.programId, referral.termsVersion, trx))!;
-    await trx(T.referrals).where({ id: referral.id }).whereNull('first_paid_invoice_id').update({ first_paid_invoice_id: invoice.id });
-    const first = await trx(T.referrals).where({ id: referral.id }).first('first_paid_invoice_id');
+    const program = (await this.programs.at(claim.programId, claim.termsVersion, trx))!;
+    let isFirstInvoice = true;
+    if (claim.referralId !== null) {
+      await trx(T.referrals).where({ id: claim.referralId }).whereNull('first_paid_invoice_id').update({ first_paid_invoice_id: invoice.id });
+      const first = await trx(T.referrals).where({ id: claim.referralId }).first('first_paid_invoice_id');
+      isFirstInvoice = Number(first?.first_paid_invoice_id) === invoice.id;
+    }
     const month = DateTime.fromMillis(paidAt, { zone: program.timezone }).toFormat('yyyy-LL');
     const input: SalesAgentInput = {
       agentId: agent.id,
@@ -92,7 +152,7 @@ export class CommissionService {
       targetsMet: await this.agents.targetsMet(agent.id, month, trx),
       paidOrdersBefore: agent.paidOrders,
     };
-    const since = DateTime.fromMillis(referral.createdAt, { zone: program.timezone });
+    const since = DateTime.fromMillis(claim.since, { zone: program.timezone });
     const earned = new Set<string>(
       await trx(T.commissions)
         .where({ agent_id: agent.id, client_id: invoice.client_id })
@@ -103,7 +163,7 @@ export class CommissionService {
         .pluck('sales_rule'),
     );
     const rec: RecurrenceInput = {
-      isFirstInvoice: Number(first?.first_paid_invoice_id) === invoice.id,
+      isFirstInvoice,
       earnedBefore: (ruleId) => earned.has(ruleId),
       withinMonths: (n) => paidAt < since.plus({ months: n }).toMillis(),
     };
@@ -117,6 +177,8 @@ export class CommissionService {
     sales: Awaited<ReturnType<CommissionService['salesContext']>>,
     performerId: number | null,
     rates: Map<string, string | null>,
+    /** Why the sales agent may not earn on this invoice, if they may not. */
+    salesRefusal: string | null = null,
   ): Promise<Planned[]> {
     const asInvoiced: LineInput = { id: line.id, amount: minor(line.amount_minor), productId: line.product_id, category: line.category };
     let performer: { agent: Agent; program: Program; input: PerformerInput } | null = null;
@@ -129,17 +191,19 @@ export class CommissionService {
       }
     }
     const firstOnly: RecurrenceInput = { isFirstInvoice: true, earnedBefore: () => false, withinMonths: () => true };
-    const plans: { program: Program; list: (l: LineInput) => LineCommission[]; agentId: number }[] = [];
+    const plans: { program: Program; list: (l: LineInput) => LineCommission[]; agentId: number; refusal?: string | null }[] = [];
     if (sales && performer && sales.agent.id === performer.agent.id) {
-      plans.push({ program: sales.program, agentId: sales.agent.id, list: (l) => commissionsForLine(sales.program.def, l, sales.input, performer!.input, sales.rec) });
+      plans.push({ program: sales.program, agentId: sales.agent.id, list: (l) => commissionsForLine(sales.program.def, l, sales.input, performer!.input, sales.rec), refusal: salesRefusal });
     } else {
-      if (sales) plans.push({ program: sales.program, agentId: sales.agent.id, list: (l) => commissionsForLine(sales.program.def, l, sales.input, null, sales.rec) });
+      if (sales) plans.push({ program: sales.program, agentId: sales.agent.id, list: (l) => commissionsForLine(sales.program.def, l, sales.input, null, sales.rec), refusal: salesRefusal });
       // Work performed is paid whenever it is done, whatever the client's referral history.
       if (performer) plans.push({ program: performer.program, agentId: performer.agent.id, list: (l) => commissionsForLine(performer!.program.def, l, null, performer!.input, firstOnly) });
     }
     const out: Planned[] = [];
     for (const plan of plans) {
-      const { lineInput, fx, refusal } = this.inProgramCurrency(asInvoiced, invoice.currency, plan.program, rates);
+      const converted = this.inProgramCurrency(asInvoiced, invoice.currency, plan.program, rates);
+      const { lineInput, fx } = converted;
+      const refusal = plan.refusal ?? converted.refusal;
       const list = plan.list(lineInput);
       if (!list.length) continue;
       if (refusal) {
@@ -152,14 +216,13 @@ export class CommissionService {
     return out;
   }
 
-  /** The host's rates from the invoice currency into every currency a program here pays in. */
   /**
    * The host's rates from the invoice currency into the currency of each program that may pay on
    * this invoice (the referral's terms, the performers' programs), where that program converts.
    */
-  private async ratesFrom(from: string, referral: Referral | null, performerIds: number[]): Promise<Map<string, string | null>> {
+  private async ratesFrom(from: string, claim: SalesClaim | null, performerIds: number[]): Promise<Map<string, string | null>> {
     const programs: Program[] = [];
-    if (referral) programs.push((await this.programs.at(referral.programId, referral.termsVersion))!);
+    if (claim) programs.push((await this.programs.at(claim.programId, claim.termsVersion))!);
     for (const id of performerIds) {
       const agent = await this.agents.get(id);
       if (agent) programs.push((await this.programs.get(agent.programId))!);
@@ -182,7 +245,7 @@ export class CommissionService {
     return { lineInput: { ...line, amount }, fx: { kind: 'fx', rule: 'fx', fx: { from: invoiceCurrency, rate, originalMinor: line.amount } } };
   }
 
-  private async store(trx: Knex.Transaction, invoice: HostInvoice, p: Planned, paidAt: number): Promise<number | null> {
+  private async store(trx: Knex.Transaction, invoice: HostInvoice, p: Planned, paidAt: number, rule: string): Promise<number | null> {
     const availableAt = DateTime.fromMillis(paidAt, { zone: p.program.timezone }).plus({ days: p.program.holdDays }).toMillis();
     const c = p.commission;
     const [id] = await trx(T.commissions).insert({
@@ -191,7 +254,7 @@ export class CommissionService {
       client_id: invoice.client_id,
       invoice_id: invoice.id,
       invoice_line_id: p.line.id,
-      rule: 'auto',
+      rule,
       role: c ? c.role : 'rejected',
       sales_rule: c ? c.salesRule : null,
       tier: c ? c.tier : null,

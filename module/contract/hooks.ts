@@ -38,8 +38,27 @@ export const hookVariables = {
     referral_code: z.string().max(32).optional(),
   }),
   InvoicePaid: z.object({ invoiceid: id }),
+  /**
+   * Before the host places an order from its order form (WHMCS's ShoppingCartValidateCheckout): as
+   * with ClientDetailsValidation, messages by form field, shown beside them; no order is made.
+   */
+  ShoppingCartValidateCheckout: z.object({
+    userid: id,
+    /** What the client typed in the order form's "Referral code" field, if anything. */
+    referral_code: z.string().max(32).optional(),
+    /** The domain the order registers, as typed. */
+    domain: z.string().max(253).optional(),
+  }),
   /** After an order is placed (WHMCS's AfterShoppingCartCheckout, with its capitalised names). */
-  AfterShoppingCartCheckout: z.object({ OrderID: id, InvoiceID: id, ClientID: id }),
+  AfterShoppingCartCheckout: z.object({
+    OrderID: id,
+    InvoiceID: id,
+    ClientID: id,
+    /** The referral code typed at checkout, already accepted by ShoppingCartValidateCheckout. */
+    referral_code: z.string().max(32).optional(),
+    /** The domain the order registers, if it does. */
+    domain: z.string().max(253).optional(),
+  }),
   /** The host's cron found an unpaid invoice past its due date; fired once per invoice. */
   InvoiceOverdue: z.object({ invoiceid: id }),
   /** A service was suspended (WHMCS's AfterModuleSuspend: the module params; userid is the client). */

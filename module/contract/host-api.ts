@@ -34,7 +34,23 @@ export interface HostInvoice {
   status: 'Unpaid' | 'Paid' | 'Refunded' | 'Cancelled';
   total_minor: number;
   date_paid: number | null;
+  /**
+   * A fingerprint of the payment method that paid it, as the gateway gives one (a card's
+   * fingerprint, a keyed hash of an account number); never the number itself. Null when unknown.
+   */
+  paid_with: string | null;
   lines: HostInvoiceLine[];
+}
+
+/** An order, and the invoice it was billed on (several orders may share one invoice). */
+export interface HostOrder {
+  id: number;
+  client_id: number;
+  invoice_id: number;
+  product_id: number | null;
+  /** The domain the order registers, if it does. */
+  domain: string | null;
+  created_at: number;
 }
 
 export interface HostProduct {
@@ -129,6 +145,11 @@ export interface HostHttp {
   /** The sign-in-as-client this browser session is in, if any. */
   signInAs(req: Request): { signInId: string } | null;
   sendPage(req: Request, res: Response, page: ModulePage): void;
+  /**
+   * A file sent with this multipart form request under `field` (PHP's $_FILES[field]); null when
+   * none was chosen. `name` and `mime` are what the browser said, so the module does not trust them.
+   */
+  uploadedFile(req: Request, field: string): { name: string; mime: string; data: Buffer } | null;
 }
 
 /** A client's services and recent invoices, for the agent panel. */
@@ -144,6 +165,9 @@ export interface HostApi {
   /** The client's services and their latest invoices (at most `invoices`). */
   clientAccount(clientId: number, invoices: number): Promise<HostClientAccount>;
   getInvoice(id: number): Promise<HostInvoice | null>;
+  getOrder(id: number): Promise<HostOrder | null>;
+  /** The fingerprints (see HostInvoice.paid_with) of every payment method the client has paid with. */
+  paymentFingerprints(clientId: number): Promise<string[]>;
   getProduct(id: number): Promise<HostProduct | null>;
   /** The products a quote may offer. */
   listProducts(): Promise<HostProduct[]>;

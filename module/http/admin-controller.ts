@@ -16,6 +16,9 @@ import { linkHostsText } from '../tracking/deep-link';
 import { SLUG_APPROVAL_SETTING, SLUG_APPROVALS } from '../links/vanity-slug';
 import { SELF_REFERRAL_MODES, SELF_REFERRAL_SETTING, selfReferralMode } from '../attribution/self-referral';
 import type { Action } from './router';
+import { domainAdminActions } from '../attribution/domain-controller';
+import { referralAdminActions } from './referral-admin-controller';
+import { creativeAdminActions } from '../creatives/creatives-controller';
 import { fieldErrors, formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
 import { ADMIN_AREA, adminAction } from './paths';
@@ -185,6 +188,9 @@ function formAction<K extends keyof typeof forms>(
 }
 
 export const adminActions: Record<string, Action<HostAdmin>> = {
+  ...domainAdminActions,
+  ...referralAdminActions,
+  ...creativeAdminActions,
   index: { method: 'GET', run: (core, _admin, req, res) => showIndex(core, req, res) },
 
   agent: {

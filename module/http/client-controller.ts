@@ -10,6 +10,8 @@ import type { Action } from './router';
 import { serviceManagerActions } from './service-manager-controller';
 import { signInActions } from './sign-in-controller';
 import { quoteActions } from '../quotes/quote-controller';
+import { domainActions } from '../attribution/domain-controller';
+import { creativeClientActions } from '../creatives/creatives-controller';
 import { formValues, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
 import { CLIENT_AREA, REFERRAL_LINK, clientAction } from './paths';
@@ -73,6 +75,8 @@ export const clientActions: Record<string, Action<HostUser>> = {
   ...serviceManagerActions,
   ...signInActions,
   ...quoteActions,
+  ...domainActions,
+  ...creativeClientActions,
   index: {
     method: 'GET',
     asClient: 'affiliates',
@@ -86,6 +90,7 @@ export const clientActions: Record<string, Action<HostUser>> = {
           notice = viewHelpers(core.language, '').t('affiliate.withdrawal_requested', { amount: viewHelpers(core.language, '').money(w.amount, w.currency) });
         }
       }
+      await core.devices.remember(req, res, user.client_id);
       await showDashboard(core, user, req, res, { notice });
     },
   },

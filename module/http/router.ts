@@ -3,6 +3,7 @@ import type { Core } from '../agenttools';
 import { RuleError } from '../core/errors';
 import { REFERRAL_COOKIE } from '../tracking/referral-cookie';
 import { deepLinkTarget } from '../tracking/deep-link';
+import { isHttps, referer, sendLinkRedirect, visitorIp } from '../tracking/link-http';
 import { clientActions } from './client-controller';
 import { adminActions } from './admin-controller';
 import { ADMIN_AREA, CLIENT_AREA } from './paths';
@@ -32,17 +33,15 @@ export function linkRouter(core: Core): Router {
     const outcome = await core.tracking.click(
       rawAgentId,
       {
-        ip: req.ip ?? '',
-        userAgent: req.get('user-agent') ?? '',
-        referer: req.get('referer') ?? '',
+        ip: visitorIp(req),
+        userAgent: req.headers['user-agent'] ?? '',
+        referer: referer(req),
         referralCookie: readCookie(req.headers.cookie, REFERRAL_COOKIE),
       },
       query.src,
     );
-    if (outcome.cookie) {
-      res.cookie(REFERRAL_COOKIE, outcome.cookie.value, { maxAge: outcome.cookie.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
-    }
-    res.redirect(302, query.to === undefined ? '/' : deepLinkTarget(query.to, core.linkHosts.current()));
+    const to = query.to === undefined ? '/' : deepLinkTarget(query.to, core.linkHosts.current());
+    sendLinkRedirect(res, to, outcome.cookie && { ...outcome.cookie, secure: isHttps(req) });
   };
   router.get('/aff.php', async (req, res, next) => {
     try {
@@ -56,7 +55,7 @@ export function linkRouter(core: Core): Router {
   router.get('/go/:slug', async (req, res, next) => {
     try {
       const agentId = await core.slugCache.lookup(String(req.params.slug).toLowerCase(), core.clock.now());
-      if (agentId === null) return res.redirect(302, '/');
+      if (agentId === null) return sendLinkRedirect(res, '/', null);
       await follow(req, res, String(agentId));
     } catch (e) {
       next(e);

@@ -66,6 +66,11 @@ export const programDefinition = z
     withholding_tax_bp: bp.default(0),
     /** Invoices in other currencies earn at the host's exchange rate instead of being refused. */
     convert_currencies: z.boolean().default(false),
+    /**
+     * Deal registration (CloudCodes): agents register customers' domains, and a sign-up at one or
+     * an order of one is theirs. Off unless a program says so.
+     */
+    deal_registration: z.boolean().default(false),
     /** The host's product category names that rules may name; any other name is a mistake. */
     categories: z.array(z.string().min(1)).default([]),
     agent_rate: z.object({ min_bp: bp, max_bp: bp, default_bp: bp }).strict().optional(),

@@ -84,6 +84,9 @@ export class ClickRecorder {
         this.logger.error('click batch not written, will retry', { error: String(e), clicks: this.buffer.length });
         return;
       }
+      // SQLite writes on this thread: let waiting requests in between batches, so a large flush
+      // is several short pauses of the redirect rather than one long one.
+      if (this.buffer.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 }

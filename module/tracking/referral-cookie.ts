@@ -18,10 +18,15 @@ export interface ReferralMark {
  * out for Default, which keeps the cookies of untagged links as they were before sources.
  */
 export class ReferralCookie {
-  constructor(private secret: string | null) {}
+  // The secret as a key object, made once: createHmac with the string re-encodes it per cookie.
+  private key: crypto.KeyObject | null = null;
+
+  constructor(secret: string | null) {
+    if (secret !== null) this.setSecret(secret);
+  }
 
   setSecret(secret: string): void {
-    this.secret = secret;
+    this.key = secret ? crypto.createSecretKey(Buffer.from(secret, 'utf8')) : null;
   }
 
   sign(mark: ReferralMark): string {
@@ -46,8 +51,8 @@ export class ReferralCookie {
   }
 
   private mac(body: string): string {
-    if (!this.secret) throw new Error('referral cookies need a secret: activate the module first');
-    return crypto.createHmac('sha256', this.secret).update(body).digest('base64url');
+    if (!this.key) throw new Error('referral cookies need a secret: activate the module first');
+    return crypto.createHmac('sha256', this.key).update(body).digest('base64url');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { HostApi, HostClient, HostEmail, HostInvoice, HostProduct, HostQuote } from '../../module/contract/host-api';
+import type { HostApi, HostClient, HostEmail, HostInvoice, HostOrder, HostProduct, HostQuote } from '../../module/contract/host-api';
 
 export interface InvoiceLineSpec {
   amount: number;
@@ -15,6 +15,7 @@ export class MemoryHost implements HostApi {
   readonly clients = new Map<number, HostClient>();
   readonly invoices = new Map<number, HostInvoice>();
   readonly products = new Map<number, HostProduct>();
+  readonly orders = new Map<number, HostOrder>();
   readonly emails: HostEmail[] = [];
   /** "EUR>USD" → "1.0845" */
   readonly rates = new Map<string, string>();
@@ -42,7 +43,7 @@ export class MemoryHost implements HostApi {
       category_id: null,
       category: l.category ?? null,
     }));
-    const inv: HostInvoice = { id, client_id: clientId, currency, status: 'Paid', total_minor: lines.reduce((s, l) => s + l.amount, 0), date_paid: paidAt, lines: made };
+    const inv: HostInvoice = { id, client_id: clientId, currency, status: 'Paid', total_minor: lines.reduce((s, l) => s + l.amount, 0), date_paid: paidAt, paid_with: null, lines: made };
     this.invoices.set(id, inv);
     return inv;
   }
@@ -59,6 +60,12 @@ export class MemoryHost implements HostApi {
   }
   async getInvoice(id: number) {
     return this.invoices.get(id) ?? null;
+  }
+  async getOrder(id: number) {
+    return this.orders.get(id) ?? null;
+  }
+  async paymentFingerprints(clientId: number) {
+    return [...new Set([...this.invoices.values()].filter((i) => i.client_id === clientId && i.paid_with !== null).map((i) => i.paid_with!))];
   }
   async getProduct(id: number) {
     return this.products.get(id) ?? null;
@@ -98,5 +105,6 @@ export class MemoryHost implements HostApi {
     endSignInAs: async () => undefined,
     signInAs: () => null,
     sendPage: () => undefined,
+    uploadedFile: () => null,
   };
 }

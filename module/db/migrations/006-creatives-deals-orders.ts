@@ -46,6 +46,9 @@ export async function up(db: Knex): Promise<void> {
     t.integer('agent_id').nullable();
     t.integer('program_id').nullable();
     t.integer('terms_version').nullable();
+    // Each change counts up; the commissions it makes carry it in their rule, so that a change
+    // back to an earlier agent makes theirs anew rather than colliding with the voided ones.
+    t.integer('version').notNullable().defaultTo(1);
     t.string('actor', 120).notNullable();
     t.string('reason', 255).notNullable();
     t.bigInteger('created_at').notNullable();

@@ -1,0 +1,130 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { RuleError, isUniqueViolation } from '../core/errors';
+import type { HostApi } from '../contract/host-api';
+import type { Agent, AgentService } from '../agents/agent-service';
+import type { ProgramService } from '../programs/program-service';
+import { domainOfEmail, isRegistrySuffix, normaliseDomain, sameOrNested, selfAndParents } from './domain-name';
+import { isPublicMailDomain } from './public-mail-domains';
+
+export const CUSTOMER_MAX = 120;
+
+/** A customer's domain an agent registered (deal registration, CloudCodes). */
+export interface DomainRegistration {
+  id: number;
+  domain: string;
+  agentId: number;
+  customer: string;
+  createdAt: number;
+}
+
+/** The registration a sign-up's e-mail or an ordered domain falls under. */
+export interface DomainMatch {
+  agent: Agent;
+  /** The registered name, which may be a parent of the one asked about. */
+  domain: string;
+}
+
+const fromRow = (r: Record<string, unknown>): DomainRegistration => ({
+  id: Number(r.id),
+  domain: String(r.domain),
+  agentId: Number(r.agent_id),
+  customer: String(r.customer ?? ''),
+  createdAt: Number(r.created_at),
+});
+
+/**
+ * Deal registration: an agent registers a customer's domain, and a client who signs up with an
+ * e-mail at it (or under it), or orders it, is the agent's. One agent per domain, kept by the
+ * unique index; only programs with `deal_registration` take part, in registering and in matching.
+ */
+export class DomainService {
+  constructor(
+    private readonly db: Knex,
+    private readonly agents: AgentService,
+    private readonly programs: ProgramService,
+    private readonly host: HostApi,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async allowedFor(agent: Agent): Promise<boolean> {
+    return agent.status === 'active' && !!(await this.programs.get(agent.programId))?.def.deal_registration;
+  }
+
+  async register(agent: Agent, rawDomain: string, rawCustomer: string): Promise<DomainRegistration> {
+    if (!(await this.allowedFor(agent))) throw new RuleError('Your partner program does not include deal registration.');
+    const domain = normaliseDomain(rawDomain);
+    if (!domain) throw new RuleError('Enter a domain name such as acme.com.', 'domain');
+    if (isRegistrySuffix(domain)) throw new RuleError(`${domain} is a registry's suffix, not a customer's domain.`, 'domain');
+    if (isPublicMailDomain(domain)) throw new RuleError(`${domain} belongs to a public e-mail provider: anyone can have an address there, so it cannot be registered.`, 'domain');
+    const site = siteHost(this.host.siteUrl());
+    if (site && sameOrNested(domain, site)) throw new RuleError('This is our own site\'s domain; it cannot be registered.', 'domain');
+    const customer = rawCustomer.trim();
+    if (customer.length > CUSTOMER_MAX) throw new RuleError(`At most ${CUSTOMER_MAX} characters.`, 'customer');
+    try {
+      const [id] = await this.db(T.domains).insert({ domain, agent_id: agent.id, customer, created_at: this.clock.now() });
+      this.logger.info('domain registered', { agentId: agent.id, domain });
+      return fromRow(await this.db(T.domains).where({ id }).first());
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const holder = await this.db(T.domains).where({ domain }).first('agent_id');
+      // Who holds it is not said: a partner must not learn another's customers by probing.
+      if (holder && Number(holder.agent_id) === agent.id) throw new RuleError(`You have already registered ${domain}.`, 'domain');
+      throw new RuleError(`${domain} is already registered by another partner.`, 'domain');
+    }
+  }
+
+  async listForAgent(agentId: number): Promise<DomainRegistration[]> {
+    return (await this.db(T.domains).where({ agent_id: agentId }).orderBy('domain')).map(fromRow);
+  }
+
+  async listAll(limit = 1000): Promise<DomainRegistration[]> {
+    return (await this.db(T.domains).orderBy('domain').limit(limit)).map(fromRow);
+  }
+
+  /** The agent's own registration only; another's, or none, is the same "not found" to them. */
+  async removeOwn(agent: Agent, id: number): Promise<DomainRegistration | null> {
+    const row = await this.db(T.domains).where({ id, agent_id: agent.id }).first();
+    if (!row) return null;
+    await this.db(T.domains).where({ id, agent_id: agent.id }).delete();
+    this.logger.info('domain registration removed by its agent', { agentId: agent.id, domain: String(row.domain) });
+    return fromRow(row);
+  }
+
+  async removeByAdmin(id: number, actor: string, reason: string): Promise<DomainRegistration> {
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    const row = await this.db(T.domains).where({ id }).first();
+    if (!row) throw new RuleError('This registration does not exist (any more).', 'registration_id');
+    await this.db(T.domains).where({ id }).delete();
+    this.logger.info('domain registration removed by an admin', { actor, reason, agentId: Number(row.agent_id), domain: String(row.domain) });
+    return fromRow(row);
+  }
+
+  /** The registration covering this domain or a parent of it; the most specific one wins. */
+  async match(rawDomain: string | undefined | null): Promise<DomainMatch | null> {
+    const domain = rawDomain ? normaliseDomain(rawDomain) : null;
+    if (!domain) return null;
+    const rows = await this.db(T.domains).whereIn('domain', selfAndParents(domain));
+    rows.sort((a, b) => String(b.domain).length - String(a.domain).length);
+    for (const row of rows) {
+      const agent = await this.agents.get(Number(row.agent_id));
+      if (agent && (await this.allowedFor(agent))) return { agent, domain: String(row.domain) };
+    }
+    return null;
+  }
+
+  async matchEmail(email: string | undefined): Promise<DomainMatch | null> {
+    return email ? this.match(domainOfEmail(email)) : null;
+  }
+}
+
+function siteHost(siteUrl: string): string | null {
+  try {
+    return normaliseDomain(new URL(siteUrl).hostname);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Clock } from '../core/clock';
+import { RuleError } from '../core/errors';
+import { T } from '../db/tables';
+import { checkImage } from './image-check';
+import type { ImageCreativeInput, TextCreativeInput } from './creative-input';
+
+export interface Creative {
+  id: number;
+  kind: 'image' | 'text';
+  name: string;
+  alt: string;
+  linkText: string | null;
+  landing: string | null;
+  width: number | null;
+  height: number | null;
+  mime: string | null;
+  status: 'active' | 'archived';
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface CreativeImage {
+  mime: string;
+  etag: string;
+  data: Buffer;
+}
+
+// Every column but the image itself: lists never load the blobs.
+const COLUMNS = ['id', 'kind', 'name', 'alt', 'link_text', 'landing', 'width', 'height', 'mime', 'status', 'created_by', 'created_at'];
+
+function toCreative(r: Record<string, unknown>): Creative {
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id),
+    kind: r.kind === 'image' ? 'image' : 'text',
+    name: String(r.name),
+    alt: String(r.alt ?? ''),
+    linkText: r.link_text === null || r.link_text === undefined ? null : String(r.link_text),
+    landing: r.landing === null || r.landing === undefined ? null : String(r.landing),
+    width: n(r.width),
+    height: n(r.height),
+    mime: r.mime === null || r.mime === undefined ? null : String(r.mime),
+    status: r.status === 'archived' ? 'archived' : 'active',
+    createdBy: String(r.created_by),
+    createdAt: Number(r.created_at),
+  };
+}
+
+/**
+ * Banners and text links an admin offers to agents. An image creative never changes once made:
+ * agents' pages embed it by id, so a new banner is a new creative, and archiving only takes it off
+ * the agents' Assets page.
+ */
+export class CreativeService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
+
+  async createImage(input: ImageCreativeInput, file: { data: Buffer } | null, by: string): Promise<Creative> {
+    if (!file) throw new RuleError('Choose an image file.', 'image');
+    const image = checkImage(file.data);
+    return this.insert({
+      kind: 'image',
+      name: input.name,
+      alt: input.alt || input.name,
+      link_text: null,
+      landing: input.landing,
+      width: image.width,
+      height: image.height,
+      mime: image.mime,
+      image: file.data,
+      etag: crypto.createHash('sha256').update(file.data).digest('hex'),
+      created_by: by,
+    });
+  }
+
+  async createText(input: TextCreativeInput, by: string): Promise<Creative> {
+    return this.insert({ kind: 'text', name: input.name || input.link_text.slice(0, 120), alt: '', link_text: input.link_text, landing: input.landing, created_by: by });
+  }
+
+  /** Archiving twice is archiving once. */
+  async archive(id: number): Promise<void> {
+    const n = await this.db(T.creatives).where({ id }).update({ status: 'archived' });
+    if (!n) throw new RuleError(`There is no creative #${id}.`, 'creative_id');
+  }
+
+  /** What agents are offered, oldest first. */
+  async listActive(): Promise<Creative[]> {
+    return (await this.db(T.creatives).where({ status: 'active' }).orderBy('id').select(COLUMNS)).map(toCreative);
+  }
+
+  /** Every creative, the admin's view: newest first. */
+  async list(): Promise<Creative[]> {
+    return (await this.db(T.creatives).orderBy('id', 'desc').select(COLUMNS)).map(toCreative);
+  }
+
+  async get(id: number): Promise<Creative | null> {
+    const r = await this.db(T.creatives).where({ id }).first(COLUMNS);
+    return r ? toCreative(r) : null;
+  }
+
+  /** The stored image of an image creative, archived or not (agents' pages still show it). */
+  async image(id: number): Promise<CreativeImage | null> {
+    const r = await this.db(T.creatives).where({ id, kind: 'image' }).first('mime', 'etag', 'image');
+    if (!r || !r.image) return null;
+    return { mime: String(r.mime), etag: String(r.etag), data: Buffer.from(r.image as Uint8Array) };
+  }
+
+  private async insert(row: Record<string, unknown>): Promise<Creative> {
+    const [id] = await this.db(T.creatives).insert({ ...row, status: 'active', created_at: this.clock.now() });
+    const made = await this.get(Number(id));
+    if (!made) throw new Error('the creative just stored cannot be read back');
+    return made;
+  }
+}

@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { onEachDatabase } from './support/databases';
+import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
+import { T } from '../module/db/tables';
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
+
+onEachDatabase('referral codes at checkout', ({ current }) => {
+  let f: Fixture;
+  const core = () => f.host.agentTools.core;
+  const agents: Record<string, { clientId: number; agentId: number; code: string }> = {};
+
+  const makeAgent = async (name: string) => {
+    const clientId = await signUp(f.host, await session(f.host), `${name}@example.com`);
+    const agent = await core().agents.activateForClient(clientId, (await core().programs.bySlug('default'))!.id);
+    agents[name] = { clientId, agentId: agent.id, code: agent.referralCode! };
+  };
+  /** A new client in a fresh browser, through an agent's link when `via` is given. */
+  const client = async (email: string, via?: string): Promise<{ id: number; s: Session }> => {
+    const s = await session(f.host);
+    if (via) await s.agent.get(`/aff.php?aff=${agents[via]!.agentId}`).set('User-Agent', BROWSER);
+    return { id: await signUp(f.host, s, email), s };
+  };
+  const order = (s: Session, fields: Record<string, string | number>) => s.post('/order', '/order', { product_id: f.productId, ...fields });
+  const paidCommissions = async (clientId: number) => {
+    for (const o of await f.host.db('host_orders').where({ client_id: clientId })) {
+      const inv = await f.host.db('host_invoices').where({ id: o.invoice_id }).first();
+      if (inv.status === 'Unpaid') await f.host.billing.payInvoice(Number(o.invoice_id));
+    }
+    return (await current().db(T.commissions).where({ client_id: clientId }).orderBy('id')).map((c) => Number(c.agent_id));
+  };
+
+  before(async () => {
+    f = await startHost(current().db);
+    await makeAgent('alice');
+    await makeAgent('bob');
+  });
+  after(() => f.host.stop());
+
+  it('the order form offers an optional domain and referral code', async () => {
+    const { s } = await client('looker@example.org');
+    const page = await s.agent.get(`/order?product_id=${f.productId}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('<label for="domain">Domain (optional)</label>');
+    expect(page.text).to.contain('<label for="referral_code">Referral code (optional)</label>');
+    expect(page.text).to.contain(`<option value="${f.productId}" selected>`);
+    expect((await s.agent.get('/')).text).to.contain('<a href="/order">Order with a domain or a referral code</a>');
+  });
+
+  it('an unknown or malformed code is refused beside the field, the form keeps it escaped, and no order or invoice is made', async () => {
+    const { id, s } = await client('typo@example.org');
+    for (const code of ['ACDEFGHJ', '<b>nope</b>']) {
+      const res = await order(s, { referral_code: code, domain: '' });
+      expect(res.status, code).to.equal(422);
+      expect(res.text).to.contain('role="alert">There is no agent with this referral code. Check it, or leave the field empty.</span>');
+      expect(res.text).not.to.contain('<b>nope</b>');
+      expect(res.text).to.contain(code === 'ACDEFGHJ' ? 'value="ACDEFGHJ"' : 'value="&lt;b&gt;nope&lt;/b&gt;"');
+    }
+    const badDomain = await order(s, { referral_code: '', domain: 'not a domain' });
+    expect(badDomain.status).to.equal(422);
+    expect(badDomain.text).to.contain('role="alert">Enter a domain name such as example.com</span>');
+    expect(await f.host.db('host_orders').where({ client_id: id })).to.have.length(0);
+    expect(await f.host.db('host_invoices').where({ client_id: id })).to.have.length(0);
+  });
+
+  it('a blocked agent\'s code is refused like an unknown one', async () => {
+    await makeAgent('carol');
+    await core().forfeiture.block(agents.carol!.agentId, 'spam', 'admin');
+    const { id, s } = await client('late@example.org');
+    expect((await order(s, { referral_code: agents.carol!.code })).status).to.equal(422);
+    expect(await f.host.db('host_orders').where({ client_id: id })).to.have.length(0);
+  });
+
+  it('a client with no agent who orders with a code becomes the agent\'s (rule "code"): this order and later ones earn for them', async () => {
+    const { id, s } = await client('direct@example.org');
+    const typed = `${agents.alice!.code.slice(0, 4).toLowerCase()}-${agents.alice!.code.slice(4)}`;
+    expect((await order(s, { referral_code: ` ${typed} ` })).status).to.equal(303);
+    const referral = await core().attribution.forClient(id);
+    expect([referral?.agentId, referral?.rule, referral?.evidence, referral?.clickUid]).to.deep.equal([agents.alice!.agentId, 'code', `code ${agents.alice!.code}`, null]);
+    expect((await f.host.db('host_orders').where({ client_id: id }).first()).referral_code).to.equal(typed);
+    expect((await order(s, {})).status).to.equal(303);
+    expect(await paidCommissions(id)).to.deep.equal([agents.alice!.agentId, agents.alice!.agentId]);
+  });
+
+  it('an exclusive assignment beats a code: the client of another agent stays theirs, the order too, and it is logged', async () => {
+    const { id, s } = await client('bobs@example.org', 'bob');
+    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
+    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    const orderId = Number((await f.host.db('host_orders').where({ client_id: id }).first()).id);
+    expect(f.logger.lines.find((l) => l.message === 'checkout evidence not applied: the client is assigned to another agent' && l.data?.clientId === id)?.data).to.deep.include({
+      orderId,
+      agentId: agents.bob!.agentId,
+      claimedBy: agents.alice!.agentId,
+      evidence: `code ${agents.alice!.code}`,
+    });
+    expect(await paidCommissions(id)).to.deep.equal([agents.bob!.agentId]);
+  });
+
+  it('self-referral: an agent\'s own code on their own account, or from their own mailbox, is not attributed', async () => {
+    const alice = await session(f.host, { email: 'alice@example.com' });
+    expect((await order(alice, { referral_code: agents.alice!.code })).status).to.equal(303);
+    expect(await core().attribution.forClient(agents.alice!.clientId)).to.equal(null);
+    const { id, s } = await client('alice+shop@example.com');
+    expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
+    expect(await core().attribution.forClient(id)).to.equal(null);
+    expect(f.logger.lines.some((l) => l.message === 'self-referral not attributed: same e-mail as the agent' && l.data?.clientId === id)).to.equal(true);
+  });
+
+  it('AfterShoppingCartCheckout delivered twice attributes once; variables out of the contract are refused', async () => {
+    const { id, s } = await client('twice@example.org');
+    expect((await order(s, { referral_code: agents.bob!.code })).status).to.equal(303);
+    const o = await f.host.db('host_orders').where({ client_id: id }).first();
+    const vars = { OrderID: Number(o.id), InvoiceID: Number(o.invoice_id), ClientID: id, referral_code: agents.bob!.code };
+    expect(await f.host.hooks.run('AfterShoppingCartCheckout', vars)).to.deep.equal([]);
+    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect(await current().db(T.assignmentLog).where({ client_id: id })).to.have.length(1);
+    const errors = await f.host.hooks.run('AfterShoppingCartCheckout', { ...vars, ClientID: (await client('other@example.org')).id, domain: `${'a'.repeat(250)}.com` });
+    expect(errors).to.have.length(1);
+    expect(errors[0]!.message).to.match(/^AfterShoppingCartCheckout: rejected, domain: /);
+  });
+
+  it('an assignment an admin ended is not revived by the same agent\'s code, but another agent\'s code attributes the client anew', async () => {
+    const { id, s } = await client('ended@example.org', 'bob');
+    await core().attribution.unassign(id, agents.bob!.agentId, 'admin', 'not a real referral');
+    expect((await order(s, { referral_code: agents.bob!.code })).status).to.equal(303);
+    expect((await core().attribution.forClient(id))?.endedAt).to.be.a('number');
+    expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
+    const referral = await core().attribution.forClient(id);
+    expect([referral?.agentId, referral?.rule, referral?.endedAt]).to.deep.equal([agents.alice!.agentId, 'code', null]);
+  });
+});

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { onEachDatabase } from './support/databases';
+import { agentAccount, type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
+import { T } from '../module/db/tables';
+import { verifyLedger } from '../module/ledger/verify';
+
+const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
+const clientPage = (id: number) => `${ADMIN_PAGE}&action=client&id=${id}`;
+const HOSTILE_UA = 'Mozilla/5.0 <script>alert("ua")</script> & "quotes"';
+
+/** An admin reads how a client was won, and gives one order to another agent, or to none, with a reason. */
+onEachDatabase('the admin overrides the referring agent of an order', ({ current }) => {
+  let f: Fixture;
+  let admin: Session;
+  let alice: { clientId: number; agentId: number };
+  let bob: { clientId: number; agentId: number };
+  let carolId: number;
+  const core = () => f.host.agentTools.core;
+  const db = () => current().db;
+
+  /** Carol's order: its id and invoice. */
+  const order = async () => {
+    const invoiceId = await f.host.billing.placeOrder(carolId, f.productId);
+    const row = await db()('host_orders').where({ invoice_id: invoiceId }).first();
+    return { orderId: Number(row.id), invoiceId };
+  };
+  const commissionsOf = async (invoiceId: number) =>
+    (await db()(T.commissions).where({ invoice_id: invoiceId }).orderBy('id')).map((c) => ({ agent: Number(c.agent_id), rule: c.rule, status: c.status, amount: Number(c.amount_minor) }));
+  const override = (clientId: number, form: Record<string, string | number>) => admin.post(clientPage(clientId), `${ADMIN_PAGE}&action=setOrderAgent`, { client_id: clientId, ...form });
+
+  before(async () => {
+    f = await startHost(db());
+    admin = await session(f.host, { admin: true });
+    alice = await agentAccount(f.host, 'alice@example.com');
+    bob = await agentAccount(f.host, 'bob@example.com');
+    const visitor = await session(f.host);
+    f.clock.set(f.clock.now() + 60_000);
+    await visitor.agent.get(`/aff.php?aff=${alice.agentId}&src=blog`).set('User-Agent', HOSTILE_UA);
+    f.clock.set(f.clock.now() + 5 * 60_000);
+    carolId = await signUp(f.host, visitor, 'carol@example.com');
+    await core().clicks.flush();
+  });
+  after(() => f.host.stop());
+  afterEach(async () => expect((await verifyLedger(db())).problems).to.deep.equal([]));
+
+  it("the client's page shows the rule, the winning click's time and the click itself, escaped", async () => {
+    const referral = (await core().attribution.forClient(carolId))!;
+    expect(referral.agentId).to.equal(alice.agentId);
+    const page = await admin.agent.get(clientPage(carolId));
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('<td data-testid="referral-rule">last_click</td>');
+    expect(page.text).to.contain(`<td data-testid="referral-click-time">${new Date(referral.clickedAt!).toISOString().slice(0, 19).replace('T', ' ')}</td>`);
+    expect(page.text).to.contain(`<td>${referral.clickUid}</td>`);
+    expect(page.text).to.contain('&lt;script&gt;alert(&#34;ua&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;');
+    expect(page.text).not.to.contain('<script>alert');
+    // The agent's page links each client to it, with the click's time.
+    const agentPage = await admin.agent.get(`${ADMIN_PAGE}&action=agent&id=${alice.agentId}`);
+    expect(agentPage.text).to.contain(`&id=${carolId}">#${carolId}</a>`);
+    expect(agentPage.text).to.contain('last_click, click ');
+  });
+
+  it('before payment: the order goes to Bob, who earns on it; her next order is Alice\'s again', async () => {
+    const first = await order();
+    const res = await override(carolId, { order_id: first.orderId, agent_id: bob.agentId, reason: 'Bob closed the deal by phone' });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.contain(`action=client&id=${carolId}&done=order`);
+    await f.host.billing.payInvoice(first.invoiceId);
+    expect(await commissionsOf(first.invoiceId)).to.deep.equal([{ agent: bob.agentId, rule: 'order:v1', status: 'pending', amount: 1235 }]);
+    // A second delivery of the same InvoicePaid makes nothing more.
+    expect((await core().commissions.onInvoicePaid(first.invoiceId)).outcome).to.equal('duplicate');
+    const second = await order();
+    await f.host.billing.payInvoice(second.invoiceId);
+    expect(await commissionsOf(second.invoiceId)).to.deep.equal([{ agent: alice.agentId, rule: 'auto', status: 'pending', amount: 1235 }]);
+    // Logged with the reason, on the client's page.
+    const page = await admin.agent.get(clientPage(carolId));
+    expect(page.text).to.contain(`<td>order #${first.orderId}</td><td>#${alice.agentId}</td><td>#${bob.agentId}</td><td>Bob closed the deal by phone</td><td>admin</td>`);
+    expect(page.text).to.contain('data-testid="order-overrides"');
+  });
+
+  it('after payment, on hold: the commission moves to Bob, back to Alice, then to no one; the ledger follows', async () => {
+    const o = await order();
+    await f.host.billing.payInvoice(o.invoiceId);
+    const alicePaidOrders = (await core().agents.get(alice.agentId))!.paidOrders;
+    const pendingBefore = (await core().ledger.balances(alice.agentId, 'USD')).pending;
+
+    expect((await override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'wrong agent' })).status).to.equal(303);
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal([
+      { agent: alice.agentId, rule: 'auto', status: 'voided', amount: 1235 },
+      { agent: bob.agentId, rule: 'order:v1', status: 'pending', amount: 1235 },
+    ]);
+    expect((await core().ledger.balances(alice.agentId, 'USD')).pending).to.equal(pendingBefore - 1235);
+    expect((await core().agents.get(alice.agentId))!.paidOrders).to.equal(alicePaidOrders - 1);
+
+    expect((await override(carolId, { order_id: o.orderId, agent_id: alice.agentId, reason: 'it was Alice after all' })).status).to.equal(303);
+    expect((await commissionsOf(o.invoiceId)).slice(1)).to.deep.equal([
+      { agent: bob.agentId, rule: 'order:v1', status: 'voided', amount: 1235 },
+      { agent: alice.agentId, rule: 'order:v2', status: 'pending', amount: 1235 },
+    ]);
+    expect((await core().ledger.balances(alice.agentId, 'USD')).pending).to.equal(pendingBefore);
+
+    expect((await override(carolId, { order_id: o.orderId, agent_id: '', reason: 'house account' })).status).to.equal(303);
+    expect((await commissionsOf(o.invoiceId)).every((c) => c.status === 'voided')).to.equal(true);
+    expect((await core().ledger.balances(alice.agentId, 'USD')).pending).to.equal(pendingBefore - 1235);
+    expect((await admin.agent.get(clientPage(carolId))).text).to.contain('<td>no agent</td><td>house account</td>');
+  });
+
+  it('once a commission is released the override is refused, and nothing changes', async () => {
+    const o = await order();
+    await f.host.billing.payInvoice(o.invoiceId);
+    f.clock.advanceDays(31);
+    await core().commissions.releaseDue();
+    const before = await commissionsOf(o.invoiceId);
+    const res = await override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'too late' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('were already released to agent');
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal(before);
+    expect(await db()(T.orderReferrals).where({ invoice_id: o.invoiceId })).to.have.length(0);
+  });
+
+  it('bad input is answered beside the field; an order of another client is not changed from this page', async () => {
+    const o = await order();
+    const dave = await signUp(f.host, await session(f.host), 'dave@example.com');
+    const cases: [Record<string, string | number>, string][] = [
+      [{ order_id: 999_999, agent_id: bob.agentId, reason: 'x' }, 'has no order #999999'],
+      [{ order_id: o.orderId, agent_id: bob.agentId, reason: ' ' }, 'give a reason'],
+      [{ order_id: 'abc', agent_id: bob.agentId, reason: 'x' }, 'a number'],
+      [{ order_id: o.orderId, agent_id: 424_242, reason: 'x' }, 'is not an active agent'],
+    ];
+    for (const [form, message] of cases) {
+      const res = await override(carolId, form);
+      expect(res.status, message).to.equal(422);
+      expect(res.text).to.contain(message);
+    }
+    const foreign = await override(dave, { order_id: o.orderId, agent_id: bob.agentId, reason: 'x' });
+    expect(foreign.status).to.equal(422);
+    expect(foreign.text).to.contain(`client #${dave} has no order #${o.orderId}`);
+    // An agent cannot be given their own order.
+    const own = await f.host.billing.placeOrder(bob.clientId, f.productId);
+    const ownOrder = Number((await db()('host_orders').where({ invoice_id: own }).first()).id);
+    const mine = await override(bob.clientId, { order_id: ownOrder, agent_id: bob.agentId, reason: 'x' });
+    expect(mine.status).to.equal(422);
+    expect(mine.text).to.contain('their own order');
+    expect(await db()(T.orderReferrals).where({ order_id: o.orderId })).to.have.length(0);
+  });
+
+  it('only an admin, only by POST with the form token', async () => {
+    const o = await order();
+    const get = await admin.agent.get(`${ADMIN_PAGE}&action=setOrderAgent&client_id=${carolId}&order_id=${o.orderId}&agent_id=${bob.agentId}&reason=x`);
+    expect(get.status).to.equal(405);
+    const forged = await admin.agent.post(`${ADMIN_PAGE}&action=setOrderAgent`).type('form').send({ client_id: carolId, order_id: o.orderId, agent_id: bob.agentId, reason: 'x' });
+    expect(forged.status).to.equal(403);
+    const client = await session(f.host, { email: 'alice@example.com' });
+    const asClient = await client.post('/clientarea', `${ADMIN_PAGE}&action=setOrderAgent`, { client_id: carolId, order_id: o.orderId, agent_id: alice.agentId, reason: 'x' });
+    expect(asClient.status).to.equal(302);
+    expect(asClient.headers.location).to.contain('/admin/login');
+    expect((await client.agent.get(clientPage(carolId))).status).to.equal(302);
+    expect(await db()(T.orderReferrals).where({ order_id: o.orderId })).to.have.length(0);
+  });
+
+  it("the client's agent can be set from the same page, logged", async () => {
+    const res = await admin.post(clientPage(carolId), `${ADMIN_PAGE}&action=setClientAgent`, { client_id: carolId, agent_id: bob.agentId, reason: 'moved to Bob' });
+    expect(res.status).to.equal(303);
+    expect((await core().attribution.forClient(carolId))?.agentId).to.equal(bob.agentId);
+    const page = await admin.agent.get(clientPage(carolId));
+    expect(page.text).to.contain('<td data-testid="referral-rule">admin</td>');
+    expect(page.text).to.contain(`<td>client</td><td>#${alice.agentId}</td><td>#${bob.agentId}</td><td>moved to Bob</td>`);
+  });
+});
