@@ -1,18 +1,26 @@
 import type { Core } from '../module/agenttools';
-import type { HookHandler } from '../module/contract/hooks';
+import { UNFIT, type FormField, type HookHandler } from '../module/contract/hooks';
 import { parseHook } from './parse';
 
 /**
  * A new order: a code typed or a registered domain ordered may make the client an agent's (first,
- * so that this agent hears of the order); then the client's agents hear of it.
+ * so that this agent hears of the order); then the client's agents hear of it. A code or domain
+ * that cannot be one (too long, not text) is ignored and logged: the order is placed already, and
+ * its agents hear of it all the same.
  */
 export const afterShoppingCartCheckout =
   (core: Core): HookHandler =>
   async (raw, ctx) => {
     const vars = parseHook('AfterShoppingCartCheckout', raw, core.logger);
     if (!core.active) return;
+    const usable = (field: string, value: FormField): string | undefined => {
+      if (value !== UNFIT) return value;
+      core.logger.warn('AfterShoppingCartCheckout: an unfit form field ignored', { field, orderId: vars.OrderID, clientId: vars.ClientID });
+      return undefined;
+    };
     try {
-      await core.attribution.onCheckout(vars.ClientID, vars.OrderID, ctx?.request?.cookies ?? {}, { referralCode: vars.referral_code, domain: vars.domain });
+      const details = { referralCode: usable('referral_code', vars.referral_code), domain: usable('domain', vars.domain) };
+      await core.attribution.onCheckout(vars.ClientID, vars.OrderID, ctx?.request?.cookies ?? {}, details);
     } finally {
       await core.notifications.orderPlaced(vars.OrderID, vars.InvoiceID, vars.ClientID);
     }

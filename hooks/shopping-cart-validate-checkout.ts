@@ -1,13 +1,20 @@
 import type { Core } from '../module/agenttools';
-import type { HookFieldErrors, HookHandler } from '../module/contract/hooks';
+import { UNFIT, type HookFieldErrors, type HookHandler } from '../module/contract/hooks';
+import { UNKNOWN_CODE, acceptableCode } from './client-details-validation';
 import { parseHook } from './parse';
 
-/** Order form: a typed referral code must name an active agent, or the form says so beside it. */
+/**
+ * Order form: a typed referral code must name an active agent, or the form says so beside it. A
+ * domain no name could be (too long, not text) is refused beside its field too; its finer form is
+ * the host's to check.
+ */
 export const shoppingCartValidateCheckout =
   (core: Core): HookHandler =>
   async (raw): Promise<HookFieldErrors> => {
     const vars = parseHook('ShoppingCartValidateCheckout', raw, core.logger);
-    if (!core.active || !vars.referral_code?.trim()) return {};
-    if (await core.attribution.isKnownCode(vars.referral_code)) return {};
-    return { referral_code: 'There is no agent with this referral code. Check it, or leave the field empty.' };
+    if (!core.active) return {};
+    const errors: HookFieldErrors = {};
+    if (vars.domain === UNFIT) errors.domain = 'Enter a domain name such as example.com.';
+    if (!(await acceptableCode(core, vars.referral_code))) errors.referral_code = UNKNOWN_CODE;
+    return errors;
   };

@@ -7,7 +7,7 @@ import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { csrfSync } from 'csrf-sync';
 import multer from 'multer';
 import type { Knex } from 'knex';
-import type { HostPassport } from './auth/passport';
+import type { HostPassport, SessionUser } from './auth/passport';
 import { createAgentTools, type AgentTools, type AgentToolsOptions } from '../module/agenttools';
 import { registerHooks } from '../hooks';
 import { type Clock, systemClock } from '../module/core/clock';
@@ -113,11 +113,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  // Multipart bodies are parsed for every request, as PHP fills $_FILES, and before the CSRF
-  // check, which reads the token from the fields. Files stay in memory, so the limits are tight.
-  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: UPLOAD_MAX_BYTES, files: 4, fields: 50, fieldSize: 64 * 1024, parts: 60 } }).any();
+  app.use(passport.initialize());
+  app.use(passport.session());
+  // Multipart bodies are parsed as PHP fills $_FILES, before the CSRF check, which reads the
+  // token from the fields; but only for a signed-in admin, the one who uploads (banners). Files
+  // stay in memory, so nobody else may make the server hold one, and the limits are tight.
+  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 } }).any();
   app.use((req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
+    if ((req.user as SessionUser | undefined)?.kind !== 'admin') {
+      logger.warn('refused: an upload from someone not signed in as an admin', { path: req.path });
+      return void render.page(req, res, { title: 'Not allowed', html: '<p class="alert">Only an administrator may upload files.</p>', area: 'public', status: 403 });
+    }
     multipart(req, res, (err: unknown) => {
       if (!err) return next();
       const tooLarge = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE';
@@ -126,8 +133,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       void render.page(req, res, { title: tooLarge ? 'File too large' : 'Bad request', html: `<p class="alert">${text}</p>`, area: 'public', status: tooLarge ? 413 : 400 });
     });
   });
-  app.use(passport.initialize());
-  app.use(passport.session());
   const { csrfSynchronisedProtection } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });

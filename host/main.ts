@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       console.log(`  admin:  ${siteUrl}/admin/login   ${DEMO.admin} / ${DEMO_PASSWORD}`);
       console.log(`  agent:  ${siteUrl}/login         ${DEMO.agent} / ${DEMO_PASSWORD}`);
       console.log(`  Cloud One agent:                ${DEMO.cloudOneAgent} / ${DEMO_PASSWORD}`);
+      console.log(`  CloudCodes agent:               ${DEMO.cloudCodesAgent} / ${DEMO_PASSWORD}`);
       console.log(`  client: ${siteUrl}/login         ${DEMO.client} / ${DEMO_PASSWORD}`);
       console.log(`  referral link: ${siteUrl}/aff.php?aff=1\n`);
     }

@@ -9,7 +9,7 @@ import { createHost } from './app';
 import { hashPassword } from './auth/passwords';
 
 export const DEMO_PASSWORD = 'demo-pass-2026';
-export const DEMO = { admin: 'admin', agent: 'alice@example.com', cloudOneAgent: 'tom@example.com', client: 'frank@example.com' };
+export const DEMO = { admin: 'admin', agent: 'alice@example.com', cloudOneAgent: 'tom@example.com', cloudCodesAgent: 'dana@example.com', client: 'frank@example.com' };
 
 const DAY = 86_400_000;
 const EXAMPLES = path.resolve(__dirname, '../examples/programs');
@@ -104,6 +104,13 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const [line] = await db('host_invoice_items').where({ invoice_id: trainingInvoice });
   await core.agents.recordPerformer(Number(line.id), tomAgent.id);
   await billing.payInvoice(trainingInvoice);
+
+  // A text link on every agent's "Banners and links" page, and a CloudCodes agent who has
+  // registered a customer's domain: a sign-up at that domain is hers.
+  await core.creatives.createText({ name: 'Cloud servers', link_text: 'Cloud servers from $5 a month', landing: '/' }, DEMO.admin);
+  const dana = await billing.createClient({ firstname: 'Dana', lastname: 'Domains', email: DEMO.cloudCodesAgent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 003', currency: 'USD' });
+  const danaAgent = await core.agents.activateForClient(dana, (await core.programs.bySlug('cloudcodes'))!.id);
+  await core.domains.register(danaAgent, 'acme-widgets.example', 'Acme Widgets Ltd');
 
   clock.set(Date.now());
   await billing.runDailyCron(true);

@@ -21,6 +21,7 @@ import { SELF_REFERRAL_SETTING } from './attribution/self-referral';
 import { DomainService } from './attribution/domain-service';
 import { DeviceCookie } from './attribution/device-cookie';
 import { AgentDevices } from './attribution/agent-devices';
+import { CodeCache } from './links/code-cache';
 import { SlugCache } from './links/slug-cache';
 import { SlugService } from './links/slug-service';
 import { SLUG_APPROVAL_SETTING } from './links/vanity-slug';
@@ -77,6 +78,7 @@ export function createAgentTools(options: AgentToolsOptions) {
   const devices = new AgentDevices(db, agents, new DeviceCookie(options.secret ?? null), clock, logger);
   const attribution = new AttributionService(db, agents, programs, cookies, clock, logger, host, settings, domains, devices);
   const slugCache = new SlugCache(db);
+  const codeCache = new CodeCache(db);
   const serviceManagers = new ServiceManagerService(db, host, agents, attribution, clock);
   const commissions = new CommissionService(db, host, agents, programs, attribution, ledger, clock, settings);
   const language = options.language ?? config.language;
@@ -98,10 +100,11 @@ export function createAgentTools(options: AgentToolsOptions) {
     domains,
     devices,
     slugCache,
+    codeCache,
     slugs: new SlugService(db, settings, agents, slugCache),
     commissions,
     orderOverrides: new OrderOverrideService(db, host, agents, programs, attribution, commissions, ledger, clock),
-    reviews: new ReviewService(db, attribution, clock),
+    reviews: new ReviewService(db, attribution, ledger, clock),
     creatives: new CreativeService(db, clock),
     tracking: new TrackingService(linkCache, clicks, cookies, clock),
     withdrawals: new WithdrawalService(db, ledger, programs, agents, clock),

@@ -115,9 +115,48 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     expect(await f.host.hooks.run('AfterShoppingCartCheckout', vars)).to.deep.equal([]);
     expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
     expect(await current().db(T.assignmentLog).where({ client_id: id })).to.have.length(1);
-    const errors = await f.host.hooks.run('AfterShoppingCartCheckout', { ...vars, ClientID: (await client('other@example.org')).id, domain: `${'a'.repeat(250)}.com` });
+    const errors = await f.host.hooks.run('AfterShoppingCartCheckout', { ...vars, ClientID: (await client('other@example.org')).id, OrderID: -1 });
     expect(errors).to.have.length(1);
-    expect(errors[0]!.message).to.match(/^AfterShoppingCartCheckout: rejected, domain: /);
+    expect(errors[0]!.message).to.match(/^AfterShoppingCartCheckout: rejected, OrderID: /);
+  });
+
+  it('a code too long to be any, or not text, is refused beside the field by both validation hooks, not by the hook failing', async () => {
+    const { id } = await client('longcode@example.org');
+    const unknown = { referral_code: 'There is no agent with this referral code. Check it, or leave the field empty.' };
+    // A host's form need not stop at 32 characters, as this one's does: the hooks are asked directly.
+    for (const code of [`${agents.alice!.code}${'X'.repeat(40)}`, ['ABC'], 42]) {
+      expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: code }), String(code)).to.deep.equal(unknown);
+      expect(await f.host.hooks.validate('ClientDetailsValidation', { email: 'new@example.org', referral_code: code }), String(code)).to.deep.equal(unknown);
+    }
+    expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: agents.alice!.code, domain: `${'a'.repeat(250)}.com` })).to.deep.equal({ domain: 'Enter a domain name such as example.com.' });
+    expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: agents.alice!.code, domain: 'shop.example' })).to.deep.equal({});
+    expect(await f.host.hooks.validate('ClientDetailsValidation', { email: 'new@example.org', referral_code: null })).to.deep.equal({});
+    expect(f.logger.lines.filter((l) => /^hook (ShoppingCartValidateCheckout|ClientDetailsValidation) failed$/.test(l.message))).to.deep.equal([]);
+  });
+
+  it('AfterShoppingCartCheckout ignores, and logs, a code or a domain too long to be one: the rest of the hook is done, the agent hears of the order', async () => {
+    const { id, s } = await client('bobs-careless-host@example.org', 'bob');
+    expect((await order(s, {})).status).to.equal(303);
+    const o = await f.host.db('host_orders').where({ client_id: id }).first();
+    const orderNotice = () => current().db(T.notifications).where({ event: 'order', subject_id: Number(o.id) });
+    expect(await orderNotice()).to.have.length(1);
+    // As if the hook came now for the first time, with what a careless host might pass.
+    await orderNotice().delete();
+    const vars = { OrderID: Number(o.id), InvoiceID: Number(o.invoice_id), ClientID: id, referral_code: `${agents.alice!.code}${'X'.repeat(40)}`, domain: `${'a'.repeat(250)}.com` };
+    expect(await f.host.hooks.run('AfterShoppingCartCheckout', vars)).to.deep.equal([]);
+    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect((await orderNotice()).map((n) => Number(n.agent_id))).to.deep.equal([agents.bob!.agentId]);
+    const ignored = f.logger.lines.filter((l) => l.message === 'AfterShoppingCartCheckout: an unfit form field ignored' && l.data?.orderId === Number(o.id));
+    expect(ignored.map((l) => [l.level, l.data?.field])).to.deep.equal([['warn', 'referral_code'], ['warn', 'domain']]);
+  });
+
+  it('ClientAdd from a host that skipped the sign-up check: a code too long to be one is logged and ignored, not the hook failed', async () => {
+    const id = await f.host.billing.createClient({ firstname: 'Lax', lastname: 'Host', email: 'lax-host@example.org', password: 'long-enough-pass', currency: 'USD' });
+    const user = await f.host.db('host_users').where({ client_id: id }).first();
+    const vars = { client_id: id, user_id: Number(user.id), email: 'lax-host@example.org', firstname: 'Lax', lastname: 'Host', referral_code: `${agents.alice!.code}${'X'.repeat(40)}` };
+    expect(await f.host.hooks.run('ClientAdd', vars)).to.deep.equal([]);
+    expect(await core().attribution.forClient(id)).to.equal(null);
+    expect(f.logger.lines.filter((l) => l.message === 'ClientAdd: an unfit referral code ignored' && l.data?.clientId === id).map((l) => l.level)).to.deep.equal(['warn']);
   });
 
   it('an assignment an admin ended is not revived by the same agent\'s code, but another agent\'s code attributes the client anew', async () => {

@@ -35,6 +35,11 @@ describe('deal registration: domain names', () => {
   it('knows public mail providers (and names under them) and registries\' own suffixes', () => {
     for (const d of ['gmail.com', 'outlook.com', 'yahoo.com', 'yahoo.co.uk', 'eu.gmail.com']) expect(isPublicMailDomain(d), d).to.equal(true);
     for (const d of ['acme.com', 'gmail.acme.com', 'notgmail.com']) expect(isPublicMailDomain(d), d).to.equal(false);
+    // ISPs' and regional providers' mailboxes too: whoever registered one would take every sign-up from it.
+    for (const d of ['t-online.de', 'gmx.at', 'orange.fr', 'libero.it', 'comcast.net', 'btinternet.com', 'yandex.ua', '163.com', 'bigpond.com', 'mailinator.com']) {
+      expect(isPublicMailDomain(d), d).to.equal(true);
+    }
+    for (const d of ['safaricom.co.ke', 'bt.com', 'orange-business.example']) expect(isPublicMailDomain(d), d).to.equal(false);
     for (const d of ['co.uk', 'com.au', 'co.ke', 'or.ke']) expect(isRegistrySuffix(d), d).to.equal(true);
     for (const d of ['acme.co.uk', 'acme.co', 'info.ke']) expect(isRegistrySuffix(d), d).to.equal(false);
   });
@@ -97,6 +102,10 @@ onEachDatabase('deal registration (CloudCodes)', ({ current }) => {
     const cases: [string, string][] = [
       ['gmail.com', 'gmail.com belongs to a public e-mail provider'],
       ['Outlook.COM', 'outlook.com belongs to a public e-mail provider'],
+      ['T-Online.de', 't-online.de belongs to a public e-mail provider'],
+      ['verizon.net', 'verizon.net belongs to a public e-mail provider'],
+      ['mail.ru', 'mail.ru belongs to a public e-mail provider'],
+      ['rediffmail.com', 'rediffmail.com belongs to a public e-mail provider'],
       ['co.uk', 'co.uk is a registry&#39;s suffix'],
       ['billing.test', 'This is our own site&#39;s domain'],
       ['shop.billing.test', 'This is our own site&#39;s domain'],
@@ -134,6 +143,43 @@ onEachDatabase('deal registration (CloudCodes)', ({ current }) => {
     expect(loser).to.be.instanceOf(RuleError);
     expect(loser.message).to.equal('race.example is already registered by another partner.');
     expect(await current().db(T.domains).where({ domain: 'race.example' })).to.have.length(1);
+  });
+
+  it('no registration under or above another agent\'s: refused like a taken name, without saying by whom; an agent\'s own may nest', async () => {
+    expect((await register('alice', 'globex.example', 'Globex')).status).to.equal(303);
+    expect((await register('bob', 'shop.initech.example')).status).to.equal(303);
+    // Under another's registration (mail.globex.example would win globex's sign-ups), and above one.
+    // Nor what the other agent registered: their customer's name, or the exact name.
+    for (const [who, domain, theirs] of [['bob', 'mail.globex.example', 'Globex'], ['bob', 'a.b.globex.example', 'Globex'], ['alice', 'initech.example', 'shop.initech.example']] as const) {
+      const res = await register(who, domain);
+      expect(res.status, domain).to.equal(422);
+      expect(res.text, domain).to.contain(`role="alert">${domain} is already registered by another partner.</span>`);
+      expect(res.text, domain).not.to.contain(theirs);
+    }
+    // Only a whole label nests: notglobex.example is nobody's.
+    expect((await register('bob', 'notglobex.example')).status).to.equal(303);
+    expect((await register('alice', 'mail.globex.example', 'Globex mail')).status).to.equal(303);
+    const rows = await current().db(T.domains).where('domain', 'like', '%globex.example').orWhere('domain', 'like', '%initech.example').orderBy('domain');
+    expect(rows.map((r) => [r.domain, Number(r.agent_id)])).to.deep.equal([
+      ['globex.example', agents.alice!.agentId],
+      ['mail.globex.example', agents.alice!.agentId],
+      ['notglobex.example', agents.bob!.agentId],
+      ['shop.initech.example', agents.bob!.agentId],
+    ]);
+    expect((await signUpAs('ceo@mail.globex.example')).referral?.agentId).to.equal(agents.alice!.agentId);
+  });
+
+  it('two agents registering a name and its parent at the same moment: exactly one of them has it', async () => {
+    const alice = (await core().agents.get(agents.alice!.agentId))!;
+    const bob = (await core().agents.get(agents.bob!.agentId))!;
+    for (const [parent, child] of [['para.example', 'x.para.example'], ['other-para.example', 'deep.x.other-para.example']] as const) {
+      const outcomes = await Promise.allSettled([core().domains.register(alice, parent, ''), core().domains.register(bob, child, '')]);
+      expect(outcomes.map((o) => o.status).sort(), parent).to.deep.equal(['fulfilled', 'rejected']);
+      const loser = (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as RuleError;
+      expect(loser, parent).to.be.instanceOf(RuleError);
+      expect(loser.message).to.match(/ is already registered by another partner\.$/);
+      expect(await current().db(T.domains).whereIn('domain', [parent, child]), parent).to.have.length(1);
+    }
   });
 
   it('a program without deal registration: no link, the page and the form are refused (403), and its registrations match nothing', async () => {

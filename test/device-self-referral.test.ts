@@ -97,6 +97,23 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
     expect(await current().db(T.agentDevices)).to.have.length(1);
   });
 
+  it('every agent page gives the cookie, not only the dashboard: Assets, opened first in a new browser, records it; a plain client\'s Assets page does not', async () => {
+    const laptop = await session(f.host, { email: 'alice@example.com' });
+    const res = await laptop.agent.get(`${AREA}&t=assets`);
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('data-testid="source-form"');
+    const set = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${DEVICE_COOKIE}=`));
+    expect(set).to.match(/^agenttools_dev=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; Max-Age=63072000; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    const device = deviceCookie(laptop)!.split('.')[0];
+    expect(device).not.to.equal(deviceCookie(aliceBrowser)!.split('.')[0]);
+    expect(await current().db(T.agentDevices).where({ device, agent_id: alice.agentId })).to.have.length(1);
+    const plain = await session(f.host, { email: 'plain@example.org' });
+    const other = await plain.agent.get(`${AREA}&t=assets`);
+    expect(other.status).to.equal(200);
+    expect(String(other.headers['set-cookie'] ?? '')).not.to.contain(DEVICE_COOKIE);
+    expect(await current().db(T.agentDevices)).to.have.length(2);
+  });
+
   it('reject (the default): a sign-up from her browser, with her code or through her link, is not hers', async () => {
     await logOut(aliceBrowser);
     const byCode = await register(aliceBrowser, 'friend1@example.org', alice.code);

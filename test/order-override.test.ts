@@ -117,6 +117,50 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     expect(await db()(T.orderReferrals).where({ invoice_id: o.invoiceId })).to.have.length(0);
   });
 
+  it('an override saved while InvoicePaid is being worked out: only the new agent earns', async () => {
+    const o = await order();
+    const host = core().host;
+    const fingerprints = host.paymentFingerprints;
+    // The payment check runs between reading who earns and writing it: the admin acts right then.
+    host.paymentFingerprints = async (clientId) => {
+      host.paymentFingerprints = fingerprints;
+      expect((await override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'mid-payment' })).status).to.equal(303);
+      return fingerprints(clientId);
+    };
+    try {
+      await f.host.billing.payInvoice(o.invoiceId, { card: '4000 0000 0000 0002' });
+    } finally {
+      host.paymentFingerprints = fingerprints;
+    }
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal([{ agent: bob.agentId, rule: 'order:v1', status: 'pending', amount: 1235 }]);
+  });
+
+  it('a refunded invoice keeps its agent: the refund was taken from their commissions', async () => {
+    const o = await order();
+    await f.host.billing.payInvoice(o.invoiceId);
+    await core().commissions.onInvoiceRefunded(o.invoiceId, { amountMinor: 6000, refundId: 'partial-1' });
+    const before = await commissionsOf(o.invoiceId);
+    const res = await override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'after a refund' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('has been refunded, in whole or in part');
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal(before);
+    expect(await db()(T.orderReferrals).where({ invoice_id: o.invoiceId })).to.have.length(0);
+  });
+
+  it("a blocked seller's forfeited commission does not stop the order moving to another agent", async () => {
+    const dan = await agentAccount(f.host, 'dan@example.com');
+    const o = await order();
+    expect((await override(carolId, { order_id: o.orderId, agent_id: dan.agentId, reason: 'Dan sold it' })).status).to.equal(303);
+    await f.host.billing.payInvoice(o.invoiceId);
+    await core().forfeiture.block(dan.agentId, 'fake sign-ups', 'admin');
+    const res = await override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'Dan was blocked' });
+    expect(res.status).to.equal(303);
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal([
+      { agent: dan.agentId, rule: 'order:v1', status: 'forfeited', amount: 1235 },
+      { agent: bob.agentId, rule: 'order:v2', status: 'pending', amount: 1235 },
+    ]);
+  });
+
   it('bad input is answered beside the field; an order of another client is not changed from this page', async () => {
     const o = await order();
     const dave = await signUp(f.host, await session(f.host), 'dave@example.com');
@@ -164,5 +208,10 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     const page = await admin.agent.get(clientPage(carolId));
     expect(page.text).to.contain('<td data-testid="referral-rule">admin</td>');
     expect(page.text).to.contain(`<td>client</td><td>#${alice.agentId}</td><td>#${bob.agentId}</td><td>moved to Bob</td>`);
+    // A client who does not exist is not given an agent.
+    const ghost = await admin.post(clientPage(carolId), `${ADMIN_PAGE}&action=setClientAgent`, { client_id: 987_654, agent_id: bob.agentId, reason: 'x' });
+    expect(ghost.status).to.equal(422);
+    expect(ghost.text).to.contain('no such client');
+    expect(await db()(T.referrals).where({ client_id: 987_654 })).to.have.length(0);
   });
 });

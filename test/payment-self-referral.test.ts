@@ -80,6 +80,30 @@ onEachDatabase("self-referral: the agent's own payment details", ({ current }) =
     expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('<td>same payment details as the agent</td>');
   });
 
+  it('a client whose sign-up was reviewed and kept is reviewed again for the card; rejecting voids what Alice holds from them', async () => {
+    const buyer = await referredBuyer('gina@example.com');
+    await db()(T.referralReviews).insert({ client_id: buyer.clientId, agent_id: alice.agentId, reason: 'same e-mail as the agent', status: 'kept', decided_by: 'admin', created_at: f.clock.now(), decided_at: f.clock.now() });
+    const pendingBefore = (await core().ledger.balances(alice.agentId, 'USD')).pending;
+    const paidOrdersBefore = (await core().agents.get(alice.agentId))!.paidOrders;
+    expect((await payWith(buyer.s, buyer.invoiceId, ALICE_CARD)).status).to.equal(303);
+    expect((await core().ledger.balances(alice.agentId, 'USD')).pending).to.equal(pendingBefore + 1235);
+    const reviews = await db()(T.referralReviews).where({ client_id: buyer.clientId }).orderBy('id');
+    expect(reviews.map((r) => [r.reason, r.status])).to.deep.equal([
+      ['same e-mail as the agent', 'kept'],
+      ['same payment details as the agent', 'open'],
+    ]);
+    // The same invoice's event delivered again flags nothing more.
+    await core().commissions.onInvoicePaid(buyer.invoiceId);
+    expect(await db()(T.referralReviews).where({ client_id: buyer.clientId })).to.have.length(2);
+
+    const res = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=rejectReferral`, { review_id: reviews[1].id, reason: "Alice's own card" });
+    expect(res.status).to.equal(303);
+    expect(await commissionsOf(buyer.invoiceId)).to.deep.equal([{ agent: alice.agentId, status: 'voided', amount: 1235, reason: "self-referral rejected: Alice's own card" }]);
+    expect((await core().ledger.balances(alice.agentId, 'USD')).pending).to.equal(pendingBefore);
+    expect((await core().agents.get(alice.agentId))!.paidOrders).to.equal(paidOrdersBefore);
+    expect((await core().attribution.forClient(buyer.clientId))?.endedAt).to.be.a('number');
+  });
+
   it("an admin's choice of agent for an order is not second-guessed by the card", async () => {
     const buyer = await referredBuyer('frank@example.com');
     const orderId = Number((await db()('host_orders').where({ invoice_id: buyer.invoiceId }).first()).id);

@@ -102,6 +102,24 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     }
   });
 
+  it('every agent has /r/<referral code> from the start: shown on their page, typed in any case, with src= and to=', async () => {
+    const code = (await f.host.agentTools.core.agents.get(bobId))!.referralCode!;
+    const bob = await session(f.host, { email: 'bob@example.com' });
+    expect((await bob.agent.get(CLIENT_PAGE)).text).to.contain(`value="http://billing.test/r/${code}"`);
+    await current().db(T.clicks).delete();
+    const typed = `${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`;
+    const res = await visit(`/r/${typed}?src=flyer&to=${encodeURIComponent('/pricing')}`);
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.equal('/pricing');
+    expect(String(res.headers['set-cookie'])).to.contain(`agenttools_ref=${bobId}.`);
+    await f.host.agentTools.core.clicks.flush();
+    expect((await current().db(T.clicks).where({ agent_id: bobId })).map((c) => c.source)).to.deep.equal(['flyer']);
+    for (const path of ['/r/AAAAAAAA', '/r/ACDEFGH', `/r/${'A'.repeat(300)}`, '/r/%3Cscript%3E', `/r/${bobId}`]) {
+      const other = await visit(path);
+      expect([other.status, other.headers.location, other.headers['set-cookie']], path).to.deep.equal([302, '/', undefined]);
+    }
+  });
+
   it('a slug is unique: another agent asking for a taken one (even pending) is told beside the field', async () => {
     const bob = await session(f.host, { email: 'bob@example.com' });
     const taken = await bob.post(CLIENT_PAGE, `${CLIENT_PAGE}&action=requestSlug`, { slug: 'alice-cloud' });

@@ -166,7 +166,7 @@ export class AttributionService {
     const client = await this.host.getClient(clientId);
     const verdict = await this.selfReferral(agent, clientId, client?.email, cookies);
     if (verdict === 'reject') return null;
-    // One review per client: one decided before would be left unseen, so this waits for none.
+    // A client reviewed before (kept or rejected) is not attributed again by evidence like that.
     if (verdict && (await this.db(T.referralReviews).where({ client_id: clientId }).first())) {
       this.logger.warn('self-referral not attributed: the client was reviewed before', { agentId: agent.id, clientId, orderId });
       return null;
@@ -217,7 +217,7 @@ export class AttributionService {
   }
 
   private async flag(clientId: number, agentId: number, reason: string, now: number): Promise<void> {
-    await this.db(T.referralReviews).insert({ client_id: clientId, agent_id: agentId, reason, status: 'open', created_at: now }).onConflict('client_id').ignore();
+    await this.db(T.referralReviews).insert({ client_id: clientId, agent_id: agentId, reason, status: 'open', created_at: now }).onConflict(['client_id', 'reason']).ignore();
   }
 
   private async claimByCode(raw: string | undefined): Promise<Claim | null> {

@@ -65,7 +65,6 @@ export const domainActions: Record<string, Action<HostUser>> = {
     async run(core, user, req, res) {
       const agent = await dealAgent(core, user, req, res);
       if (!agent) return;
-      await core.devices.remember(req, res, user.client_id);
       await showAgentPage(core, agent, req, res);
     },
   },

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { RuleError, isUniqueViolation } from '../core/errors';
+import { RuleError, isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
@@ -37,8 +37,9 @@ const fromRow = (r: Record<string, unknown>): DomainRegistration => ({
 
 /**
  * Deal registration: an agent registers a customer's domain, and a client who signs up with an
- * e-mail at it (or under it), or orders it, is the agent's. One agent per domain, kept by the
- * unique index; only programs with `deal_registration` take part, in registering and in matching.
+ * e-mail at it (or under it), or orders it, is the agent's. One agent per domain, and per branch
+ * of names (see insertUnclaimed); only programs with `deal_registration` take part, in registering
+ * and in matching.
  */
 export class DomainService {
   constructor(
@@ -64,17 +65,41 @@ export class DomainService {
     if (site && sameOrNested(domain, site)) throw new RuleError('This is our own site\'s domain; it cannot be registered.', 'domain');
     const customer = rawCustomer.trim();
     if (customer.length > CUSTOMER_MAX) throw new RuleError(`At most ${CUSTOMER_MAX} characters.`, 'customer');
-    try {
-      const [id] = await this.db(T.domains).insert({ domain, agent_id: agent.id, customer, created_at: this.clock.now() });
-      this.logger.info('domain registered', { agentId: agent.id, domain });
-      return fromRow(await this.db(T.domains).where({ id }).first());
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      const holder = await this.db(T.domains).where({ domain }).first('agent_id');
-      // Who holds it is not said: a partner must not learn another's customers by probing.
-      if (holder && Number(holder.agent_id) === agent.id) throw new RuleError(`You have already registered ${domain}.`, 'domain');
-      throw new RuleError(`${domain} is already registered by another partner.`, 'domain');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const registration = await this.db.transaction((trx) => this.insertUnclaimed(trx, agent, domain, customer));
+        this.logger.info('domain registered', { agentId: agent.id, domain });
+        return registration;
+      } catch (e) {
+        // Two registrations of related names at once: MariaDB may pick one as a deadlock's
+        // victim; run it again, and it finds the other's name committed.
+        if (isDeadlock(e) && attempt < 3) continue;
+        if (!isUniqueViolation(e)) throw e;
+        const holder = await this.db(T.domains).where({ domain }).first('agent_id');
+        if (holder && Number(holder.agent_id) === agent.id) throw new RuleError(`You have already registered ${domain}.`, 'domain');
+        throw takenByAnother(domain);
+      }
     }
+  }
+
+  /**
+   * Insert, then look for another agent's registration of a parent or a child of the name: the
+   * most specific registration wins a sign-up, so B's mail.acme.com under A's acme.com would take
+   * A's customers. The look is a locking read made after the insert, so a registration of a
+   * related name in flight elsewhere is waited for (or ends in a deadlock that is retried), never
+   * missed. The unique index still guarantees on its own that no name is registered twice; the
+   * nesting rule rests on this read. An agent's own names may nest: the most specific is theirs too.
+   */
+  private async insertUnclaimed(trx: Knex.Transaction, agent: Agent, domain: string, customer: string): Promise<DomainRegistration> {
+    const [id] = await trx(T.domains).insert({ domain, agent_id: agent.id, customer, created_at: this.clock.now() });
+    const related = await trx(T.domains)
+      .whereNot('agent_id', agent.id)
+      .where((q) => q.whereIn('domain', selfAndParents(domain).slice(1)).orWhere('domain', 'like', `%.${domain}`))
+      .forShare()
+      .first('id');
+    // Thrown inside the transaction, so that the row just inserted goes with it.
+    if (related) throw takenByAnother(domain);
+    return fromRow(await trx(T.domains).where({ id }).first());
   }
 
   async listForAgent(agentId: number): Promise<DomainRegistration[]> {
@@ -119,6 +144,11 @@ export class DomainService {
   async matchEmail(email: string | undefined): Promise<DomainMatch | null> {
     return email ? this.match(domainOfEmail(email)) : null;
   }
+}
+
+/** Who holds it is not said: a partner must not learn another's customers by probing. */
+function takenByAnother(domain: string): RuleError {
+  return new RuleError(`${domain} is already registered by another partner.`, 'domain');
 }
 
 function siteHost(siteUrl: string): string | null {

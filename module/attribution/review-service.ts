@@ -3,6 +3,9 @@ import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { AttributionService } from './attribution-service';
+import type { Ledger } from '../ledger/ledger';
+import { commissionFromRow } from '../commissions/commission-row';
+import { voidPending } from '../commissions/void-pending';
 
 export interface ReferralReview {
   id: number;
@@ -15,13 +18,16 @@ export interface ReferralReview {
 
 /**
  * The admin's review queue: sign-ups attributed although they look like self-referrals (when
- * `self_referral` is 'flag'). Keeping one closes the review; rejecting it unassigns the client,
- * logged with the admin's reason like any unassignment.
+ * `self_referral` is 'flag'): a sign-up with the agent's e-mail or from their browser, or an
+ * invoice paid with their card. Each client is reviewed once for each reason. Keeping one closes
+ * the review; rejecting it unassigns the client, logged with the admin's reason like any
+ * unassignment, and voids what the agent holds from that client.
  */
 export class ReviewService {
   constructor(
     private readonly db: Knex,
     private readonly attribution: AttributionService,
+    private readonly ledger: Ledger,
     private readonly clock: Clock,
   ) {}
 
@@ -37,13 +43,33 @@ export class ReviewService {
     if (!n) throw new RuleError('This review is already decided.', 'review_id');
   }
 
+  /**
+   * The agent did not win this client: the assignment ends, and what the agent earned from the
+   * client by it and still holds is voided. Money already released stays (it may be withdrawn);
+   * the admin reverses it by hand if need be.
+   */
   async reject(reviewId: number, actor: string, reason: string): Promise<void> {
     if (!reason.trim()) throw new RuleError('give a reason', 'reason');
     const review = await this.db(T.referralReviews).where({ id: reviewId, status: 'open' }).first();
     if (!review) throw new RuleError('This review is already decided.', 'review_id');
-    await this.attribution.unassign(Number(review.client_id), Number(review.agent_id), actor, reason);
-    await this.db(T.referralReviews)
-      .where({ id: reviewId, status: 'open' })
-      .update({ status: 'rejected', decided_by: actor.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });
+    const clientId = Number(review.client_id);
+    const agentId = Number(review.agent_id);
+    // Another review of the same client may have ended the assignment already.
+    const live = await this.attribution.forClient(clientId);
+    if (live && live.endedAt === null && live.agentId === agentId) await this.attribution.unassign(clientId, agentId, actor, reason);
+    await this.db.transaction(async (trx) => {
+      const n = await trx(T.referralReviews)
+        .where({ id: reviewId, status: 'open' })
+        .update({ status: 'rejected', decided_by: actor.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });
+      if (!n) throw new RuleError('This review is already decided.', 'review_id');
+      const held = (await trx(T.commissions).where({ agent_id: agentId, client_id: clientId, rule: 'auto', status: 'pending' }).forUpdate()).map(commissionFromRow);
+      const invoices = new Set<number>();
+      for (const c of held) {
+        await voidPending(trx, this.ledger, c, { idemKey: `review:${reviewId}:${c.id}`, memo: 'self-referral rejected', reason: `self-referral rejected: ${reason}` });
+        if (c.role !== 'technical') invoices.add(c.invoiceId);
+      }
+      // Those paid orders counted toward the agent's level.
+      for (let i = 0; i < invoices.size; i++) await trx(T.agents).where({ id: agentId }).where('paid_orders', '>', 0).decrement('paid_orders', 1);
+    });
   }
 }

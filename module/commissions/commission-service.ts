@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { RuleError, isUniqueViolation } from '../core/errors';
+import { RuleError, isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostInvoice, HostInvoiceLine } from '../contract/host-api';
 import { agentFromRow, type Agent, type AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
@@ -23,6 +23,9 @@ export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to
  * Who sells on an invoice, under which terms: the client's referral, or an admin's override of
  * the order the invoice bills.
  */
+/** The order's override changed while an InvoicePaid was being worked out. */
+class StaleClaim extends Error {}
+
 interface SalesClaim {
   agentId: number;
   programId: number;
@@ -66,9 +69,21 @@ export class CommissionService {
   ) {}
 
   async onInvoicePaid(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
+    // An admin's override of the order may commit between reading who earns and writing what they
+    // earn; the write then finds the override changed and starts again (so does a deadlock's victim).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.earnOnce(invoiceId);
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof StaleClaim || isDeadlock(e))) throw e;
+      }
+    }
+  }
+
+  private async earnOnce(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     const invoice = await this.requireInvoice(invoiceId);
     if (invoice.status !== 'Paid') throw new Error(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
-    const { claim, rule } = await this.salesClaim(invoice);
+    const { claim, rule, overrideVersion } = await this.salesClaim(invoice);
     const performers = await this.agents.performersOf(invoice.lines.map((l) => l.id));
     if (!claim && !performers.size) return { outcome: 'not-referred', commissions: 0 };
     const paidAt = invoice.date_paid ?? this.clock.now();
@@ -78,9 +93,13 @@ export class CommissionService {
 
     try {
       return await this.db.transaction(async (trx) => {
+        // Locked before anything is written: an override being saved waits for this transaction,
+        // and one saved since the claim was read sends the event round again.
+        const current = await trx(T.orderReferrals).where({ invoice_id: invoice.id }).forUpdate().first('version');
+        if (Number(current?.version ?? 0) !== overrideVersion) throw new StaleClaim();
         const sales = claim ? await this.salesContext(trx, claim, invoice, paidAt) : null;
         if (sales && selfPaid === 'flag') {
-          await trx(T.referralReviews).insert({ client_id: invoice.client_id, agent_id: sales.agent.id, reason: 'same payment details as the agent', status: 'open', created_at: this.clock.now() }).onConflict('client_id').ignore();
+          await trx(T.referralReviews).insert({ client_id: invoice.client_id, agent_id: sales.agent.id, reason: 'same payment details as the agent', status: 'open', created_at: this.clock.now() }).onConflict(['client_id', 'reason']).ignore();
         }
         const salesRefusal = selfPaid === 'reject' ? SELF_PAID_REASON : null;
         const planned: Planned[] = [];
@@ -108,16 +127,17 @@ export class CommissionService {
    * An admin's override of the invoice's order comes first (its agent may be no one); otherwise
    * the client's live referral. The rule key says which override made the commissions.
    */
-  private async salesClaim(invoice: HostInvoice): Promise<{ claim: SalesClaim | null; rule: string }> {
+  private async salesClaim(invoice: HostInvoice): Promise<{ claim: SalesClaim | null; rule: string; overrideVersion: number }> {
     const override = await orderOverrideFor(this.db, invoice.id);
     if (override) {
       const rule = `order:v${override.version}`;
-      if (override.agentId === null) return { claim: null, rule };
-      return { claim: { agentId: override.agentId, programId: override.programId!, termsVersion: override.termsVersion!, since: override.createdAt, referralId: null, rule, checkPayment: false }, rule };
+      const overrideVersion = override.version;
+      if (override.agentId === null) return { claim: null, rule, overrideVersion };
+      return { claim: { agentId: override.agentId, programId: override.programId!, termsVersion: override.termsVersion!, since: override.createdAt, referralId: null, rule, checkPayment: false }, rule, overrideVersion };
     }
     const referral = await this.attribution.forClient(invoice.client_id);
-    if (!referral || referral.endedAt !== null) return { claim: null, rule: 'auto' };
-    return { claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, rule: 'auto', checkPayment: true }, rule: 'auto' };
+    if (!referral || referral.endedAt !== null) return { claim: null, rule: 'auto', overrideVersion: 0 };
+    return { claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, rule: 'auto', checkPayment: true }, rule: 'auto', overrideVersion: 0 };
   }
 
   /**

@@ -1,15 +1,14 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { RuleError } from '../core/errors';
+import { RuleError, isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
 import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import type { AttributionService } from '../attribution/attribution-service';
 import type { Ledger } from '../ledger/ledger';
-import { HOUSE } from '../ledger/accounts';
-import { neg } from '../money/amount';
-import { commissionFromRow, remainingOf } from './commission-row';
+import { commissionFromRow } from './commission-row';
+import { voidPending } from './void-pending';
 import type { CommissionService } from './commission-service';
 import { type OrderOverride, orderOverrideFor, orderOverrideFromRow } from './order-override-row';
 
@@ -18,7 +17,8 @@ import { type OrderOverride, orderOverrideFor, orderOverrideFromRow } from './or
  * no one. The override is kept per invoice, since the invoice is what earns (the host may bill
  * several orders on one invoice; the override then covers all of them). On an invoice already
  * paid, commissions still on hold are voided and made anew for the new agent; once any was
- * released to an agent the override is refused, because that money may already be withdrawn.
+ * released to an agent, or the invoice was refunded, the override is refused (that money may
+ * already be withdrawn; a refund's share was taken from the old commissions only).
  */
 export class OrderOverrideService {
   constructor(
@@ -51,45 +51,62 @@ export class OrderOverrideService {
     const now = this.clock.now();
     const fallback = await this.attribution.forClient(order.client_id);
 
-    await this.db.transaction(async (trx) => {
-      const existing = await trx(T.orderReferrals).where({ invoice_id: invoice.id }).forUpdate().first();
-      const previous = existing ? orderOverrideFromRow(existing) : null;
-      const commissions = (await trx(T.commissions).where({ invoice_id: invoice.id }).forUpdate()).map(commissionFromRow);
-      const released = commissions.find((c) => c.status !== 'pending' && c.status !== 'voided' && c.status !== 'rejected');
-      if (released) throw new RuleError(`invoice #${invoice.id}'s commissions were already released to agent ${released.agentId}: add a manual commission instead`, 'order_id');
-      const version = (previous?.version ?? 0) + 1;
-      const row = { order_id: orderId, client_id: order.client_id, agent_id: agentId, program_id: terms?.programId ?? null, terms_version: terms?.termsVersion ?? null, version, actor: actor.slice(0, 120), reason: reason.slice(0, 255), created_at: now };
-      if (previous) await trx(T.orderReferrals).where({ invoice_id: invoice.id }).update(row);
-      else await trx(T.orderReferrals).insert({ ...row, invoice_id: invoice.id });
-      const from = previous ? previous.agentId : fallback && fallback.endedAt === null ? fallback.agentId : null;
-      await trx(T.assignmentLog).insert({ client_id: order.client_id, order_id: orderId, from_agent_id: from, to_agent_id: agentId, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: now });
-
-      // What the earlier attribution earned on hold goes back to the house.
-      const sellers = new Set<number>();
-      for (const c of commissions.filter((c) => c.status === 'pending')) {
-        const take = remainingOf(c);
-        await trx(T.commissions).where({ id: c.id }).update({ status: 'voided', adjusted_minor: c.amount, reason: `order #${orderId} given to ${agentId === null ? 'no agent' : `agent ${agentId}`}: ${reason}`.slice(0, 255) });
-        if (take > 0) {
-          await this.ledger.post(trx, {
-            idemKey: `override:${invoice.id}:v${version}:${c.id}`,
-            kind: 'void',
-            currency: c.currency,
-            memo: `order ${orderId} re-attributed`,
-            commissionId: c.id,
-            postings: [
-              { agentId: c.agentId, account: 'pending', amount: neg(take) },
-              { agentId: HOUSE, account: 'commission_expense', amount: take },
-            ],
-          });
-        }
-        if (c.role !== 'technical') sellers.add(c.agentId);
+    // Two admins at once on an order never seen before both insert its first row: one meets the
+    // key (or MariaDB's deadlock) and runs again, on the row the other made.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction((trx) => this.save(trx, { orderId, invoiceId: invoice.id, clientId: order.client_id, agentId, terms, actor, reason, now, fallback: fallback && fallback.endedAt === null ? fallback.agentId : null }));
+        break;
+      } catch (e) {
+        if (attempt >= 3 || !(isUniqueViolation(e) || isDeadlock(e))) throw e;
       }
-      // The paid order counted toward the seller's level; it is no longer theirs.
-      for (const id of sellers) await trx(T.agents).where({ id }).where('paid_orders', '>', 0).decrement('paid_orders', 1);
-    });
+    }
 
-    if (invoice.status === 'Paid') await this.commissions.onInvoicePaid(invoice.id);
+    if (invoice.status === 'Paid') {
+      try {
+        await this.commissions.onInvoicePaid(invoice.id);
+      } catch (e) {
+        // The override stands and the old commissions are voided; saving it again earns anew.
+        throw new RuleError(`order #${orderId} changed hands, but its new commissions could not be made (${(e as Error).message}): save the change again to retry`, 'order_id');
+      }
+    }
     return (await orderOverrideFor(this.db, invoice.id))!;
+  }
+
+  /**
+   * The override row is written first: InvoicePaid locks the same row before it writes, so the
+   * two take turns, and the commissions read below include whatever an InvoicePaid just made.
+   */
+  private async save(trx: Knex.Transaction, o: { orderId: number; invoiceId: number; clientId: number; agentId: number | null; terms: { programId: number; termsVersion: number } | null; actor: string; reason: string; now: number; fallback: number | null }): Promise<void> {
+    const { orderId, invoiceId, agentId, reason, now } = o;
+    const existing = await trx(T.orderReferrals).where({ invoice_id: invoiceId }).forUpdate().first();
+    const previous = existing ? orderOverrideFromRow(existing) : null;
+    const version = (previous?.version ?? 0) + 1;
+    const row = { order_id: orderId, client_id: o.clientId, agent_id: agentId, program_id: o.terms?.programId ?? null, terms_version: o.terms?.termsVersion ?? null, version, actor: o.actor.slice(0, 120), reason: reason.slice(0, 255), created_at: now };
+    if (previous) await trx(T.orderReferrals).where({ invoice_id: invoiceId }).update(row);
+    else await trx(T.orderReferrals).insert({ ...row, invoice_id: invoiceId });
+
+    // A refund has already taken its share back from the old commissions; new ones would be
+    // earned on the whole invoice. And money released to an agent may already be withdrawn.
+    if (await trx(T.refunds).where({ invoice_id: invoiceId }).first('id')) {
+      throw new RuleError(`invoice #${invoiceId} has been refunded, in whole or in part: its commissions cannot change hands; adjust them by hand`, 'order_id');
+    }
+    const commissions = (await trx(T.commissions).where({ invoice_id: invoiceId }).forUpdate()).map(commissionFromRow);
+    const released = commissions.find((c) => c.status === 'available' || c.status === 'reversed');
+    if (released) throw new RuleError(`invoice #${invoiceId}'s commissions were already released to agent ${released.agentId}: add a manual commission instead`, 'order_id');
+    const from = previous ? previous.agentId : o.fallback;
+    await trx(T.assignmentLog).insert({ client_id: o.clientId, order_id: orderId, from_agent_id: from, to_agent_id: agentId, reason: reason.slice(0, 255), actor: o.actor.slice(0, 120), created_at: now });
+
+    // What the earlier attribution earned on hold goes back to the house; what was forfeited
+    // (the agent was blocked) or voided stays as it is.
+    const sellers = new Set<number>();
+    for (const c of commissions.filter((c) => c.status === 'pending')) {
+      const given = agentId === null ? 'no agent' : `agent ${agentId}`;
+      await voidPending(trx, this.ledger, c, { idemKey: `override:${invoiceId}:v${version}:${c.id}`, memo: `order ${orderId} re-attributed`, reason: `order #${orderId} given to ${given}: ${reason}` });
+      if (c.role !== 'technical') sellers.add(c.agentId);
+    }
+    // The paid order counted toward the seller's level; it is no longer theirs.
+    for (const id of sellers) await trx(T.agents).where({ id }).where('paid_orders', '>', 0).decrement('paid_orders', 1);
   }
 
   async forClient(clientId: number): Promise<OrderOverride[]> {

@@ -6,6 +6,28 @@ import { z } from 'zod';
  */
 const id = z.number().int().positive();
 
+/** What a form field holds when it cannot be a value at all (see formField). */
+export const UNFIT = Symbol('unfit form field');
+
+export type FormField = string | undefined | typeof UNFIT;
+
+/**
+ * A field a visitor filled in, as the host passes it: its text, undefined when left out, or UNFIT
+ * when nothing valid could be that — longer than any valid value, or not text (a PHP form can post
+ * an array). Never grounds to reject the whole hook, whatever the host's form let through: a
+ * validation hook answers UNFIT beside the field, a later hook ignores it and logs that it did.
+ */
+function formField(max: number) {
+  const fit = z.string().max(max).nullish();
+  return z
+    .unknown()
+    .transform((v): FormField => {
+      const parsed = fit.safeParse(v);
+      return parsed.success ? (parsed.data ?? undefined) : UNFIT;
+    })
+    .optional();
+}
+
 export interface SidebarPanel {
   name: string;
   label: string;
@@ -27,7 +49,7 @@ export const hookVariables = {
     firstname: z.string(),
     lastname: z.string(),
     /** What the visitor typed in the sign-up form's "Referral code" field, if anything. */
-    referral_code: z.string().max(32).optional(),
+    referral_code: formField(32),
   }),
   /**
    * Before the host creates a client from its sign-up form (WHMCS's ClientDetailsValidation): a
@@ -35,7 +57,7 @@ export const hookVariables = {
    */
   ClientDetailsValidation: z.object({
     email: z.string(),
-    referral_code: z.string().max(32).optional(),
+    referral_code: formField(32),
   }),
   InvoicePaid: z.object({ invoiceid: id }),
   /**
@@ -45,19 +67,19 @@ export const hookVariables = {
   ShoppingCartValidateCheckout: z.object({
     userid: id,
     /** What the client typed in the order form's "Referral code" field, if anything. */
-    referral_code: z.string().max(32).optional(),
+    referral_code: formField(32),
     /** The domain the order registers, as typed. */
-    domain: z.string().max(253).optional(),
+    domain: formField(253),
   }),
   /** After an order is placed (WHMCS's AfterShoppingCartCheckout, with its capitalised names). */
   AfterShoppingCartCheckout: z.object({
     OrderID: id,
     InvoiceID: id,
     ClientID: id,
-    /** The referral code typed at checkout, already accepted by ShoppingCartValidateCheckout. */
-    referral_code: z.string().max(32).optional(),
+    /** The referral code typed at checkout, normally accepted by ShoppingCartValidateCheckout. */
+    referral_code: formField(32),
     /** The domain the order registers, if it does. */
-    domain: z.string().max(253).optional(),
+    domain: formField(253),
   }),
   /** The host's cron found an unpaid invoice past its due date; fired once per invoice. */
   InvoiceOverdue: z.object({ invoiceid: id }),

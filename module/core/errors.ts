@@ -20,6 +20,12 @@ export class HookInputError extends Error {
   }
 }
 
+/** MariaDB chose this transaction as a deadlock's victim and rolled it back: it may simply run again. */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number } | null;
+  return !!e && (e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213);
+}
+
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number } | null;
   return !!e && (e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.errno === 1062);

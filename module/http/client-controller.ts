@@ -71,9 +71,30 @@ async function showDashboard(core: Core, user: HostUser, req: Request, res: Resp
   );
 }
 
-export const clientActions: Record<string, Action<HostUser>> = {
-  ...serviceManagerActions,
-  ...signInActions,
+/**
+ * Every agent page gives the agent's browser its device cookie, not only the dashboard: an agent
+ * who goes straight to Assets or Quotes uses that browser as much. remember() itself passes over a
+ * client who is no agent and a "sign in as client" session, whose pages are the client's. Pages
+ * only (GET): a form's answer comes after a page that set it.
+ */
+function rememberingDevices(actions: Record<string, Action<HostUser>>): Record<string, Action<HostUser>> {
+  const out: Record<string, Action<HostUser>> = {};
+  for (const [name, action] of Object.entries(actions)) {
+    out[name] =
+      action.method !== 'GET'
+        ? action
+        : {
+            ...action,
+            async run(core, user, req, res) {
+              await core.devices.remember(req, res, user.client_id);
+              await action.run(core, user, req, res);
+            },
+          };
+  }
+  return out;
+}
+
+const agentActions: Record<string, Action<HostUser>> = rememberingDevices({
   ...quoteActions,
   ...domainActions,
   ...creativeClientActions,
@@ -90,7 +111,6 @@ export const clientActions: Record<string, Action<HostUser>> = {
           notice = viewHelpers(core.language, '').t('affiliate.withdrawal_requested', { amount: viewHelpers(core.language, '').money(w.amount, w.currency) });
         }
       }
-      await core.devices.remember(req, res, user.client_id);
       await showDashboard(core, user, req, res, { notice });
     },
   },
@@ -130,4 +150,11 @@ export const clientActions: Record<string, Action<HostUser>> = {
       }
     },
   },
+});
+
+export const clientActions: Record<string, Action<HostUser>> = {
+  // A client's side of a service manager, and the sign-in's own forms: not agent pages.
+  ...serviceManagerActions,
+  ...signInActions,
+  ...agentActions,
 };

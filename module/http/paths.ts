@@ -2,6 +2,8 @@
 export const CLIENT_AREA = '/index.php?m=agenttools';
 export const ADMIN_AREA = '/admin/addonmodules.php?module=agenttools';
 export const REFERRAL_LINK = '/aff.php';
+/** Every agent's short canonical link: /r/<referral code>. */
+export const CODE_LINK = '/r/';
 
 export function clientAction(action: string): string {
   return `${CLIENT_AREA}&action=${encodeURIComponent(action)}`;

@@ -67,7 +67,8 @@ function clientForm<K extends FormName>(form: K, done: string, act: (core: Core,
     async run(core, admin, req, res) {
       const values = formValues(req.body);
       const clientId = id.safeParse(values.client_id);
-      if (!clientId.success) throw new RuleError('no such client');
+      // Checked before anything is done: an assignment of a client who does not exist would stand.
+      if (!clientId.success || !(await core.host.getClient(clientId.data))) throw new RuleError('no such client');
       const back = (status: number, errors: FieldErrors) => showClient(core, req, res, clientId.data, { form, errors, values, status });
       const parsed = forms[form].safeParse(values);
       if (!parsed.success) return back(422, fieldErrors(parsed.error));

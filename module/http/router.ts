@@ -6,7 +6,7 @@ import { deepLinkTarget } from '../tracking/deep-link';
 import { isHttps, referer, sendLinkRedirect, visitorIp } from '../tracking/link-http';
 import { clientActions } from './client-controller';
 import { adminActions } from './admin-controller';
-import { ADMIN_AREA, CLIENT_AREA } from './paths';
+import { ADMIN_AREA, CLIENT_AREA, CODE_LINK } from './paths';
 import { escapeHtml } from './render';
 import { liveSignIn } from '../sign-in/sign-in-guard';
 import type { ClientPermission } from '../service-managers/permissions';
@@ -55,6 +55,15 @@ export function linkRouter(core: Core): Router {
   router.get('/go/:slug', async (req, res, next) => {
     try {
       const agentId = await core.slugCache.lookup(String(req.params.slug).toLowerCase(), core.clock.now());
+      if (agentId === null) return sendLinkRedirect(res, '/', null);
+      await follow(req, res, String(agentId));
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.get(`${CODE_LINK}:code`, async (req, res, next) => {
+    try {
+      const agentId = await core.codeCache.lookup(String(req.params.code), core.clock.now());
       if (agentId === null) return sendLinkRedirect(res, '/', null);
       await follow(req, res, String(agentId));
     } catch (e) {

@@ -3,7 +3,7 @@ import type { Agent } from '../agents/agent-service';
 import type { Program } from '../programs/program-service';
 import type { ProgramRule } from '../programs/definition';
 import { formatAmount, formatRate, parseAmount } from '../money/amount';
-import { REFERRAL_LINK } from '../http/paths';
+import { CODE_LINK, REFERRAL_LINK } from '../http/paths';
 
 export interface ProductLink {
   productId: number;
@@ -15,6 +15,8 @@ export interface ProductLink {
 }
 
 export interface AgentLinks {
+  /** /r/<referral code>: every agent's short link, working from the day they join. */
+  canonicalLink: string | null;
   /** /go/<slug> once it works; null while there is none or it waits for an admin. */
   shortLink: string | null;
   slug: string | null;
@@ -34,7 +36,8 @@ function rateText(rule: ProgramRule, agent: Agent, program: Program): string | n
 }
 
 /**
- * What the agent's page offers to share: the vanity link, the referral code, and a deep link per
+ * What the agent's page offers to share: the short link by referral code, the vanity link, the
+ * referral code, and a deep link per
  * product the program pays a product rate for (Cloudlessons), landing on the site's product list
  * with the product named (`/?pid=`) — a same-site path, so the deep-link check lets it through.
  */
@@ -58,6 +61,7 @@ export async function agentLinks(host: HostApi, agent: Agent, program: Program):
     }
   }
   return {
+    canonicalLink: agent.referralCode ? `${site}${CODE_LINK}${agent.referralCode}` : null,
     shortLink: agent.slug && agent.slugStatus === 'approved' ? `${site}/go/${agent.slug}` : null,
     slug: agent.slug,
     slugStatus: agent.slugStatus,

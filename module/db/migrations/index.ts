@@ -5,6 +5,7 @@ import * as m003 from './003-sign-in-as-client';
 import * as m004 from './004-links-and-codes';
 import * as m005 from './005-notifications';
 import * as m006 from './006-creatives-deals-orders';
+import * as m007 from './007-review-per-evidence';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -15,6 +16,7 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['004-links-and-codes', m004],
   ['005-notifications', m005],
   ['006-creatives-deals-orders', m006],
+  ['007-review-per-evidence', m007],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
