@@ -19,13 +19,13 @@ import { type Commission, commissionFromRow, remainingOf } from './commission-ro
 
 export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
 
+/** The order's override changed while an InvoicePaid was being worked out. */
+class StaleClaim extends Error {}
+
 /**
  * Who sells on an invoice, under which terms: the client's referral, or an admin's override of
  * the order the invoice bills.
  */
-/** The order's override changed while an InvoicePaid was being worked out. */
-class StaleClaim extends Error {}
-
 interface SalesClaim {
   agentId: number;
   programId: number;
