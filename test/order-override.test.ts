@@ -135,6 +135,74 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     expect(await commissionsOf(o.invoiceId)).to.deep.equal([{ agent: bob.agentId, rule: 'order:v1', status: 'pending', amount: 1235 }]);
   });
 
+  it('an invoice paid while the override is being saved: the override voids what was earned and earns anew', async () => {
+    const o = await order();
+    const agents = core().agents;
+    const get = agents.get;
+    // set() looks the new agent up before its transaction: the client pays right then.
+    agents.get = async (...args) => {
+      agents.get = get;
+      await f.host.billing.payInvoice(o.invoiceId);
+      return get.apply(agents, args);
+    };
+    try {
+      expect((await core().orderOverrides.set(o.orderId, bob.agentId, 'admin', 'paid meanwhile')).version).to.equal(1);
+    } finally {
+      agents.get = get;
+    }
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal([
+      { agent: alice.agentId, rule: 'auto', status: 'voided', amount: 1235 },
+      { agent: bob.agentId, rule: 'order:v1', status: 'pending', amount: 1235 },
+    ]);
+  });
+
+  it('an override saved while InvoicePaid holds its locks waits for it, then moves what it earned', async () => {
+    const o = await order();
+    const overrides = core().orderOverrides as unknown as { save: (...args: unknown[]) => Promise<void> };
+    const save = overrides.save;
+    let entered!: () => void;
+    const saving = new Promise<void>((resolve) => (entered = resolve));
+    overrides.save = function (...args: unknown[]) {
+      entered();
+      return save.apply(this, args);
+    };
+    const agents = core().agents;
+    const targetsMet = agents.targetsMet;
+    let saved: Promise<{ status: number }> | null = null;
+    // InvoicePaid is inside its transaction, past the override row's lock: the admin saves now.
+    agents.targetsMet = async (...args) => {
+      agents.targetsMet = targetsMet;
+      saved = override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'while paying' });
+      // On MariaDB the override reaches its transaction and waits; SQLite's one connection makes it wait sooner.
+      await Promise.race([saving, new Promise((r) => setTimeout(r, 1000))]);
+      await new Promise((r) => setTimeout(r, 100));
+      return targetsMet.apply(agents, args);
+    };
+    try {
+      await f.host.billing.payInvoice(o.invoiceId);
+      expect((await saved!).status).to.equal(303);
+    } finally {
+      agents.targetsMet = targetsMet;
+      overrides.save = save;
+    }
+    expect(await commissionsOf(o.invoiceId)).to.deep.equal([
+      { agent: alice.agentId, rule: 'auto', status: 'voided', amount: 1235 },
+      { agent: bob.agentId, rule: 'order:v1', status: 'pending', amount: 1235 },
+    ]);
+  });
+
+  it('two admins overriding a new order at once: both are kept, one after the other', async () => {
+    const o = await order();
+    await Promise.all([
+      core().orderOverrides.set(o.orderId, bob.agentId, 'admin', 'first admin'),
+      core().orderOverrides.set(o.orderId, null, 'admin', 'second admin'),
+    ]);
+    const [row] = await db()(T.orderReferrals).where({ invoice_id: o.invoiceId });
+    expect(Number(row.version)).to.equal(2);
+    const log = await db()(T.assignmentLog).where({ order_id: o.orderId });
+    expect(log.map((l) => l.reason).sort()).to.deep.equal(['first admin', 'second admin']);
+  });
+
   it('a refunded invoice keeps its agent: the refund was taken from their commissions', async () => {
     const o = await order();
     await f.host.billing.payInvoice(o.invoiceId);
@@ -199,6 +267,22 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     expect(asClient.headers.location).to.contain('/admin/login');
     expect((await client.agent.get(clientPage(carolId))).status).to.equal(302);
     expect(await db()(T.orderReferrals).where({ order_id: o.orderId })).to.have.length(0);
+  });
+
+  it("setting the client's agent: only an admin, only by POST with the form token; the page itself only for an admin", async () => {
+    const get = await admin.agent.get(`${ADMIN_PAGE}&action=setClientAgent&client_id=${carolId}&agent_id=${bob.agentId}&reason=x`);
+    expect(get.status).to.equal(405);
+    const forged = await admin.agent.post(`${ADMIN_PAGE}&action=setClientAgent`).type('form').send({ client_id: carolId, agent_id: bob.agentId, reason: 'x' });
+    expect(forged.status).to.equal(403);
+    const client = await session(f.host, { email: 'bob@example.com' });
+    const asClient = await client.post('/clientarea', `${ADMIN_PAGE}&action=setClientAgent`, { client_id: carolId, agent_id: bob.agentId, reason: 'x' });
+    expect(asClient.status).to.equal(302);
+    expect(asClient.headers.location).to.contain('/admin/login');
+    const anonymous = await session(f.host);
+    const page = await anonymous.agent.get(clientPage(carolId));
+    expect(page.status).to.equal(302);
+    expect(page.headers.location).to.contain('/admin/login');
+    expect((await core().attribution.forClient(carolId))?.agentId).to.equal(alice.agentId);
   });
 
   it("the client's agent can be set from the same page, logged", async () => {

@@ -7,6 +7,7 @@ import type { ProgramService } from '../programs/program-service';
 import { CERTIFICATIONS, type Certification } from '../programs/definition';
 import { formatRate } from '../money/amount';
 import { newReferralCode } from './referral-code';
+import { numberOrNull } from '../db/columns';
 
 export type AgentStatus = 'active' | 'blocked';
 
@@ -36,7 +37,7 @@ export function agentFromRow(r: Record<string, unknown>): Agent {
     status: String(r.status) as AgentStatus,
     blockedReason: r.blocked_reason ? String(r.blocked_reason) : null,
     tier: r.tier ? String(r.tier) : null,
-    rateBp: r.rate_bp === null || r.rate_bp === undefined ? null : Number(r.rate_bp),
+    rateBp: numberOrNull(r.rate_bp),
     certification: r.certification ? (String(r.certification) as Certification) : null,
     paidOrders: Number(r.paid_orders ?? 0),
     createdAt: Number(r.created_at),

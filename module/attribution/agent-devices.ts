@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger';
 import type { AgentService } from '../agents/agent-service';
 import { liveSignIn } from '../sign-in/sign-in-guard';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MS, type DeviceCookie } from './device-cookie';
+import { readCookie } from '../http/cookie-header';
 
 /**
  * The browsers agents use for their own agent pages, so that a sign-up or a checkout from one of
@@ -48,11 +49,4 @@ export class AgentDevices {
     const device = this.cookie.read(cookies[DEVICE_COOKIE]);
     return device !== null && !!(await this.db(T.agentDevices).where({ device, agent_id: agentId }).first());
   }
-}
-
-/** One cookie from the Cookie header, without depending on the host's cookie parser. */
-function readCookie(header: string | undefined, name: string): string | undefined {
-  const pair = header?.split(/;\s*/).find((p) => p.startsWith(`${name}=`));
-  // A valid value is base64url and a dot, which express writes unescaped: nothing to decode.
-  return pair?.slice(name.length + 1);
 }

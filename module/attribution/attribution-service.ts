@@ -14,6 +14,8 @@ import type { Agent } from '../agents/agent-service';
 import { SELF_REFERRAL_SETTING, sameMailbox, selfReferralMode } from './self-referral';
 import type { DomainMatch, DomainService } from './domain-service';
 import type { AgentDevices } from './agent-devices';
+import { numberOrNull } from '../db/columns';
+import { openReview, REVIEW_REASON } from './review-service';
 
 const DAY_MS = 86_400_000;
 
@@ -64,8 +66,6 @@ interface Claim {
 /** A self-referral is refused outright, or let through with the reason it waits for review. */
 type SelfReferral = 'reject' | { flag: string } | null;
 
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
 export function referralFromRow(r: Record<string, unknown>): Referral {
   return {
     id: Number(r.id),
@@ -74,14 +74,14 @@ export function referralFromRow(r: Record<string, unknown>): Referral {
     programId: Number(r.program_id),
     termsVersion: Number(r.terms_version),
     clickUid: r.click_uid ? String(r.click_uid) : null,
-    clickedAt: num(r.clicked_at),
+    clickedAt: numberOrNull(r.clicked_at),
     source: r.source ? String(r.source) : null,
     rule: String(r.rule),
     evidence: r.evidence ? String(r.evidence) : null,
-    firstPaidInvoiceId: num(r.first_paid_invoice_id),
+    firstPaidInvoiceId: numberOrNull(r.first_paid_invoice_id),
     createdAt: Number(r.created_at),
-    closedAt: num(r.closed_at),
-    endedAt: num(r.ended_at),
+    closedAt: numberOrNull(r.closed_at),
+    endedAt: numberOrNull(r.ended_at),
   };
 }
 
@@ -139,7 +139,7 @@ export class AttributionService {
     const referral = await this.forClient(clientId);
     // Also on a second delivery (the referral was stored, the review not yet): the unique index on
     // the client makes this at most one review.
-    if (verdict && referral?.agentId === agent.id) await this.flag(clientId, agent.id, verdict.flag, now);
+    if (verdict && referral?.agentId === agent.id) await openReview(this.db, clientId, agent.id, verdict.flag, now);
     return referral;
   }
 
@@ -189,7 +189,7 @@ export class AttributionService {
     // Another checkout or sign-up got there first; theirs stands.
     if (!won) return this.forClient(clientId);
     await this.db(T.assignmentLog).insert({ client_id: clientId, from_agent_id: null, to_agent_id: agent.id, order_id: orderId, reason: `${claim.evidence} at checkout`, actor: 'checkout', created_at: now });
-    if (verdict) await this.flag(clientId, agent.id, verdict.flag, now);
+    if (verdict) await openReview(this.db, clientId, agent.id, verdict.flag, now);
     return this.forClient(clientId);
   }
 
@@ -205,19 +205,15 @@ export class AttributionService {
     let reason: string | null = null;
     if (email) {
       const agentClient = await this.host.getClient(agent.clientId);
-      if (agentClient && sameMailbox(agentClient.email, email)) reason = 'same e-mail as the agent';
+      if (agentClient && sameMailbox(agentClient.email, email)) reason = REVIEW_REASON.email;
     }
-    if (!reason && (await this.devices.isAgentDevice(cookies, agent.id))) reason = 'same device as the agent';
+    if (!reason && (await this.devices.isAgentDevice(cookies, agent.id))) reason = REVIEW_REASON.device;
     if (!reason) return null;
     if (selfReferralMode.parse(await this.settings.get(SELF_REFERRAL_SETTING)) === 'reject') {
       this.logger.warn(`self-referral not attributed: ${reason}`, { agentId: agent.id, clientId });
       return 'reject';
     }
     return { flag: reason };
-  }
-
-  private async flag(clientId: number, agentId: number, reason: string, now: number): Promise<void> {
-    await this.db(T.referralReviews).insert({ client_id: clientId, agent_id: agentId, reason, status: 'open', created_at: now }).onConflict(['client_id', 'reason']).ignore();
   }
 
   private async claimByCode(raw: string | undefined): Promise<Claim | null> {

@@ -5,7 +5,8 @@ import type { HostAdmin, HostUser } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import type { Agent } from '../agents/agent-service';
 import type { Action } from '../http/router';
-import { fieldErrors, formValues, type FieldErrors } from '../http/forms';
+import { adminForm } from '../http/admin-form';
+import { formValues, type FieldErrors } from '../http/forms';
 import { escapeHtml, render, viewHelpers } from '../http/render';
 import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from '../http/paths';
 
@@ -129,20 +130,13 @@ const adminRemoval = z.object({
 export const domainAdminActions: Record<string, Action<HostAdmin>> = {
   domains: { method: 'GET', run: (core, _admin, req, res) => showAdminPage(core, req, res) },
 
-  removeDomain: {
-    method: 'POST',
-    async run(core, admin, req, res) {
-      const values = formValues(req.body);
-      const parsed = adminRemoval.safeParse(values);
-      const back = (errors: FieldErrors) => showAdminPage(core, req, res, { errors, values, status: 422 });
-      if (!parsed.success) return back(fieldErrors(parsed.error));
-      try {
-        await core.domains.removeByAdmin(parsed.data.registration_id, admin.username, parsed.data.reason);
-      } catch (e) {
-        if (e instanceof RuleError) return back({ [e.field ?? 'registration_id']: e.message });
-        throw e;
-      }
-      res.redirect(303, `${ADMIN_PAGE}&done=removed`);
+  removeDomain: adminForm(
+    'removeDomain',
+    adminRemoval,
+    (core, req, res, r) => showAdminPage(core, req, res, { errors: r.errors, values: r.values, status: r.status }),
+    async (core, admin, v) => {
+      await core.domains.removeByAdmin(v.registration_id, admin.username, v.reason);
+      return `${ADMIN_PAGE}&done=removed`;
     },
-  },
+  ),
 };

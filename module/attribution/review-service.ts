@@ -5,7 +5,8 @@ import { RuleError } from '../core/errors';
 import type { AttributionService } from './attribution-service';
 import type { Ledger } from '../ledger/ledger';
 import { commissionFromRow } from '../commissions/commission-row';
-import { voidPending } from '../commissions/void-pending';
+import { endPending } from '../commissions/end-pending';
+import { uncountPaidOrders } from '../agents/paid-orders';
 
 export interface ReferralReview {
   id: number;
@@ -14,6 +15,18 @@ export interface ReferralReview {
   reason: string;
   status: 'open' | 'kept' | 'rejected';
   createdAt: number;
+}
+
+/** Why a referral waits for review: each client is reviewed once for each. */
+export const REVIEW_REASON = {
+  email: 'same e-mail as the agent',
+  device: 'same device as the agent',
+  payment: 'same payment details as the agent',
+} as const;
+
+/** Puts a client in the review queue for this reason, once: a second event for it adds nothing. */
+export async function openReview(db: Knex | Knex.Transaction, clientId: number, agentId: number, reason: string, now: number): Promise<void> {
+  await db(T.referralReviews).insert({ client_id: clientId, agent_id: agentId, reason, status: 'open', created_at: now }).onConflict(['client_id', 'reason']).ignore();
 }
 
 /**
@@ -65,11 +78,11 @@ export class ReviewService {
       const held = (await trx(T.commissions).where({ agent_id: agentId, client_id: clientId, rule: 'auto', status: 'pending' }).forUpdate()).map(commissionFromRow);
       const invoices = new Set<number>();
       for (const c of held) {
-        await voidPending(trx, this.ledger, c, { idemKey: `review:${reviewId}:${c.id}`, memo: 'self-referral rejected', reason: `self-referral rejected: ${reason}` });
+        await endPending(trx, this.ledger, c, { status: 'voided', idemKey: `review:${reviewId}:${c.id}`, memo: 'self-referral rejected', reason: `self-referral rejected: ${reason}` });
         if (c.role !== 'technical') invoices.add(c.invoiceId);
       }
       // Those paid orders counted toward the agent's level.
-      for (let i = 0; i < invoices.size; i++) await trx(T.agents).where({ id: agentId }).where('paid_orders', '>', 0).decrement('paid_orders', 1);
+      await uncountPaidOrders(trx, agentId, invoices.size);
     });
   }
 }

@@ -16,6 +16,7 @@ import { type Minor, convert, minor, neg, parseAmount, share } from '../money/am
 import { isCurrency } from '../money/currencies';
 import { commissionsForLine, type LineCommission, type LineInput, type PerformerInput, type RatePart, type RecurrenceInput, type SalesAgentInput } from './engine';
 import { type Commission, commissionFromRow, remainingOf } from './commission-row';
+import { openReview, REVIEW_REASON } from '../attribution/review-service';
 
 export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
 
@@ -34,8 +35,6 @@ interface SalesClaim {
   since: number;
   /** The client's referral row, whose first paid invoice this may be; null for an override, whose invoice is the deal's first. */
   referralId: number | null;
-  /** The commissions' rule key: 'auto', or 'order:v<n>' under the n-th override of the order. */
-  rule: string;
   /** Payment details are checked against the agent's own for a referral, not for an admin's choice. */
   checkPayment: boolean;
 }
@@ -99,7 +98,7 @@ export class CommissionService {
         if (Number(current?.version ?? 0) !== overrideVersion) throw new StaleClaim();
         const sales = claim ? await this.salesContext(trx, claim, invoice, paidAt) : null;
         if (sales && selfPaid === 'flag') {
-          await trx(T.referralReviews).insert({ client_id: invoice.client_id, agent_id: sales.agent.id, reason: 'same payment details as the agent', status: 'open', created_at: this.clock.now() }).onConflict(['client_id', 'reason']).ignore();
+          await openReview(trx, invoice.client_id, sales.agent.id, REVIEW_REASON.payment, this.clock.now());
         }
         const salesRefusal = selfPaid === 'reject' ? SELF_PAID_REASON : null;
         const planned: Planned[] = [];
@@ -125,7 +124,8 @@ export class CommissionService {
 
   /**
    * An admin's override of the invoice's order comes first (its agent may be no one); otherwise
-   * the client's live referral. The rule key says which override made the commissions.
+   * the client's live referral. The rule key says which override made the commissions: 'auto',
+   * or 'order:v<n>' under the n-th override of the order.
    */
   private async salesClaim(invoice: HostInvoice): Promise<{ claim: SalesClaim | null; rule: string; overrideVersion: number }> {
     const override = await orderOverrideFor(this.db, invoice.id);
@@ -133,11 +133,11 @@ export class CommissionService {
       const rule = `order:v${override.version}`;
       const overrideVersion = override.version;
       if (override.agentId === null) return { claim: null, rule, overrideVersion };
-      return { claim: { agentId: override.agentId, programId: override.programId!, termsVersion: override.termsVersion!, since: override.createdAt, referralId: null, rule, checkPayment: false }, rule, overrideVersion };
+      return { claim: { agentId: override.agentId, programId: override.programId!, termsVersion: override.termsVersion!, since: override.createdAt, referralId: null, checkPayment: false }, rule, overrideVersion };
     }
     const referral = await this.attribution.forClient(invoice.client_id);
     if (!referral || referral.endedAt !== null) return { claim: null, rule: 'auto', overrideVersion: 0 };
-    return { claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, rule: 'auto', checkPayment: true }, rule: 'auto', overrideVersion: 0 };
+    return { claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, checkPayment: true }, rule: 'auto', overrideVersion: 0 };
   }
 
   /**

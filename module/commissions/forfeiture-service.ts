@@ -6,7 +6,8 @@ import type { Ledger } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
 import type { AgentService } from '../agents/agent-service';
 import { minor, neg } from '../money/amount';
-import { commissionFromRow, remainingOf } from './commission-row';
+import { commissionFromRow } from './commission-row';
+import { endPending } from './end-pending';
 
 /**
  * Blocking an agent for a violation forfeits what they have not been paid: every pending
@@ -36,22 +37,8 @@ export class ForfeitureService {
       // commission that money came from is not recorded, so released commissions keep their status.
       for (const row of await trx(T.commissions).where({ agent_id: agentId, status: 'pending' })) {
         const c = commissionFromRow(row);
-        const left = remainingOf(c);
-        await trx(T.commissions).where({ id: c.id }).update({ status: 'forfeited', adjusted_minor: c.amount });
-        if (left > 0) {
-          await this.ledger.post(trx, {
-            idemKey: `forfeit:${c.id}`,
-            kind: 'forfeit',
-            currency: c.currency,
-            memo,
-            commissionId: c.id,
-            postings: [
-              { agentId, account: 'pending', amount: neg(left) },
-              { agentId: HOUSE, account: 'commission_expense', amount: left },
-            ],
-          });
-          add(c.currency, left);
-        }
+        const left = await endPending(trx, this.ledger, c, { status: 'forfeited', idemKey: `forfeit:${c.id}`, memo });
+        if (left > 0) add(c.currency, left);
       }
 
       for (const w of await trx(T.withdrawals).where({ agent_id: agentId, status: 'requested' })) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
+import { numberOrNull } from '../db/columns';
 
 /** An admin's choice of who referred one order; keyed by the invoice that bills it. */
 export interface OrderOverride {
@@ -16,16 +17,14 @@ export interface OrderOverride {
   createdAt: number;
 }
 
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
 export function orderOverrideFromRow(r: Record<string, unknown>): OrderOverride {
   return {
     invoiceId: Number(r.invoice_id),
     orderId: Number(r.order_id),
     clientId: Number(r.client_id),
-    agentId: num(r.agent_id),
-    programId: num(r.program_id),
-    termsVersion: num(r.terms_version),
+    agentId: numberOrNull(r.agent_id),
+    programId: numberOrNull(r.program_id),
+    termsVersion: numberOrNull(r.terms_version),
     version: Number(r.version),
     actor: String(r.actor),
     reason: String(r.reason),

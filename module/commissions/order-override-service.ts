@@ -8,9 +8,10 @@ import type { ProgramService } from '../programs/program-service';
 import type { AttributionService } from '../attribution/attribution-service';
 import type { Ledger } from '../ledger/ledger';
 import { commissionFromRow } from './commission-row';
-import { voidPending } from './void-pending';
+import { endPending } from './end-pending';
 import type { CommissionService } from './commission-service';
 import { type OrderOverride, orderOverrideFor, orderOverrideFromRow } from './order-override-row';
+import { uncountPaidOrders } from '../agents/paid-orders';
 
 /**
  * An admin sets who referred one order, whatever the client's referral says: another agent, or
@@ -62,7 +63,9 @@ export class OrderOverrideService {
       }
     }
 
-    if (invoice.status === 'Paid') {
+    // Read again: the invoice may have been paid while the override was being saved, and its
+    // InvoicePaid's commissions were then voided by it.
+    if ((await this.host.getInvoice(invoice.id))?.status === 'Paid') {
       try {
         await this.commissions.onInvoicePaid(invoice.id);
       } catch (e) {
@@ -102,11 +105,11 @@ export class OrderOverrideService {
     const sellers = new Set<number>();
     for (const c of commissions.filter((c) => c.status === 'pending')) {
       const given = agentId === null ? 'no agent' : `agent ${agentId}`;
-      await voidPending(trx, this.ledger, c, { idemKey: `override:${invoiceId}:v${version}:${c.id}`, memo: `order ${orderId} re-attributed`, reason: `order #${orderId} given to ${given}: ${reason}` });
+      await endPending(trx, this.ledger, c, { status: 'voided', idemKey: `override:${invoiceId}:v${version}:${c.id}`, memo: `order ${orderId} re-attributed`, reason: `order #${orderId} given to ${given}: ${reason}` });
       if (c.role !== 'technical') sellers.add(c.agentId);
     }
     // The paid order counted toward the seller's level; it is no longer theirs.
-    for (const id of sellers) await trx(T.agents).where({ id }).where('paid_orders', '>', 0).decrement('paid_orders', 1);
+    for (const id of sellers) await uncountPaidOrders(trx, id, 1);
   }
 
   async forClient(clientId: number): Promise<OrderOverride[]> {

@@ -5,6 +5,7 @@ import { RuleError } from '../core/errors';
 import { T } from '../db/tables';
 import { checkImage } from './image-check';
 import type { ImageCreativeInput, TextCreativeInput } from './creative-input';
+import { numberOrNull } from '../db/columns';
 
 export interface Creative {
   id: number;
@@ -31,7 +32,6 @@ export interface CreativeImage {
 const COLUMNS = ['id', 'kind', 'name', 'alt', 'link_text', 'landing', 'width', 'height', 'mime', 'status', 'created_by', 'created_at'];
 
 function toCreative(r: Record<string, unknown>): Creative {
-  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     id: Number(r.id),
     kind: r.kind === 'image' ? 'image' : 'text',
@@ -39,8 +39,8 @@ function toCreative(r: Record<string, unknown>): Creative {
     alt: String(r.alt ?? ''),
     linkText: r.link_text === null || r.link_text === undefined ? null : String(r.link_text),
     landing: r.landing === null || r.landing === undefined ? null : String(r.landing),
-    width: n(r.width),
-    height: n(r.height),
+    width: numberOrNull(r.width),
+    height: numberOrNull(r.height),
     mime: r.mime === null || r.mime === undefined ? null : String(r.mime),
     status: r.status === 'archived' ? 'archived' : 'active',
     createdBy: String(r.created_by),

@@ -4,7 +4,8 @@ import type { Core } from '../agenttools';
 import type { HostAdmin, HostUser } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import type { Action } from '../http/router';
-import { fieldErrors, formValues, type FieldErrors } from '../http/forms';
+import type { FieldErrors } from '../http/forms';
+import { adminForm, type RefusedForm } from '../http/admin-form';
 import { render, viewHelpers } from '../http/render';
 import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from '../http/paths';
 import { sourceStats } from '../reports/source-stats';
@@ -41,28 +42,10 @@ async function showAdminPage(core: Core, req: Request, res: Response, state: Adm
   core.host.http.sendPage(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: state.status });
 }
 
-/**
- * A creatives form: bad input shows the page again with a message beside the field and nothing
- * stored; success goes back to the page (303) with a notice.
- */
+/** A creatives form; refused, the page again with the message beside the field; done, back with a notice. */
 function creativeForm<S extends z.ZodType>(form: string, schema: S, act: (core: Core, admin: HostAdmin, input: z.output<S>, req: Request) => Promise<string>): Action<HostAdmin> {
-  return {
-    method: 'POST',
-    async run(core, admin, req, res) {
-      const values = formValues(req.body);
-      const back = (errors: FieldErrors) => showAdminPage(core, req, res, { errors: { [form]: errors }, values: { [form]: values }, status: 422 });
-      const parsed = schema.safeParse(values);
-      if (!parsed.success) return back(fieldErrors(parsed.error));
-      try {
-        const done = await act(core, admin, parsed.data, req);
-        core.logger.info('admin action', { admin: admin.username, form });
-        res.redirect(303, `${ADMIN_PAGE}&done=${done}`);
-      } catch (e) {
-        if (e instanceof RuleError) return back({ [e.field ?? '_form']: e.message });
-        throw e;
-      }
-    },
-  };
+  const redisplay = (core: Core, req: Request, res: Response, r: RefusedForm) => showAdminPage(core, req, res, { errors: { [form]: r.errors }, values: { [form]: r.values }, status: r.status });
+  return adminForm(form, schema, redisplay, async (core, admin, input, req) => `${ADMIN_PAGE}&done=${await act(core, admin, input, req)}`);
 }
 
 /** The admin's creatives page: every state change is a POST, and the dispatcher checks its CSRF token. */

@@ -5,7 +5,6 @@ import type { Core } from '../agenttools';
 import type { HostAdmin } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import { CERTIFICATIONS } from '../programs/definition';
-import { DefinitionError } from '../programs/definition';
 import { readProgramText } from '../programs/program-service';
 import { percentText } from '../config';
 import { verifyLedger } from '../ledger/verify';
@@ -19,7 +18,8 @@ import type { Action } from './router';
 import { domainAdminActions } from '../attribution/domain-controller';
 import { referralAdminActions } from './referral-admin-controller';
 import { creativeAdminActions } from '../creatives/creatives-controller';
-import { fieldErrors, formValues, type FieldErrors } from './forms';
+import { adminForm, type RefusedForm } from './admin-form';
+import { formValues, idField as id, optionalField as optional, textField as text, type FieldErrors } from './forms';
 import { render, viewHelpers } from './render';
 import { ADMIN_AREA, adminAction } from './paths';
 
@@ -121,9 +121,6 @@ async function showAgent(core: Core, req: Request, res: Response, agentId: numbe
   });
 }
 
-const id = z.coerce.number({ message: 'a number' }).int('a whole number').positive('a positive number');
-const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
-const optional = <S extends z.ZodType>(s: S) => z.preprocess((v) => (v === '' || v === undefined ? null : v), s.nullable());
 
 const forms = {
   activate: z.object({ client_id: id, program_id: optional(id) }),
@@ -154,37 +151,29 @@ const forms = {
   reviewReject: z.object({ review_id: id, reason: text(255) }),
 };
 
-/**
- * A form's action: bad input re-renders the page it came from with a message beside the field;
- * success redirects (303) to that page with a notice.
- */
+/** An agent's id in a form (the page it came from), or null for the index page's forms. */
+function formAgentId(values: Record<string, string>): number | null {
+  const agentId = Number(values.agent_id);
+  return Number.isSafeInteger(agentId) && agentId > 0 ? agentId : null;
+}
+
+/** Shows the page a refused form came from again: the agent's, or the index. */
+function redisplay(core: Core, req: Request, res: Response, refused: RefusedForm): Promise<void> {
+  const state = { errors: { [refused.form]: refused.errors }, values: { [refused.form]: refused.values }, status: refused.status };
+  const agentId = formAgentId(refused.values);
+  return agentId ? showAgent(core, req, res, agentId, state) : showIndex(core, req, res, state);
+}
+
+/** A form of the index or an agent's page; success goes back to that page with a notice (`done`). */
 function formAction<K extends keyof typeof forms>(
   form: K,
   act: (core: Core, admin: HostAdmin, input: z.output<(typeof forms)[K]>) => Promise<string>,
 ): Action<HostAdmin> {
-  return {
-    method: 'POST',
-    async run(core, admin, req, res) {
-      const values = formValues(req.body);
-      const agentId = Number(values.agent_id);
-      const back = (status: number, errors: FieldErrors) => {
-        const state = { errors: { [form]: errors }, values: { [form]: values }, status };
-        return Number.isSafeInteger(agentId) && agentId > 0 ? showAgent(core, req, res, agentId, state) : showIndex(core, req, res, state);
-      };
-      const parsed = forms[form].safeParse(values);
-      if (!parsed.success) return back(422, fieldErrors(parsed.error));
-      try {
-        const done = await act(core, admin, parsed.data as z.output<(typeof forms)[K]>);
-        core.logger.info('admin action', { admin: admin.username, form });
-        const page = Number.isSafeInteger(agentId) && agentId > 0 ? `${adminAction('agent')}&id=${agentId}` : ADMIN_AREA;
-        res.redirect(303, `${page}&done=${done}`);
-      } catch (e) {
-        if (e instanceof RuleError) return back(422, { [e.field ?? '_form']: e.message });
-        if (e instanceof DefinitionError) return back(422, { definition: e.issues.join('\n') });
-        throw e;
-      }
-    },
-  };
+  return adminForm(form, forms[form], redisplay, async (core, admin, input, req) => {
+    const done = await act(core, admin, input as z.output<(typeof forms)[K]>);
+    const agentId = formAgentId(formValues(req.body));
+    return `${agentId ? `${adminAction('agent')}&id=${agentId}` : ADMIN_AREA}&done=${done}`;
+  });
 }
 
 export const adminActions: Record<string, Action<HostAdmin>> = {

@@ -5,13 +5,13 @@ import type { HostAdmin } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import { referralDetails } from '../reports/referral-details';
 import type { Action } from './router';
-import { fieldErrors, formValues, type FieldErrors } from './forms';
+import { formValues, idField as id, optionalField, textField, type FieldErrors } from './forms';
+import { adminForm, type RefusedForm } from './admin-form';
 import { render, viewHelpers } from './render';
 import { ADMIN_AREA, adminAction } from './paths';
 
-const id = z.coerce.number({ message: 'a number' }).int('a whole number').positive('a positive number');
-const reason = z.string().trim().min(1, 'give a reason').max(255, 'at most 255 characters');
-const noneOr = z.preprocess((v) => (v === '' || v === undefined ? null : v), id.nullable());
+const reason = textField(255, 'give a reason');
+const noneOr = optionalField(id);
 
 const forms = {
   clientAgent: z.object({ client_id: id, agent_id: id, reason }),
@@ -60,26 +60,26 @@ async function showClient(core: Core, req: Request, res: Response, clientId: num
   });
 }
 
-/** A form on the client's page: bad input shows it again with the message; success redirects (303) back. */
+/** Shows the client's page again with a refused form; the form names the client. */
+async function redisplay(core: Core, req: Request, res: Response, refused: RefusedForm): Promise<void> {
+  await showClient(core, req, res, Number(refused.values.client_id), { form: refused.form as FormName, errors: refused.errors, values: refused.values, status: refused.status });
+}
+
+/** A form on the client's page; success goes back to it with a notice (`done`). */
 function clientForm<K extends FormName>(form: K, done: string, act: (core: Core, admin: HostAdmin, input: z.output<(typeof forms)[K]>) => Promise<void>): Action<HostAdmin> {
+  const action = adminForm(form, forms[form], redisplay, async (core, admin, input) => {
+    const v = input as z.output<(typeof forms)[K]>;
+    await act(core, admin, v);
+    return `${adminAction('client')}&id=${v.client_id}&done=${done}`;
+  });
   return {
-    method: 'POST',
+    ...action,
     async run(core, admin, req, res) {
-      const values = formValues(req.body);
-      const clientId = id.safeParse(values.client_id);
-      // Checked before anything is done: an assignment of a client who does not exist would stand.
+      // Checked before anything else: an assignment of a client who does not exist would stand,
+      // and a refused form has a client's page to show again.
+      const clientId = id.safeParse(formValues(req.body).client_id);
       if (!clientId.success || !(await core.host.getClient(clientId.data))) throw new RuleError('no such client');
-      const back = (status: number, errors: FieldErrors) => showClient(core, req, res, clientId.data, { form, errors, values, status });
-      const parsed = forms[form].safeParse(values);
-      if (!parsed.success) return back(422, fieldErrors(parsed.error));
-      try {
-        await act(core, admin, parsed.data as z.output<(typeof forms)[K]>);
-      } catch (e) {
-        if (e instanceof RuleError) return back(422, { [e.field ?? '_form']: e.message });
-        throw e;
-      }
-      core.logger.info('admin action', { admin: admin.username, form });
-      res.redirect(303, `${adminAction('client')}&id=${clientId.data}&done=${done}`);
+      await action.run(core, admin, req, res);
     },
   };
 }

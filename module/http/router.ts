@@ -8,6 +8,7 @@ import { clientActions } from './client-controller';
 import { adminActions } from './admin-controller';
 import { ADMIN_AREA, CLIENT_AREA, CODE_LINK } from './paths';
 import { escapeHtml } from './render';
+import { readCookie } from './cookie-header';
 import { liveSignIn } from '../sign-in/sign-in-guard';
 import type { ClientPermission } from '../service-managers/permissions';
 
@@ -134,11 +135,4 @@ async function dispatch<Who>(
     if (e instanceof RuleError) return page(422, e.message);
     next(e);
   }
-}
-
-/** One cookie from the Cookie header, without depending on the host's cookie parser. */
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header || !header.includes(name)) return undefined;
-  const pair = header.split(/;\s*/).find((p) => p.startsWith(`${name}=`));
-  return pair?.slice(name.length + 1);
 }

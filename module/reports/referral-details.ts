@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import { referralFromRow, type Referral } from '../attribution/attribution-service';
-import type { ClickRow } from './recent-clicks';
+import { clickFromRow, type ClickRow } from './recent-clicks';
+import { numberOrNull } from '../db/columns';
 
 /** What the admin sees of how a client was attributed: the referral, what won it, and its history. */
 export interface ReferralDetails {
@@ -17,13 +18,13 @@ export async function referralDetails(db: Knex, clientId: number): Promise<Refer
   let click: ReferralDetails['click'] = null;
   if (referral?.clickUid && referral.clickedAt !== null) {
     const c = await db(T.clicks).where({ agent_id: referral.agentId, created_at: referral.clickedAt, uid: referral.clickUid }).first();
-    if (c) click = { uid: String(c.uid), createdAt: Number(c.created_at), ip: String(c.ip), userAgent: String(c.user_agent), referer: String(c.referer), source: String(c.source) };
+    if (c) click = { ...clickFromRow(c), uid: String(c.uid) };
   }
   const log = (await db(T.assignmentLog).where({ client_id: clientId }).orderBy('id', 'desc').limit(100)).map((r) => ({
     at: Number(r.created_at),
-    orderId: r.order_id === null || r.order_id === undefined ? null : Number(r.order_id),
-    fromAgentId: r.from_agent_id === null ? null : Number(r.from_agent_id),
-    toAgentId: r.to_agent_id === null ? null : Number(r.to_agent_id),
+    orderId: numberOrNull(r.order_id),
+    fromAgentId: numberOrNull(r.from_agent_id),
+    toAgentId: numberOrNull(r.to_agent_id),
     reason: String(r.reason),
     actor: String(r.actor),
   }));

@@ -6,6 +6,7 @@ import { RuleError } from '../core/errors';
 import type { AgentService } from '../agents/agent-service';
 import type { ServiceManagerService } from '../service-managers/service-manager-service';
 import type { ClientPermission } from '../service-managers/permissions';
+import { numberOrNull } from '../db/columns';
 
 export interface SignIn {
   id: string;
@@ -36,7 +37,7 @@ function fromRow(r: Record<string, unknown>): SignIn {
     permissions: JSON.parse(String(r.permissions)) as ClientPermission[],
     startedAt: Number(r.started_at),
     expiresAt: Number(r.expires_at),
-    endedAt: r.ended_at === null || r.ended_at === undefined ? null : Number(r.ended_at),
+    endedAt: numberOrNull(r.ended_at),
     endReason: r.end_reason ? String(r.end_reason) : null,
   };
 }

@@ -8,6 +8,7 @@ import { HOUSE } from '../ledger/accounts';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
 import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
+import { numberOrNull } from '../db/columns';
 
 export type WithdrawalStatus = 'requested' | 'paid' | 'forfeited';
 
@@ -33,7 +34,7 @@ function fromRow(r: Record<string, unknown>): Withdrawal {
     tax: minor(r.tax_minor),
     status: String(r.status) as WithdrawalStatus,
     requestedAt: Number(r.requested_at),
-    paidAt: r.paid_at === null || r.paid_at === undefined ? null : Number(r.paid_at),
+    paidAt: numberOrNull(r.paid_at),
   };
 }
 

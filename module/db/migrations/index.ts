@@ -6,6 +6,7 @@ import * as m004 from './004-links-and-codes';
 import * as m005 from './005-notifications';
 import * as m006 from './006-creatives-deals-orders';
 import * as m007 from './007-review-per-evidence';
+import * as m008 from './008-order-referrals-by-client';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -17,6 +18,7 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['005-notifications', m005],
   ['006-creatives-deals-orders', m006],
   ['007-review-per-evidence', m007],
+  ['008-order-referrals-by-client', m008],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

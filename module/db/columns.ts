@@ -1,0 +1,4 @@
+/** A nullable numeric column as read: drivers give null (or, for a column not selected, undefined), and MariaDB's BIGINT a string. */
+export function numberOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
