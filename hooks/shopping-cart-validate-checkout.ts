@@ -1,6 +1,5 @@
 import type { Core } from '../module/agenttools';
 import { UNFIT, type HookFieldErrors, type HookHandler } from '../module/contract/hooks';
-import { UNKNOWN_CODE, acceptableCode } from './client-details-validation';
 import { parseHook } from './parse';
 
 /**
@@ -15,6 +14,7 @@ export const shoppingCartValidateCheckout =
     if (!core.active) return {};
     const errors: HookFieldErrors = {};
     if (vars.domain === UNFIT) errors.domain = 'Enter a domain name such as example.com.';
-    if (!(await acceptableCode(core, vars.referral_code))) errors.referral_code = UNKNOWN_CODE;
+    const codeError = await core.attribution.typedCodeError(vars.referral_code);
+    if (codeError) errors.referral_code = codeError;
     return errors;
   };

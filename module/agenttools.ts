@@ -39,6 +39,7 @@ import { NotificationService } from './notifications/notification-service';
 import { QuoteService } from './quotes/quote-service';
 import { CreativeService } from './creatives/creative-service';
 import { creativeRouter } from './creatives/creative-router';
+import { CookieSigner } from './core/cookie-signer';
 
 export interface AgentToolsOptions {
   db: Knex;
@@ -73,9 +74,10 @@ export function createAgentTools(options: AgentToolsOptions) {
   const clicks = new ClickRecorder(db, logger, options.clickFlushMs ?? 1000);
   const linkHosts = new LinkHosts(settings, logger);
   // The secret may live in the database, so activate() supplies it unless the host did.
-  const cookies = new ReferralCookie(options.secret ?? null);
+  const signer = new CookieSigner(options.secret ?? null);
+  const cookies = new ReferralCookie(signer);
   const domains = new DomainService(db, agents, programs, host, clock, logger);
-  const devices = new AgentDevices(db, agents, new DeviceCookie(options.secret ?? null), clock, logger);
+  const devices = new AgentDevices(db, agents, new DeviceCookie(signer), clock, logger);
   const attribution = new AttributionService(db, agents, programs, cookies, clock, logger, host, settings, domains, devices);
   const slugCache = new SlugCache(db);
   const codeCache = new CodeCache(db);
@@ -143,8 +145,7 @@ export function createAgentTools(options: AgentToolsOptions) {
       await migrate();
       if (!options.secret) {
         const secret = await settings.init('cookie_secret', crypto.randomBytes(32).toString('base64url'));
-        cookies.setSecret(secret);
-        devices.setSecret(secret);
+        signer.setSecret(secret);
       }
       await programs.ensureDefault(options.settings ?? {});
       await settings.init(LINK_HOSTS_SETTING, options.settings?.link_hosts ?? '');

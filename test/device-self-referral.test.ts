@@ -3,13 +3,14 @@ import { onEachDatabase } from './support/databases';
 import { type Fixture, PASSWORD, csrfFrom, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { DEVICE_COOKIE, DeviceCookie } from '../module/attribution/device-cookie';
+import { CookieSigner } from '../module/core/cookie-signer';
 
 const AREA = '/index.php?m=agenttools';
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 describe('device cookie: its shape', () => {
-  const cookie = new DeviceCookie('test-secret');
+  const cookie = new DeviceCookie(new CookieSigner('test-secret'));
 
   it('a random 43-character id and its signature; read back only as issued', () => {
     const a = cookie.issue();
@@ -21,7 +22,7 @@ describe('device cookie: its shape', () => {
 
   it('a forged, re-signed elsewhere, truncated or malformed value names no device', () => {
     const { device, value } = cookie.issue();
-    const other = new DeviceCookie('other-secret').issue();
+    const other = new DeviceCookie(new CookieSigner('other-secret')).issue();
     const flipped = `${device}.${value.slice(44, -1)}${value.endsWith('A') ? 'B' : 'A'}`;
     for (const bad of [undefined, '', device, flipped, `${other.device}.${value.slice(44)}`, other.value, value.slice(0, -1), `${value}x`, `${value}.x`, '<script>.x']) {
       expect(cookie.read(bad), String(bad)).to.equal(null);
@@ -157,7 +158,7 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
     const forged = await withCookie(`${device}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`);
     const a = await register(forged, 'stranger1@example.org', alice.code);
     expect((await core().attribution.forClient(a))?.agentId).to.equal(alice.agentId);
-    const elsewhere = new DeviceCookie((await core().settings.get('cookie_secret'))!).issue();
+    const elsewhere = new DeviceCookie(new CookieSigner((await core().settings.get('cookie_secret'))!)).issue();
     const b = await register(await withCookie(elsewhere.value), 'stranger2@example.org', alice.code);
     expect((await core().attribution.forClient(b))?.agentId).to.equal(alice.agentId);
     expect(await current().db(T.referralReviews).whereIn('client_id', [a, b])).to.have.length(0);

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { ReferralCookie } from '../module/tracking/referral-cookie';
+import { CookieSigner } from '../module/core/cookie-signer';
 
 const DAY = 86_400_000;
 
 describe('referral cookie', () => {
-  const cookies = new ReferralCookie('test-secret');
+  const cookies = new ReferralCookie(new CookieSigner('test-secret'));
   const now = Date.UTC(2026, 0, 5);
   const value = cookies.sign({ agentId: 7, clickUid: 'abcdefghijkl', clickedAt: now });
 
@@ -17,7 +18,7 @@ describe('referral cookie', () => {
   });
 
   it('refuses a value signed with another secret', () => {
-    const other = new ReferralCookie('other-secret').sign({ agentId: 7, clickUid: 'abcdefghijkl', clickedAt: now });
+    const other = new ReferralCookie(new CookieSigner('other-secret')).sign({ agentId: 7, clickUid: 'abcdefghijkl', clickedAt: now });
     expect(cookies.read(other, now, 90 * DAY)).to.equal(null);
   });
 

@@ -6,6 +6,7 @@ import { T, MIGRATIONS_TABLE } from '../module/db/tables';
 import { migrationSource } from '../module/db/migrations';
 import { ReferralCookie } from '../module/tracking/referral-cookie';
 import { clickSource } from '../module/tracking/source';
+import { CookieSigner } from '../module/core/cookie-signer';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
@@ -19,7 +20,7 @@ describe('link sources', () => {
   });
 
   it('the referral cookie carries the source under its signature, and cookies without one still read', () => {
-    const cookies = new ReferralCookie('test-secret');
+    const cookies = new ReferralCookie(new CookieSigner('test-secret'));
     const now = Date.UTC(2026, 0, 5);
     const tagged = cookies.sign({ agentId: 7, clickUid: 'abcdefghijkl', clickedAt: now, source: 'newsletter' });
     expect(tagged).to.match(/^7\.abcdefghijkl\.\d+\.newsletter\.[A-Za-z0-9_-]{43}$/);

@@ -22,10 +22,6 @@ export class AgentDevices {
     private readonly logger: Logger,
   ) {}
 
-  setSecret(secret: string): void {
-    this.cookie.setSecret(secret);
-  }
-
   /** On an agent page: give the browser its device cookie (or renew it) and record it as the agent's. */
   async remember(req: Request, res: Response, clientId: number): Promise<void> {
     if (liveSignIn(res)) return;

@@ -16,6 +16,7 @@ import type { DomainMatch, DomainService } from './domain-service';
 import type { AgentDevices } from './agent-devices';
 import { numberOrNull } from '../db/columns';
 import { openReview, REVIEW_REASON } from './review-service';
+import { UNFIT, type FormField } from '../contract/hooks';
 
 const DAY_MS = 86_400_000;
 
@@ -84,6 +85,9 @@ export function referralFromRow(r: Record<string, unknown>): Referral {
     endedAt: numberOrNull(r.ended_at),
   };
 }
+
+/** Beside a referral code that names no active agent. */
+export const UNKNOWN_CODE = 'There is no agent with this referral code. Check it, or leave the field empty.';
 
 /**
  * Ties clients to agents, exclusively and for life: at sign-up by a typed code, a registered
@@ -242,6 +246,16 @@ export class AttributionService {
   /** True when the code names an active agent: the host asks before it creates the client. */
   async isKnownCode(raw: string): Promise<boolean> {
     return (await this.claimByCode(raw)) !== null;
+  }
+
+  /**
+   * What a sign-up or order form says beside its "Referral code" field: nothing when it is empty
+   * or an active agent's code. One too long to be any code, or not text at all, names no agent
+   * either: it is refused like a typo, not by the hook failing (which would let it through).
+   */
+  async typedCodeError(code: FormField): Promise<string | null> {
+    if (code !== UNFIT && (!code?.trim() || (await this.isKnownCode(code)))) return null;
+    return UNKNOWN_CODE;
   }
 
   /**

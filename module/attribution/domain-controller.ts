@@ -102,9 +102,11 @@ export const domainActions: Record<string, Action<HostUser>> = {
 async function showAdminPage(core: Core, req: Request, res: Response, state: PageState = {}): Promise<void> {
   const h = viewHelpers(core.language, core.host.http.csrfToken(req));
   const registrations = await core.domains.listAll();
+  // The agents in one query; their names one client at a time, as the host contract reads them.
+  const agents = new Map((await core.agents.list()).map((a) => [a.id, a]));
   const agentNames = new Map<number, string>();
   for (const agentId of new Set(registrations.map((r) => r.agentId))) {
-    const agent = await core.agents.get(agentId);
+    const agent = agents.get(agentId);
     const client = agent ? await core.host.getClient(agent.clientId) : null;
     agentNames.set(agentId, client ? `${client.firstname} ${client.lastname}` : '');
   }

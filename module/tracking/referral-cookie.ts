@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { DEFAULT_SOURCE } from './source';
+import type { CookieSigner } from '../core/cookie-signer';
 
 export const REFERRAL_COOKIE = 'agenttools_ref';
 
@@ -18,20 +19,11 @@ export interface ReferralMark {
  * out for Default, which keeps the cookies of untagged links as they were before sources.
  */
 export class ReferralCookie {
-  // The secret as a key object, made once: createHmac with the string re-encodes it per cookie.
-  private key: crypto.KeyObject | null = null;
-
-  constructor(secret: string | null) {
-    if (secret !== null) this.setSecret(secret);
-  }
-
-  setSecret(secret: string): void {
-    this.key = secret ? crypto.createSecretKey(Buffer.from(secret, 'utf8')) : null;
-  }
+  constructor(private readonly signer: CookieSigner) {}
 
   sign(mark: ReferralMark): string {
     const body = `${mark.agentId}.${mark.clickUid}.${mark.clickedAt}${mark.source === undefined || mark.source === DEFAULT_SOURCE ? '' : `.${mark.source}`}`;
-    return `${body}.${this.mac(body)}`;
+    return `${body}.${this.signer.sign(body)}`;
   }
 
   /** The mark, or null when the value is absent, malformed, forged or older than maxAgeMs. */
@@ -40,19 +32,12 @@ export class ReferralCookie {
     const m = /^(\d{1,10})\.([A-Za-z0-9_-]{8,32})\.(\d{1,15})(?:\.([A-Za-z0-9_-]{1,32}))?\.([A-Za-z0-9_-]{43})$/.exec(value);
     if (!m) return null;
     const body = `${m[1]}.${m[2]}.${m[3]}${m[4] === undefined ? '' : `.${m[4]}`}`;
-    const expected = Buffer.from(this.mac(body));
-    const given = Buffer.from(m[5] as string);
-    if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
+    if (!this.signer.verify(body, m[5] as string)) return null;
     const clickedAt = Number(m[3]);
     if (clickedAt > now + 60_000 || now - clickedAt > maxAgeMs) return null;
     const mark: ReferralMark = { agentId: Number(m[1]), clickUid: m[2] as string, clickedAt };
     if (m[4] !== undefined) mark.source = m[4];
     return mark;
-  }
-
-  private mac(body: string): string {
-    if (!this.key) throw new Error('referral cookies need a secret: activate the module first');
-    return crypto.createHmac('sha256', this.key).update(body).digest('base64url');
   }
 }
 
