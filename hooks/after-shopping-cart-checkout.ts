@@ -1,6 +1,6 @@
 import type { Core } from '../module/agenttools';
-import { UNFIT, type FormField, type HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { FormField, HookHandler } from '../module/contract/hooks';
+import { fitOrIgnored, parseHook } from './parse';
 
 /**
  * A new order: a code typed or a registered domain ordered may make the client an agent's (first,
@@ -13,11 +13,8 @@ export const afterShoppingCartCheckout =
   async (raw, ctx) => {
     const vars = parseHook('AfterShoppingCartCheckout', raw, core.logger);
     if (!core.active) return;
-    const usable = (field: string, value: FormField): string | undefined => {
-      if (value !== UNFIT) return value;
-      core.logger.warn('AfterShoppingCartCheckout: an unfit form field ignored', { field, orderId: vars.OrderID, clientId: vars.ClientID });
-      return undefined;
-    };
+    const context = { orderId: vars.OrderID, clientId: vars.ClientID };
+    const usable = (field: string, value: FormField) => fitOrIgnored('AfterShoppingCartCheckout', field, value, core.logger, context);
     try {
       const details = { referralCode: usable('referral_code', vars.referral_code), domain: usable('domain', vars.domain) };
       await core.attribution.onCheckout(vars.ClientID, vars.OrderID, ctx?.request?.cookies ?? {}, details);

@@ -1,4 +1,4 @@
-import { hookVariables, type HookName, type HookVariables } from '../module/contract/hooks';
+import { UNFIT, hookVariables, type FormField, type HookName, type HookVariables } from '../module/contract/hooks';
 import { HookInputError } from '../module/core/errors';
 import type { Logger } from '../module/core/logger';
 
@@ -10,4 +10,14 @@ export function parseHook<N extends HookName>(name: N, raw: unknown, logger: Log
   const err = new HookInputError(name, issues);
   logger.error(err.message, { hook: name, issues });
   throw err;
+}
+
+/**
+ * A form field a later hook uses: its text, or, when it cannot be a value at all (UNFIT), nothing,
+ * logged. The event has happened already; the rest of the hook's work must still be done.
+ */
+export function fitOrIgnored(hook: HookName, field: string, value: FormField, logger: Logger, context: Record<string, unknown>): string | undefined {
+  if (value !== UNFIT) return value;
+  logger.warn(`${hook}: an unfit form field ignored`, { field, ...context });
+  return undefined;
 }

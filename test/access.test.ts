@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { onEachDatabase } from './support/databases';
 import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
+import { T } from '../module/db/tables';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
 const AGENT_PAGE = '/index.php?m=agenttools';
@@ -52,6 +53,27 @@ onEachDatabase('access to pages and objects', ({ current }) => {
       expect(res.headers.location).to.match(/^\/admin\/login/);
       expect((await s.agent.get('/admin')).status).to.equal(302);
     }
+  });
+
+  it("a signed-in agent posting the admin's new forms with their own valid token is sent to the admin login; nothing changes", async () => {
+    const db = current().db;
+    const [creative] = await db(T.creatives).insert({ kind: 'text', name: 'Link', alt: '', link_text: 'Our servers', created_by: 'admin', created_at: 0 });
+    const agentRow = await db(T.agents).first();
+    const [registration] = await db(T.domains).insert({ domain: 'acme-test.example', agent_id: agentRow.id, customer: '', created_at: 0 });
+    const before = { creatives: await db(T.creatives).orderBy('id'), domains: await db(T.domains).orderBy('id'), referrals: await db(T.referrals) };
+    const forms: [string, Record<string, string | number>][] = [
+      ['archiveCreative', { creative_id: Number(creative) }],
+      ['addTextCreative', { link_text: 'Mine now', landing: '/' }],
+      ['removeDomain', { registration_id: Number(registration), reason: 'x' }],
+      ['setClientAgent', { client_id: Number(agentRow.client_id) + 1, agent_id: agentRow.id, reason: 'x' }],
+      ['setOrderAgent', { client_id: Number(agentRow.client_id) + 1, order_id: 1, agent_id: agentRow.id, reason: 'x' }],
+    ];
+    for (const [action, form] of forms) {
+      const res = await agent.post(AGENT_PAGE, `${ADMIN_PAGE}&action=${action}`, form);
+      expect(res.status, action).to.equal(302);
+      expect(res.headers.location, action).to.match(/^\/admin\/login\?return=/);
+    }
+    expect({ creatives: await db(T.creatives).orderBy('id'), domains: await db(T.domains).orderBy('id'), referrals: await db(T.referrals) }).to.deep.equal(before);
   });
 
   it('an agent cannot open or pay a client\'s invoice by changing the id in the URL', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { onEachDatabase } from './support/databases';
 import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
+import { SELF_REFERRAL_SETTING } from '../module/attribution/self-referral';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
@@ -80,6 +81,11 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     expect((await f.host.db('host_orders').where({ client_id: id }).first()).referral_code).to.equal(typed);
     expect((await order(s, {})).status).to.equal(303);
     expect(await paidCommissions(id)).to.deep.equal([agents.alice!.agentId, agents.alice!.agentId]);
+    // Earned under the terms stored at checkout: 10 % of USD 123.45, each, to the cent.
+    expect((await current().db(T.commissions).where({ client_id: id }).orderBy('id')).map((c) => [c.currency, Number(c.amount_minor), c.status])).to.deep.equal([
+      ['USD', 1235, 'pending'],
+      ['USD', 1235, 'pending'],
+    ]);
   });
 
   it('an exclusive assignment beats a code: the client of another agent stays theirs, the order too, and it is logged', async () => {
@@ -156,7 +162,38 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     const vars = { client_id: id, user_id: Number(user.id), email: 'lax-host@example.org', firstname: 'Lax', lastname: 'Host', referral_code: `${agents.alice!.code}${'X'.repeat(40)}` };
     expect(await f.host.hooks.run('ClientAdd', vars)).to.deep.equal([]);
     expect(await core().attribution.forClient(id)).to.equal(null);
-    expect(f.logger.lines.filter((l) => l.message === 'ClientAdd: an unfit referral code ignored' && l.data?.clientId === id).map((l) => l.level)).to.deep.equal(['warn']);
+    expect(f.logger.lines.filter((l) => l.message === 'ClientAdd: an unfit form field ignored' && l.data?.clientId === id).map((l) => [l.level, l.data?.field])).to.deep.equal([['warn', 'referral_code']]);
+  });
+
+  it('two checkouts at once for a client with no agent, with two agents\' codes: one agent has them, logged once', async () => {
+    const { id } = await client('race@example.org');
+    const orderIds: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const invoiceId = await f.host.billing.placeOrder(id, f.productId);
+      orderIds.push(Number((await f.host.db('host_orders').where({ invoice_id: invoiceId }).first()).id));
+    }
+    await Promise.all([
+      core().attribution.onCheckout(id, orderIds[0]!, {}, { referralCode: agents.alice!.code }),
+      core().attribution.onCheckout(id, orderIds[1]!, {}, { referralCode: agents.bob!.code }),
+    ]);
+    const referral = await core().attribution.forClient(id);
+    expect([agents.alice!.agentId, agents.bob!.agentId]).to.include(referral?.agentId);
+    const log = await current().db(T.assignmentLog).where({ client_id: id });
+    expect(log.map((l) => Number(l.to_agent_id))).to.deep.equal([referral!.agentId]);
+  });
+
+  it('with self-referrals flagged, a client reviewed before is not attributed again by a checkout that looks like one', async () => {
+    await core().settings.set(SELF_REFERRAL_SETTING, 'flag');
+    try {
+      // Alice's own mailbox, with a tag: a self-referral by e-mail.
+      const { id, s } = await client('alice+again@example.com');
+      await current().db(T.referralReviews).insert({ client_id: id, agent_id: agents.alice!.agentId, reason: 'same e-mail as the agent', status: 'kept', created_at: f.clock.now() });
+      expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
+      expect(await core().attribution.forClient(id)).to.equal(null);
+      expect(f.logger.lines.some((l) => l.message === 'self-referral not attributed: the client was reviewed before' && l.data?.clientId === id)).to.equal(true);
+    } finally {
+      await core().settings.set(SELF_REFERRAL_SETTING, 'reject');
+    }
   });
 
   it('an assignment an admin ended is not revived by the same agent\'s code, but another agent\'s code attributes the client anew', async () => {

@@ -15,7 +15,7 @@ import { SELF_REFERRAL_SETTING, sameMailbox, selfReferralMode } from './self-ref
 import type { DomainMatch, DomainService } from './domain-service';
 import type { AgentDevices } from './agent-devices';
 import { numberOrNull } from '../db/columns';
-import { openReview, REVIEW_REASON } from './review-service';
+import { hasReview, openReview, REVIEW_REASON } from './review-service';
 import { UNFIT, type FormField } from '../contract/hooks';
 
 const DAY_MS = 86_400_000;
@@ -171,29 +171,32 @@ export class AttributionService {
     const verdict = await this.selfReferral(agent, clientId, client?.email, cookies);
     if (verdict === 'reject') return null;
     // A client reviewed before (kept or rejected) is not attributed again by evidence like that.
-    if (verdict && (await this.db(T.referralReviews).where({ client_id: clientId }).first())) {
+    if (verdict && (await hasReview(this.db, clientId))) {
       this.logger.warn('self-referral not attributed: the client was reviewed before', { agentId: agent.id, clientId, orderId });
       return null;
     }
     const program = (await this.programs.get(agent.programId))!;
     const now = this.clock.now();
     const row = { agent_id: agent.id, program_id: program.id, terms_version: program.version, click_uid: null, clicked_at: null, source: null, rule: claim.rule!, evidence: claim.evidence, created_at: now, ended_at: null };
-    let won: boolean;
-    if (existing) {
-      won = (await this.db(T.referrals).where({ id: existing.id }).whereNotNull('ended_at').update(row)) > 0;
-    } else {
-      try {
-        await this.db(T.referrals).insert({ ...row, client_id: clientId });
-        won = true;
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-        won = false;
+    // The assignment, its log line and its review stand or fall together.
+    const won = await this.db.transaction(async (trx) => {
+      if (existing) {
+        if (!(await trx(T.referrals).where({ id: existing.id }).whereNotNull('ended_at').update(row))) return false;
+      } else {
+        try {
+          await trx(T.referrals).insert({ ...row, client_id: clientId });
+        } catch (e) {
+          // A sign-up or another checkout inserted first: theirs stands. (MariaDB and SQLite undo
+          // only the statement, so the transaction goes on, to nothing.)
+          if (!isUniqueViolation(e)) throw e;
+          return false;
+        }
       }
-    }
-    // Another checkout or sign-up got there first; theirs stands.
-    if (!won) return this.forClient(clientId);
-    await this.db(T.assignmentLog).insert({ client_id: clientId, from_agent_id: null, to_agent_id: agent.id, order_id: orderId, reason: `${claim.evidence} at checkout`, actor: 'checkout', created_at: now });
-    if (verdict) await openReview(this.db, clientId, agent.id, verdict.flag, now);
+      await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: null, to_agent_id: agent.id, order_id: orderId, reason: `${claim.evidence} at checkout`, actor: 'checkout', created_at: now });
+      if (verdict) await openReview(trx, clientId, agent.id, verdict.flag, now);
+      return true;
+    });
+    if (!won) this.logger.info('checkout evidence not applied: another checkout or sign-up got there first', { clientId, orderId, agentId: agent.id });
     return this.forClient(clientId);
   }
 
@@ -281,15 +284,17 @@ export class AttributionService {
     return (await this.forClient(clientId, outer))!;
   }
 
-  /** Ends a client's assignment; commissions already earned stay with the agent. */
-  async unassign(clientId: number, fromAgentId: number, actor: string, reason: string): Promise<void> {
+  /** Ends a client's assignment; commissions already earned stay with the agent. Runs in the caller's transaction when given one. */
+  async unassign(clientId: number, fromAgentId: number, actor: string, reason: string, outer?: Knex.Transaction): Promise<void> {
     if (!reason.trim()) throw new RuleError('give a reason', 'reason');
-    await this.db.transaction(async (trx) => {
+    const work = async (trx: Knex.Transaction) => {
       const existing = await trx(T.referrals).where({ client_id: clientId, agent_id: fromAgentId }).whereNull('ended_at').forUpdate().first();
       if (!existing) throw new RuleError(`client ${clientId} is not assigned to agent ${fromAgentId}`, 'client_id');
       await trx(T.referrals).where({ id: existing.id }).update({ ended_at: this.clock.now() });
       await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: existing.agent_id, to_agent_id: null, reason: reason.slice(0, 255), actor: actor.slice(0, 120), created_at: this.clock.now() });
-    });
+    };
+    if (outer) await work(outer);
+    else await this.db.transaction(work);
   }
 
   /** The client's assignment, whether or not it has ended. */

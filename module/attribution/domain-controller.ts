@@ -6,13 +6,13 @@ import { RuleError } from '../core/errors';
 import type { Agent } from '../agents/agent-service';
 import type { Action } from '../http/router';
 import { adminForm } from '../http/admin-form';
-import { formValues, type FieldErrors } from '../http/forms';
+import { formValues, idField, textField, type FieldErrors } from '../http/forms';
 import { escapeHtml, render, viewHelpers } from '../http/render';
 import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from '../http/paths';
 
 const AGENT_PAGE = clientAction('domains');
 const ADMIN_PAGE = adminAction('domains');
-const registrationId = z.coerce.number().int().positive();
+const registrationId = idField;
 
 interface PageState {
   errors?: FieldErrors;
@@ -125,7 +125,7 @@ async function showAdminPage(core: Core, req: Request, res: Response, state: Pag
 
 const adminRemoval = z.object({
   registration_id: registrationId,
-  reason: z.string().trim().min(1, 'required').max(255, 'at most 255 characters'),
+  reason: textField(255),
 });
 
 /** Every registration, for the admin, who may remove any with a reason (logged). */

@@ -29,6 +29,11 @@ export async function openReview(db: Knex | Knex.Transaction, clientId: number, 
   await db(T.referralReviews).insert({ client_id: clientId, agent_id: agentId, reason, status: 'open', created_at: now }).onConflict(['client_id', 'reason']).ignore();
 }
 
+/** Whether the client was ever put in the review queue, for any reason and whatever came of it. */
+export async function hasReview(db: Knex, clientId: number): Promise<boolean> {
+  return !!(await db(T.referralReviews).where({ client_id: clientId }).first('id'));
+}
+
 /**
  * The admin's review queue: sign-ups attributed although they look like self-referrals (when
  * `self_referral` is 'flag'): a sign-up with the agent's e-mail or from their browser, or an
@@ -67,14 +72,15 @@ export class ReviewService {
     if (!review) throw new RuleError('This review is already decided.', 'review_id');
     const clientId = Number(review.client_id);
     const agentId = Number(review.agent_id);
-    // Another review of the same client may have ended the assignment already.
-    const live = await this.attribution.forClient(clientId);
-    if (live && live.endedAt === null && live.agentId === agentId) await this.attribution.unassign(clientId, agentId, actor, reason);
+    // One transaction: a second admin rejecting at once finds the review decided, and nothing half done.
     await this.db.transaction(async (trx) => {
       const n = await trx(T.referralReviews)
         .where({ id: reviewId, status: 'open' })
         .update({ status: 'rejected', decided_by: actor.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });
       if (!n) throw new RuleError('This review is already decided.', 'review_id');
+      // Another review of the same client may have ended the assignment already.
+      const live = await trx(T.referrals).where({ client_id: clientId, agent_id: agentId }).whereNull('ended_at').first('id');
+      if (live) await this.attribution.unassign(clientId, agentId, actor, reason, trx);
       const held = (await trx(T.commissions).where({ agent_id: agentId, client_id: clientId, rule: 'auto', status: 'pending' }).forUpdate()).map(commissionFromRow);
       const invoices = new Set<number>();
       for (const c of held) {

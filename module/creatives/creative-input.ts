@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deepLinkTarget } from '../tracking/deep-link';
+import { optionalField, textField } from '../http/forms';
 
 const NO_OTHER_HOSTS: ReadonlySet<string> = new Set();
 
@@ -15,12 +16,11 @@ export const landingPath = z
 
 const optionalText = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().max(max, `at most ${max} characters`).optional().default(''));
-const optionalLanding = z.preprocess((v) => (v === '' || v === undefined ? null : v), landingPath.nullable());
-const required = (max: number) => z.string({ message: 'required' }).trim().min(1, 'required').max(max, `at most ${max} characters`);
+const optionalLanding = optionalField(landingPath);
 
 /** The admin's upload form; width and height are not in it: they are read from the image. */
 export const imageCreativeForm = z.object({
-  name: required(120),
+  name: textField(120),
   alt: optionalText(255),
   landing: optionalLanding,
 });
@@ -28,7 +28,7 @@ export const imageCreativeForm = z.object({
 /** A text link; its name, only the admin's label for it, defaults to the link text. */
 export const textCreativeForm = z.object({
   name: optionalText(120),
-  link_text: required(255),
+  link_text: textField(255),
   landing: optionalLanding,
 });
 

@@ -6,16 +6,6 @@ import { COPY_SCRIPT_PATH, MODULE_FILES } from './creative-paths';
 
 const COPY_SCRIPT = fs.readFileSync(path.join(__dirname, 'assets', 'copy-embed.js'));
 
-/** True when the request's If-None-Match names this ETag (or is *). */
-function fresh(req: Request, etag: string): boolean {
-  const header = req.get('if-none-match');
-  if (!header) return false;
-  return header.split(',').some((t) => {
-    const tag = t.trim().replace(/^W\//, '');
-    return tag === '*' || tag === etag;
-  });
-}
-
 /**
  * The module's public files: creative images, which agents' own sites embed (so no session, and
  * mounted with the referral links, before the host's sessions), and the Assets page's script.
@@ -38,7 +28,8 @@ export function creativeRouter(core: Core): Router {
         'Cross-Origin-Resource-Policy': 'cross-origin',
         'Content-Security-Policy': "default-src 'none'; sandbox",
       });
-      if (fresh(req, etag)) return void res.status(304).end();
+      // Express compares If-None-Match with the ETag just set (and honours no-cache).
+      if (req.fresh) return void res.status(304).end();
       res.type(image.mime).send(image.data);
     } catch (e) {
       next(e);

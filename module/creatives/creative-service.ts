@@ -5,7 +5,7 @@ import { RuleError } from '../core/errors';
 import { T } from '../db/tables';
 import { checkImage } from './image-check';
 import type { ImageCreativeInput, TextCreativeInput } from './creative-input';
-import { numberOrNull } from '../db/columns';
+import { numberOrNull, stringOrNull } from '../db/columns';
 
 export interface Creative {
   id: number;
@@ -37,11 +37,11 @@ function toCreative(r: Record<string, unknown>): Creative {
     kind: r.kind === 'image' ? 'image' : 'text',
     name: String(r.name),
     alt: String(r.alt ?? ''),
-    linkText: r.link_text === null || r.link_text === undefined ? null : String(r.link_text),
-    landing: r.landing === null || r.landing === undefined ? null : String(r.landing),
+    linkText: stringOrNull(r.link_text),
+    landing: stringOrNull(r.landing),
     width: numberOrNull(r.width),
     height: numberOrNull(r.height),
-    mime: r.mime === null || r.mime === undefined ? null : String(r.mime),
+    mime: stringOrNull(r.mime),
     status: r.status === 'archived' ? 'archived' : 'active',
     createdBy: String(r.created_by),
     createdAt: Number(r.created_at),

@@ -4,7 +4,7 @@ import type { Core } from '../agenttools';
 import type { HostAdmin, HostUser } from '../contract/host-api';
 import { RuleError } from '../core/errors';
 import type { Action } from '../http/router';
-import type { FieldErrors } from '../http/forms';
+import { idField, type FieldErrors } from '../http/forms';
 import { adminForm, type RefusedForm } from '../http/admin-form';
 import { render, viewHelpers } from '../http/render';
 import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from '../http/paths';
@@ -62,7 +62,7 @@ export const creativeAdminActions: Record<string, Action<HostAdmin>> = {
     return 'text';
   }),
 
-  archiveCreative: creativeForm('archive', z.object({ creative_id: z.coerce.number({ message: 'a number' }).int().positive() }), async (core, _admin, input) => {
+  archiveCreative: creativeForm('archive', z.object({ creative_id: idField }), async (core, _admin, input) => {
     await core.creatives.archive(input.creative_id);
     return 'archived';
   }),

@@ -2,3 +2,8 @@
 export function numberOrNull(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
+
+/** A nullable text column as read. */
+export function stringOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}

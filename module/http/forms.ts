@@ -25,7 +25,7 @@ export function formValues(body: unknown): Record<string, string> {
 export const idField = z.coerce.number({ message: 'a number' }).int('a whole number').positive('a positive number');
 
 /** Required text, trimmed, at most `max` characters. */
-export const textField = (max: number, required = 'required') => z.string().trim().min(1, required).max(max, `at most ${max} characters`);
+export const textField = (max: number, required = 'required') => z.string({ message: required }).trim().min(1, required).max(max, `at most ${max} characters`);
 
 /** An optional field: left empty, it is null. */
 export const optionalField = <S extends z.ZodType>(s: S) => z.preprocess((v) => (v === '' || v === undefined ? null : v), s.nullable());
