@@ -18,7 +18,7 @@ export function sqliteDatabase(): BenchDatabase {
   const files = [file, `${file}-wal`, `${file}-shm`];
   const removeFiles = () => files.forEach((f) => fs.rmSync(f, { force: true }));
   removeFiles(); // a run killed before its cleanup may have left some under a reused pid
-  return { label: `SQLite (${file})`, db: connect(`sqlite:${file}`), drop: async () => removeFiles() };
+  return { label: `SQLite (${file})`, db: connect(`sqlite:${file}`), drop: () => Promise.resolve(removeFiles()) };
 }
 
 /** Hides the password, if any, when a URL is printed. */
@@ -37,7 +37,7 @@ export async function mariaDatabase(serverUrl: string): Promise<BenchDatabase | 
     // mysql2 directly rather than a knex pool: a short timeout, and no pool retry noise on stderr.
     admin = await mysql.createConnection({ uri: withDatabase(serverUrl, ''), connectTimeout: 5000 });
   } catch (e) {
-    return { unreachable: (e as { code?: string }).code ?? String(e) };
+    return { unreachable: e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : String(e) };
   }
   // IF EXISTS: a run killed before its cleanup may have left one behind under a reused pid.
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);

@@ -27,8 +27,9 @@ export async function benchInvoicePaid(label: string, db: Knex, invoices: number
   const clock = new ManualClock(Date.parse('2026-01-05T10:00:00Z'));
   const tools = createAgentTools({ db, host, clock, logger: quiet, secret: 'bench' });
   await tools.activate();
-  const core = tools.core;
-  const program = (await core.programs.bySlug('default'))!;
+  const core = tools.services;
+  const program = await core.programs.bySlug('default');
+  if (!program) throw new Error('no "default" program after activate(), which creates it');
   host.addClient(1);
   const agent = await core.agents.activateForClient(1, program.id);
 
@@ -39,7 +40,7 @@ export async function benchInvoicePaid(label: string, db: Knex, invoices: number
     for (let i = 0; i < n; i++) {
       const clientId = nextClient++;
       host.addClient(clientId);
-      await core.attribution.assign(clientId, agent.id, 'bench', 'bench');
+      await core.assignments.assign(clientId, agent.id, 'bench', 'bench');
       const id = nextInvoice++;
       host.addPaidInvoice(id, clientId, [12_345], clock.now());
       ids.push(id);
@@ -49,7 +50,7 @@ export async function benchInvoicePaid(label: string, db: Knex, invoices: number
   const run = async (ids: number[]) => {
     const t0 = process.hrtime.bigint();
     for (const id of ids) {
-      const r = await core.commissions.onInvoicePaid(id);
+      const r = await core.earnings.onInvoicePaid(id);
       if (r.outcome !== 'created') throw new Error(`invoice ${id}: ${r.outcome}`);
     }
     return ids.length / (Number(process.hrtime.bigint() - t0) / 1e9);
@@ -72,7 +73,10 @@ export async function benchInvoicePaid(label: string, db: Knex, invoices: number
         { txn_id: tid, agent_id: 0, account: 'commission_expense', currency: 'USD', amount_minor: -1235 },
         { txn_id: tid, agent_id: agent.id, account: 'pending', currency: 'USD', amount_minor: 1235 },
       ]);
-      for (const [a, acc, amt] of [[0, 'commission_expense', -1235], [agent.id, 'pending', 1235]] as const) {
+      for (const [a, acc, amt] of [
+        [0, 'commission_expense', -1235],
+        [agent.id, 'pending', 1235],
+      ] as const) {
         await trx(T.balances)
           .insert({ agent_id: a, account: acc, currency: 'USD', balance_minor: amt })
           .onConflict(['agent_id', 'account', 'currency'])
@@ -116,8 +120,15 @@ async function fillHistory(db: Knex, agentId: number, programId: number, n: numb
     await db.transaction(async (trx) => {
       const rows = Array.from({ length: size }, (_, i) => commissionRow(agentId, programId, 500_000_000 + start + i));
       await trx.batchInsert(T.commissions, rows, chunk);
-      const ids = await trx(T.commissions).whereBetween('invoice_line_id', [500_000_000 + start, 500_000_000 + start + size - 1]).orderBy('id').pluck('id');
-      await trx.batchInsert(T.txns, ids.map((id: number) => ({ idem_key: `history:${id}`, kind: 'earn', commission_id: id, memo: 'history', created_at: 0 })), chunk);
+      const ids = await trx(T.commissions)
+        .whereBetween('invoice_line_id', [500_000_000 + start, 500_000_000 + start + size - 1])
+        .orderBy('id')
+        .pluck('id');
+      await trx.batchInsert(
+        T.txns,
+        ids.map((id: number) => ({ idem_key: `history:${id}`, kind: 'earn', commission_id: id, memo: 'history', created_at: 0 })),
+        chunk,
+      );
       const txns = await trx(T.txns).whereIn('commission_id', ids).select('id', 'commission_id');
       await trx.batchInsert(
         T.entries,
@@ -127,7 +138,10 @@ async function fillHistory(db: Knex, agentId: number, programId: number, n: numb
         ]),
         chunk,
       );
-      for (const [a, acc, amt] of [[0, 'commission_expense', -1235 * size], [agentId, 'pending', 1235 * size]] as const) {
+      for (const [a, acc, amt] of [
+        [0, 'commission_expense', -1235 * size],
+        [agentId, 'pending', 1235 * size],
+      ] as const) {
         await trx(T.balances).where({ agent_id: a, account: acc, currency: 'USD' }).increment('balance_minor', amt);
       }
     });

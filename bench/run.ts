@@ -39,7 +39,7 @@ let dropOnSignal: (() => Promise<void>) | null = null;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: dropping the benchmark database`);
-    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(1));
+    (dropOnSignal?.() ?? Promise.resolve()).catch((e: unknown) => console.error('  the benchmark database could not be dropped:', e)).finally(() => process.exit(1));
   });
 }
 
@@ -55,10 +55,10 @@ interface Subject {
 /** Runs the comparison on one database; true when every click was accounted for. */
 async function bench(database: BenchDatabase): Promise<boolean> {
   // The 1-minute load average: other work on the machine (tests, builds) moves every number below.
-  console.log(`\n== ${database.label}, load average ${os.loadavg()[0]!.toFixed(2)}`);
-  dropOnSignal = database.drop;
+  console.log(`\n== ${database.label}, load average ${loadAverage()}`);
+  dropOnSignal = () => database.drop();
   const { db } = database;
-  let ok = false;
+  let ok: boolean;
   try {
     const mod = await startModule(db);
     const base = await startBaseline();
@@ -82,16 +82,15 @@ async function bench(database: BenchDatabase): Promise<boolean> {
 
     const results = subjects.map((s) => ({ ...s, all: combine(s.runs) }));
     const [baseline] = results;
-    const rows: string[][] = [['', 'req/s (mean)', 'p99 latency', 'of baseline', 'responses']];
-    for (const r of results) {
-      const share = (of: typeof r) => (r === of ? '' : percent(r.all.rps / of.all.rps));
-      rows.push([r.name, fmt(r.all.rps), `${r.all.p99Ms} ms`, share(baseline!), statuses(r.all)]);
-    }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    const last = rows[0]!.length - 1;
-    for (const r of rows) console.log(('  ' + r.map((c, i) => (i === 0 || i === last ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')).trimEnd());
+    if (!baseline) throw new Error('no results: the subjects start with the express baseline');
+    const header = ['', 'req/s (mean)', 'p99 latency', 'of baseline', 'responses'];
+    const rows: string[][] = [header];
+    for (const r of results) rows.push([r.name, fmt(r.all.rps), `${r.all.p99Ms} ms`, r === baseline ? '' : percent(r.all.rps / baseline.all.rps), statuses(r.all)]);
+    const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+    const last = header.length - 1;
+    for (const r of rows) console.log(('  ' + r.map((c, i) => (i === 0 || i === last ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('   ')).trimEnd());
     console.log("  baseline: express's res.cookie and res.redirect, under the host's app settings; the module's links run in the reference host, mounted first");
-    const verdicts = results.filter((r) => r.link).map((r) => `${r.link!.path} ${r.all.rps / baseline!.all.rps >= TARGET_RATIO ? 'PASS' : 'BELOW'}`);
+    const verdicts = results.flatMap((r) => (r.link ? [`${r.link.path} ${r.all.rps / baseline.all.rps >= TARGET_RATIO ? 'PASS' : 'BELOW'}`] : []));
     console.log(`  target ≥ ${TARGET_RATIO * 100} % of the baseline: ${verdicts.join(', ')}  (p99 is the worse of each server's two halves)`);
 
     ok = true;
@@ -105,12 +104,15 @@ async function bench(database: BenchDatabase): Promise<boolean> {
       // must be stored.
       const row = await db(T.clicks).where({ agent_id: r.link.agentId }).count({ n: '*' }).first();
       const stored = Number(row?.n ?? 0);
-      const counted = combine([r.warm!, ...r.runs]);
+      if (!r.warm) throw new Error(`${r.name} has no warm-up run, though every subject is warmed up first`);
+      const counted = combine([r.warm, ...r.runs]);
       const received = mod.received(r.link.path);
       const sent = received.requests - received.bots;
       const bots = received.bots ? ` (and ${received.bots} requests whose random user agent reads as a bot: not clicks)` : '';
       console.log(`  ${r.name}: clicks sent ${sent}${bots}, clicks stored ${stored}  (${stored === sent ? 'equal' : 'NOT equal'})`);
-      console.log(`    autocannon: ${counted.ok} answered 2xx/3xx, ${counted.sent - counted.ok} more written but unanswered when it stopped; ${received.requests - counted.ok} of those reached the server`);
+      console.log(
+        `    autocannon: ${counted.ok} answered 2xx/3xx, ${counted.sent - counted.ok} more written but unanswered when it stopped; ${received.requests - counted.ok} of those reached the server`,
+      );
       const consistent = counted.ok <= received.requests && received.requests <= counted.sent;
       if (counted.failed) console.log(`    FAIL: ${counted.failed} requests failed or got an error status`);
       else if (stored !== sent) console.log(`    FAIL: ${stored < sent ? 'clicks lost' : 'more clicks stored than sent'}`);
@@ -130,8 +132,8 @@ async function bench(database: BenchDatabase): Promise<boolean> {
 
 /** InvoicePaid throughput on one database; the cost must not grow with history. */
 async function benchHook(database: BenchDatabase): Promise<boolean> {
-  console.log(`\n== InvoicePaid on ${database.label}, load average ${os.loadavg()[0]!.toFixed(2)}`);
-  dropOnSignal = database.drop;
+  console.log(`\n== InvoicePaid on ${database.label}, load average ${loadAverage()}`);
+  dropOnSignal = () => database.drop();
   try {
     const f = await benchInvoicePaid(database.label, database.db, INVOICES, HISTORY);
     console.log(`  empty ledger:                       ${fmt(f.emptyPerSecond)} invoices/s  (${f.invoices} invoices, one line each)`);
@@ -146,6 +148,13 @@ async function benchHook(database: BenchDatabase): Promise<boolean> {
     await database.db.destroy();
     await database.drop();
   }
+}
+
+/** The 1-minute load average, which Node gives on every platform (zeros on Windows). */
+function loadAverage(): string {
+  const [oneMinute] = os.loadavg();
+  if (oneMinute === undefined) throw new Error('os.loadavg() gave no 1-minute figure');
+  return oneMinute.toFixed(2);
 }
 
 function fmt(n: number): string {

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Knex } from 'knex';
 import { configureApp, createHost, type Host } from '../host/app';
@@ -36,6 +35,13 @@ const quietLogger: Logger = {
  * Every server gets the same thin http wrapper, which counts the link requests that reached the
  * app: the exact number of clicks sent, which autocannon can only bound (see run.ts).
  */
+/** The port a server listening on 127.0.0.1 was given. */
+function tcpPort(server: http.Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the bench server listens on a TCP port, yet has no port');
+  return address.port;
+}
+
 async function listen(handler: http.RequestListener): Promise<Server & { port: number }> {
   const received: Record<LinkPath, Received> = { '/aff.php': { requests: 0, bots: 0 }, '/go/': { requests: 0, bots: 0 } };
   const server = http.createServer((req, res) => {
@@ -48,7 +54,7 @@ async function listen(handler: http.RequestListener): Promise<Server & { port: n
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as AddressInfo).port,
+    port: tcpPort(server),
     received: (path) => ({ ...received[path] }),
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -69,7 +75,7 @@ export interface ModuleTarget extends Server {
 /** The reference host with Agent Tools, an agent for /aff.php and one with an approved slug. */
 export async function startModule(db: Knex): Promise<ModuleTarget> {
   const host = await createHost({ db, logger: quietLogger, module: { clickFlushMs: 1000 } });
-  const core = host.agentTools.core;
+  const core = host.agentTools.services;
   const program = await core.programs.bySlug('default');
   if (!program) throw new Error('the module has no default program after activation');
   const agent = async (name: string) => {

@@ -5,6 +5,7 @@ import { migrationSource } from '../module/db/migrations';
 import { MIGRATIONS_TABLE } from '../module/db/tables';
 import { systemClock } from '../module/core/clock';
 import { DefinitionError, parseDefinition } from '../module/programs/definition';
+import { Changes } from '../module/core/changes';
 import { ProgramService, readProgramText } from '../module/programs/program-service';
 import { verifyLedger } from '../module/ledger/verify';
 
@@ -16,6 +17,12 @@ const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sql
   agent-tools verify                   re-derive every balance from the ledger; exit 1 on a mismatch
 `;
 
+/** Why a program file failed, indented under its name: each issue of a definition, or the error. */
+function failure(e: unknown): string {
+  if (e instanceof DefinitionError) return e.issues.map((i) => `        ${i}`).join('\n');
+  return `        ${e instanceof Error ? e.message : String(e)}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...files] = argv;
   if (cmd === 'programs' && sub === 'check') {
@@ -26,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`ok    ${f}: ${def.slug} v${def.terms_version}, ${def.rules.length} rules`);
       } catch (e) {
         bad++;
-        console.log(`FAIL  ${f}:\n${e instanceof DefinitionError ? e.issues.map((i) => `        ${i}`).join('\n') : `        ${(e as Error).message}`}`);
+        console.log(`FAIL  ${f}:\n${failure(e)}`);
       }
     }
     return bad ? 1 : 0;
@@ -41,7 +48,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${report.ok ? 'ok' : 'FAILED'}: ${report.txns} transactions, ${report.accounts} balances re-derived, ${report.problems.length} problems`);
         return report.ok ? 0 : 1;
       }
-      const programs = new ProgramService(db, systemClock);
+      // Other nodes see a program loaded here when their caches expire (30 s).
+      const programs = new ProgramService(db, systemClock, new Changes());
       if (sub === 'list') {
         for (const p of await programs.list()) console.log(`${p.slug.padEnd(16)} v${p.version}  ${p.currency}  ${p.name}`);
         return 0;
@@ -53,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
           console.log(`${outcome.padEnd(12)} ${program.slug} v${program.version}  (${f})`);
         } catch (e) {
           bad++;
-          console.log(`FAIL  ${f}:\n${e instanceof DefinitionError ? e.issues.map((i) => `        ${i}`).join('\n') : `        ${(e as Error).message}`}`);
+          console.log(`FAIL  ${f}:\n${failure(e)}`);
         }
       }
       return bad ? 1 : 0;

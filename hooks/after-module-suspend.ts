@@ -1,12 +1,12 @@
-import type { Core } from '../module/agenttools';
 import type { HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { NotificationService } from '../module/notifications/notification-service';
+import { parseHook, type HookBase } from './parse';
 
 /** A suspended service: the client's agents hear of it. */
 export const afterModuleSuspend =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, notifications: Pick<NotificationService, 'serviceSuspended'>): HookHandler =>
   async (raw) => {
-    const { params } = parseHook('AfterModuleSuspend', raw, core.logger);
-    if (!core.active) return;
-    await core.notifications.serviceSuspended(params.serviceid, params.userid, params.pid);
+    const { params } = parseHook('AfterModuleSuspend', raw, logger);
+    if (!state.active) return;
+    await notifications.serviceSuspended(params.serviceid, params.userid, params.pid);
   };

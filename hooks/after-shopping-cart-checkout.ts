@@ -1,6 +1,7 @@
-import type { Core } from '../module/agenttools';
 import type { FormField, HookHandler } from '../module/contract/hooks';
-import { fitOrIgnored, parseHook } from './parse';
+import type { AttributionService } from '../module/attribution/attribution-service';
+import type { NotificationService } from '../module/notifications/notification-service';
+import { fitOrIgnored, parseHook, type HookBase } from './parse';
 
 /**
  * A new order: a code typed or a registered domain ordered may make the client an agent's (first,
@@ -9,16 +10,16 @@ import { fitOrIgnored, parseHook } from './parse';
  * its agents hear of it all the same.
  */
 export const afterShoppingCartCheckout =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, attribution: Pick<AttributionService, 'onCheckout'>, notifications: Pick<NotificationService, 'orderPlaced'>): HookHandler =>
   async (raw, ctx) => {
-    const vars = parseHook('AfterShoppingCartCheckout', raw, core.logger);
-    if (!core.active) return;
+    const vars = parseHook('AfterShoppingCartCheckout', raw, logger);
+    if (!state.active) return;
     const context = { orderId: vars.OrderID, clientId: vars.ClientID };
-    const usable = (field: string, value: FormField) => fitOrIgnored('AfterShoppingCartCheckout', field, value, core.logger, context);
+    const usable = (field: string, value: FormField) => fitOrIgnored('AfterShoppingCartCheckout', field, value, logger, context);
     try {
       const details = { referralCode: usable('referral_code', vars.referral_code), domain: usable('domain', vars.domain) };
-      await core.attribution.onCheckout(vars.ClientID, vars.OrderID, ctx?.request?.cookies ?? {}, details);
+      await attribution.onCheckout(vars.ClientID, vars.OrderID, ctx?.request?.cookies ?? {}, details);
     } finally {
-      await core.notifications.orderPlaced(vars.OrderID, vars.InvoiceID, vars.ClientID);
+      await notifications.orderPlaced(vars.OrderID, vars.InvoiceID, vars.ClientID);
     }
   };

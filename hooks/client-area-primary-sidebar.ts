@@ -1,15 +1,17 @@
-import type { Core } from '../module/agenttools';
-import type { HookHandler } from '../module/contract/hooks';
-import { agentSidebarPanel, serviceManagerSidebarPanel } from '../module/http/sidebar';
-import { parseHook } from './parse';
+import type { HookHandler, SidebarPanel } from '../module/contract/hooks';
+import { parseHook, type HookBase } from './parse';
+
+/** One panel of the client-area sidebar, or null when it does not apply to this client. */
+export type SidebarPanelSource = (clientId: number) => Promise<SidebarPanel | null>;
 
 /** Beside every client-area page: the client's service manager, and the agent's own panel. */
 export const clientAreaPrimarySidebar =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, panels: SidebarPanelSource[]): HookHandler =>
   async (raw) => {
-    const vars = parseHook('ClientAreaPrimarySidebar', raw, core.logger);
-    if (!core.active || vars.client_id === null) return;
-    for (const panel of [await serviceManagerSidebarPanel(core, vars.client_id), await agentSidebarPanel(core, vars.client_id)]) {
+    const vars = parseHook('ClientAreaPrimarySidebar', raw, logger);
+    if (!state.active || vars.client_id === null) return;
+    for (const source of panels) {
+      const panel = await source(vars.client_id);
       if (panel) vars.sidebar.addPanel(panel);
     }
   };

@@ -1,12 +1,12 @@
-import type { Core } from '../module/agenttools';
 import type { HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { AssignmentService } from '../module/attribution/assignment-service';
+import { parseHook, type HookBase } from './parse';
 
 /** A closed client stays in the agent's referrals, marked closed. */
 export const clientClose =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, assignments: Pick<AssignmentService, 'markClosed'>): HookHandler =>
   async (raw) => {
-    const vars = parseHook('ClientClose', raw, core.logger);
-    if (!core.active) return;
-    await core.attribution.markClosed(vars.userid);
+    const vars = parseHook('ClientClose', raw, logger);
+    if (!state.active) return;
+    await assignments.markClosed(vars.userid);
   };

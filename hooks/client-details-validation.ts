@@ -1,13 +1,13 @@
-import type { Core } from '../module/agenttools';
 import type { HookFieldErrors, HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { ReferralClaims } from '../module/attribution/referral-claims';
+import { parseHook, type HookBase } from './parse';
 
 /** Sign-up form: a typed referral code must name an active agent, or the form says so beside it. */
 export const clientDetailsValidation =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, claims: Pick<ReferralClaims, 'typedCodeError'>): HookHandler =>
   async (raw): Promise<HookFieldErrors> => {
-    const vars = parseHook('ClientDetailsValidation', raw, core.logger);
-    if (!core.active) return {};
-    const error = await core.attribution.typedCodeError(vars.referral_code);
+    const vars = parseHook('ClientDetailsValidation', raw, logger);
+    if (!state.active) return {};
+    const error = await claims.typedCodeError(vars.referral_code);
     return error ? { referral_code: error } : {};
   };

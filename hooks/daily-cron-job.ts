@@ -1,14 +1,15 @@
-import type { Core } from '../module/agenttools';
 import type { HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { ReleaseService } from '../module/commissions/release-service';
+import type { WithdrawalService } from '../module/withdrawals/withdrawal-service';
+import { parseHook, type HookBase } from './parse';
 
 /** Once a day: commissions whose hold has passed become available, then scheduled payouts. */
 export const dailyCronJob =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, releases: Pick<ReleaseService, 'releaseDue'>, withdrawals: Pick<WithdrawalService, 'runScheduledPayouts'>): HookHandler =>
   async (raw) => {
-    parseHook('DailyCronJob', raw ?? {}, core.logger);
-    if (!core.active) return;
-    const released = await core.commissions.releaseDue();
-    const payouts = await core.withdrawals.runScheduledPayouts();
-    core.logger.info('daily cron', { released, payouts });
+    parseHook('DailyCronJob', raw ?? {}, logger);
+    if (!state.active) return;
+    const released = await releases.releaseDue();
+    const payouts = await withdrawals.runScheduledPayouts();
+    logger.info('daily cron', { released, payouts });
   };

@@ -1,12 +1,12 @@
-import type { Core } from '../module/agenttools';
 import type { HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { NotificationService } from '../module/notifications/notification-service';
+import { parseHook, type HookBase } from './parse';
 
 /** An invoice past its due date: the client's agents hear of it, and may remind the client. */
 export const invoiceOverdue =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, notifications: Pick<NotificationService, 'invoiceOverdue'>): HookHandler =>
   async (raw) => {
-    const vars = parseHook('InvoiceOverdue', raw, core.logger);
-    if (!core.active) return;
-    await core.notifications.invoiceOverdue(vars.invoiceid);
+    const vars = parseHook('InvoiceOverdue', raw, logger);
+    if (!state.active) return;
+    await notifications.invoiceOverdue(vars.invoiceid);
   };

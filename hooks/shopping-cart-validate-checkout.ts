@@ -1,6 +1,6 @@
-import type { Core } from '../module/agenttools';
 import { UNFIT, type HookFieldErrors, type HookHandler } from '../module/contract/hooks';
-import { parseHook } from './parse';
+import type { ReferralClaims } from '../module/attribution/referral-claims';
+import { parseHook, type HookBase } from './parse';
 
 /**
  * Order form: a typed referral code must name an active agent, or the form says so beside it. A
@@ -8,13 +8,13 @@ import { parseHook } from './parse';
  * the host's to check.
  */
 export const shoppingCartValidateCheckout =
-  (core: Core): HookHandler =>
+  ({ logger, state }: HookBase, claims: Pick<ReferralClaims, 'typedCodeError'>): HookHandler =>
   async (raw): Promise<HookFieldErrors> => {
-    const vars = parseHook('ShoppingCartValidateCheckout', raw, core.logger);
-    if (!core.active) return {};
+    const vars = parseHook('ShoppingCartValidateCheckout', raw, logger);
+    if (!state.active) return {};
     const errors: HookFieldErrors = {};
     if (vars.domain === UNFIT) errors.domain = 'Enter a domain name such as example.com.';
-    const codeError = await core.attribution.typedCodeError(vars.referral_code);
+    const codeError = await claims.typedCodeError(vars.referral_code);
     if (codeError) errors.referral_code = codeError;
     return errors;
   };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { inspect } from 'node:util';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
@@ -7,7 +8,8 @@ import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { csrfSync } from 'csrf-sync';
 import multer from 'multer';
 import type { Knex } from 'knex';
-import type { HostPassport, SessionUser } from './auth/passport';
+import type { HostApi } from '../module/contract/host-api';
+import type { HostPassport } from './auth/passport';
 import { createAgentTools, type AgentTools, type AgentToolsOptions } from '../module/agenttools';
 import { registerHooks } from '../hooks';
 import { type Clock, systemClock } from '../module/core/clock';
@@ -24,6 +26,7 @@ import { clientRoutes } from './routes/client';
 import { adminRoutes } from './routes/admin';
 import { ticketRoutes } from './routes/tickets';
 import { quoteRoutes } from './routes/quotes';
+import { bodyStrings } from './routes/forms';
 
 export interface HostOptions {
   db: Knex;
@@ -50,6 +53,8 @@ export interface Host {
   hooks: HookBus;
   billing: Billing;
   agentTools: AgentTools;
+  /** The host contract as the module sees it; tests reach through it to stand in for a gateway. */
+  api: HostApi;
   /** Flushes the module's buffered clicks; call on shutdown. */
   stop(): Promise<void>;
 }
@@ -58,8 +63,13 @@ export interface Host {
 const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 
 async function sessionSecret(db: Knex): Promise<string> {
-  await db('host_settings').insert({ key: 'session_secret', value: crypto.randomBytes(32).toString('base64url') }).onConflict('key').ignore();
-  return String((await db('host_settings').where({ key: 'session_secret' }).first()).value);
+  await db('host_settings')
+    .insert({ key: 'session_secret', value: crypto.randomBytes(32).toString('base64url') })
+    .onConflict('key')
+    .ignore();
+  const row = await db<{ key: string; value: string }>('host_settings').where({ key: 'session_secret' }).first();
+  if (!row) throw new Error('host_settings has no session_secret');
+  return row.value;
 }
 
 /**
@@ -121,20 +131,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 } }).any();
   app.use((req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
-    if ((req.user as SessionUser | undefined)?.kind !== 'admin') {
+    if (req.user?.kind !== 'admin') {
       logger.warn('refused: an upload from someone not signed in as an admin', { path: req.path });
-      return void render.page(req, res, { title: 'Not allowed', html: '<p class="alert">Only an administrator may upload files.</p>', area: 'public', status: 403 });
+      return render.page(req, res, { title: 'Not allowed', html: '<p class="alert">Only an administrator may upload files.</p>', area: 'public', status: 403 }).catch(next);
     }
     multipart(req, res, (err: unknown) => {
       if (!err) return next();
       const tooLarge = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE';
-      logger.warn('refused: unreadable upload', { path: req.path, error: String((err as Error).message ?? err) });
+      logger.warn('refused: unreadable upload', { path: req.path, error: err instanceof Error ? err.message : inspect(err) });
       const text = tooLarge ? `The file is too large: uploads may be at most ${UPLOAD_MAX_BYTES / (1024 * 1024)} MiB.` : 'The form could not be read. Go back and try again.';
-      void render.page(req, res, { title: tooLarge ? 'File too large' : 'Bad request', html: `<p class="alert">${text}</p>`, area: 'public', status: tooLarge ? 413 : 400 });
+      render.page(req, res, { title: tooLarge ? 'File too large' : 'Bad request', html: `<p class="alert">${text}</p>`, area: 'public', status: tooLarge ? 413 : 400 }).catch(next);
     });
   });
   const { csrfSynchronisedProtection } = csrfSync({
-    getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    getTokenFromRequest: (req) => {
+      const header = req.headers['x-csrf-token'];
+      return bodyStrings(req.body)._csrf ?? (typeof header === 'string' ? header : undefined);
+    },
   });
   app.use(csrfSynchronisedProtection);
   app.use(agentTools.signInGuard());
@@ -146,13 +159,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   app.use(ticketRoutes(ctx), quoteRoutes(ctx));
   app.use(agentTools.router());
 
-  app.use((req, res) => {
-    void render.page(req, res, { title: 'Not found', html: '<p class="alert">There is no such page.</p>', area: 'public', status: 404 });
+  app.use((req, res, next) => {
+    render.page(req, res, { title: 'Not found', html: '<p class="alert">There is no such page.</p>', area: 'public', status: 404 }).catch(next);
   });
-  app.use((err: Error & { code?: string }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  // A page that fails to render here goes on to express's own final handler, a bare 500.
+  app.use((err: Error & { code?: string }, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (err.code === 'EBADCSRFTOKEN') {
       logger.warn('refused: missing or wrong CSRF token', { path: req.path });
-      return void render.page(req, res, { title: 'Form expired', html: '<p class="alert">The form has expired. Go back, reload the page and try again.</p>', area: 'public', status: 403 });
+      return render.page(req, res, { title: 'Form expired', html: '<p class="alert">The form has expired. Go back, reload the page and try again.</p>', area: 'public', status: 403 }).catch(next);
     }
     logger.error('request failed', { path: req.path, error: err.stack ?? String(err) });
     res.status(500).type('text').send('Internal error');
@@ -164,6 +178,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hooks,
     billing,
     agentTools,
+    api: hostApi,
     async stop() {
       await agentTools.stop();
     },

@@ -20,8 +20,9 @@ export class HookBus {
       try {
         await handler(vars, ctx);
       } catch (e) {
-        errors.push(e as Error);
-        this.logger.error(`hook ${name} failed`, { error: (e as Error).message });
+        const error = e instanceof Error ? e : new Error(String(e));
+        errors.push(error);
+        this.logger.error(`hook ${name} failed`, { error: error.message });
       }
     }
     return errors;
@@ -37,7 +38,7 @@ export class HookBus {
       try {
         for (const [field, message] of Object.entries((await handler(vars, ctx)) ?? {})) out[field] ??= message;
       } catch (e) {
-        this.logger.error(`hook ${name} failed`, { error: (e as Error).message });
+        this.logger.error(`hook ${name} failed`, { error: e instanceof Error ? e.message : String(e) });
       }
     }
     return out;

@@ -2,10 +2,18 @@ import type { Knex } from 'knex';
 import type { Request, Response } from 'express';
 import type { HostApi, HostClient, HostInvoice, HostProduct, HostEmail, HostQuote, ModulePage } from '../module/contract/host-api';
 import crypto from 'node:crypto';
-import type { SessionUser } from './auth/passport';
+import { z } from 'zod';
 import { beginSignInAs, endSignInAs } from './auth/sign-in-as';
+import { allRows, clientRow, currencyRow, invoiceItemRow, invoiceRow, oneRow, orderRow, productRow, productWithCategoryRow, serviceRow } from './db/rows';
+import { bodyField } from './routes/forms';
 import type { Mailer } from './services/mailer';
 import type { QuoteBook, QuoteRecord } from './services/quote-book';
+
+/** A client's service, named by its product, as the module's account page lists it. */
+const accountServiceRow = serviceRow.pick({ id: true, status: true }).extend({ name: productRow.shape.name });
+
+/** An invoice line with its product's group, which a line without a product has none of. */
+const invoiceLineRow = invoiceItemRow.extend({ category_id: invoiceItemRow.shape.product_id, category: z.string().nullable() });
 
 export interface PageRenderer {
   (req: Request, res: Response, page: ModulePage): void;
@@ -17,26 +25,28 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
   const toHostQuote = ({ token, ...q }: QuoteRecord): HostQuote => ({ ...q, url: q.client_id === null ? `${siteUrl}/quote/${token}` : `${siteUrl}/quotes/${q.id}` });
   return {
     async listClients(limit) {
-      const rows = await db('host_clients').orderBy('id', 'desc').limit(limit);
-      return rows.map(toHostClient);
+      return allRows(clientRow, await db('host_clients').orderBy('id', 'desc').limit(limit)).map(toHostClient);
     },
 
     async clientAccount(clientId, invoices) {
-      const services = await db('host_services as s').join('host_products as p', 'p.id', 's.product_id').where('s.client_id', clientId).orderBy('s.id').select('s.id', 'p.name', 's.status');
-      const latest = await db('host_invoices').where({ client_id: clientId }).orderBy('id', 'desc').limit(invoices);
+      const services = allRows(
+        accountServiceRow,
+        await db('host_services as s').join('host_products as p', 'p.id', 's.product_id').where('s.client_id', clientId).orderBy('s.id').select('s.id', 'p.name', 's.status'),
+      );
+      const latest = allRows(invoiceRow, await db('host_invoices').where({ client_id: clientId }).orderBy('id', 'desc').limit(invoices));
       return {
-        services: services.map((r) => ({ id: Number(r.id), product: String(r.name), status: String(r.status) })),
-        invoices: latest.map((r) => ({ id: Number(r.id), currency: String(r.currency), total_minor: Number(r.total_minor), status: String(r.status), created_at: Number(r.created_at) })),
+        services: services.map((r) => ({ id: r.id, product: r.name, status: r.status })),
+        invoices: latest.map((r) => ({ id: r.id, currency: r.currency, total_minor: r.total_minor, status: r.status, created_at: r.created_at })),
       };
     },
 
     async getClient(id) {
-      const r = await db('host_clients').where({ id }).first();
+      const r = oneRow(clientRow, await db('host_clients').where({ id }).first());
       return r ? toHostClient(r) : null;
     },
 
     async getInvoice(id) {
-      const r = await db('host_invoices').where({ id }).first();
+      const r = oneRow(invoiceRow, await db('host_invoices').where({ id }).first());
       if (!r) return null;
       const items = await db('host_invoice_items as i')
         .leftJoin('host_products as p', 'p.id', 'i.product_id')
@@ -45,48 +55,51 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
         .orderBy('i.id')
         .select('i.*', 'g.id as category_id', 'g.name as category');
       return {
-        id: Number(r.id),
-        client_id: Number(r.client_id),
+        id: r.id,
+        client_id: r.client_id,
         currency: r.currency,
         status: r.status,
-        total_minor: Number(r.total_minor),
-        date_paid: r.date_paid === null ? null : Number(r.date_paid),
-        paid_with: r.paid_with ?? null,
-        lines: items.map((i) => ({
-          id: Number(i.id),
+        total_minor: r.total_minor,
+        date_paid: r.date_paid,
+        paid_with: r.paid_with,
+        lines: allRows(invoiceLineRow, items).map((i) => ({
+          id: i.id,
           description: i.description,
-          amount_minor: Number(i.amount_minor),
+          amount_minor: i.amount_minor,
           type: i.type,
-          product_id: i.product_id === null ? null : Number(i.product_id),
-          category_id: i.category_id === null || i.category_id === undefined ? null : Number(i.category_id),
-          category: i.category ?? null,
+          product_id: i.product_id,
+          category_id: i.category_id,
+          category: i.category,
         })),
       } satisfies HostInvoice;
     },
 
     async getOrder(id) {
-      const r = await db('host_orders').where({ id }).first();
+      const r = oneRow(orderRow, await db('host_orders').where({ id }).first());
       if (!r) return null;
-      return { id: Number(r.id), client_id: Number(r.client_id), invoice_id: Number(r.invoice_id), product_id: r.product_id === null ? null : Number(r.product_id), domain: r.domain ?? null, created_at: Number(r.created_at) };
+      return { id: r.id, client_id: r.client_id, invoice_id: r.invoice_id, product_id: r.product_id, domain: r.domain, created_at: r.created_at };
     },
 
     async paymentFingerprints(clientId) {
-      return (await db('host_invoices').where({ client_id: clientId }).whereNotNull('paid_with').distinct().pluck('paid_with')).map(String);
+      return allRows(z.string(), await db('host_invoices').where({ client_id: clientId }).whereNotNull('paid_with').distinct().pluck('paid_with'));
     },
 
     async getProduct(id) {
-      const r = await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').where('p.id', id).first('p.*', 'g.name as category');
-      if (!r) return null;
-      return { id: Number(r.id), name: r.name, category_id: Number(r.group_id), category: r.category, price_minor: Number(r.price_minor), currency: r.currency } satisfies HostProduct;
+      const r = oneRow(productWithCategoryRow, await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').where('p.id', id).first('p.*', 'g.name as category'));
+      return r ? toHostProduct(r) : null;
     },
 
     async listProducts() {
-      const rows = await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').orderBy('p.id').select('p.*', 'g.name as category');
-      return rows.map((r) => ({ id: Number(r.id), name: r.name, category_id: Number(r.group_id), category: r.category, price_minor: Number(r.price_minor), currency: r.currency }) satisfies HostProduct);
+      return allRows(productWithCategoryRow, await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').orderBy('p.id').select('p.*', 'g.name as category')).map(
+        toHostProduct,
+      );
     },
 
     async createQuote(input) {
-      return toHostQuote((await quotes.get(await quotes.create(input)))!);
+      const id = await quotes.create(input);
+      const quote = await quotes.get(id);
+      if (!quote) throw new Error(`quote ${id} was just created and cannot be read back`);
+      return toHostQuote(quote);
     },
 
     async getQuote(id) {
@@ -101,8 +114,8 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
     markQuoteSent: (id) => quotes.markSent(id),
 
     async exchangeRate(from, to) {
-      const rows = await db('host_currencies').whereIn('code', [from, to]);
-      const rate = (c: string) => rows.find((r) => r.code === c)?.rate as string | undefined;
+      const rows = allRows(currencyRow, await db('host_currencies').whereIn('code', [from, to]));
+      const rate = (c: string) => rows.find((r) => r.code === c)?.rate;
       const a = rate(from);
       const b = rate(to);
       return a && b ? divideDecimals(b, a) : null;
@@ -116,17 +129,17 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
 
     http: {
       currentUser(req) {
-        const u = req.user as SessionUser | undefined;
+        const u = req.user;
         return u && u.kind === 'client' ? { user_id: u.id, client_id: u.clientId, email: u.email, name: u.name } : null;
       },
       currentAdmin(req) {
-        const u = req.user as SessionUser | undefined;
+        const u = req.user;
         return u && u.kind === 'admin' ? { id: u.id, username: u.email } : null;
       },
       csrfToken: (req) => req.csrfToken?.() ?? '',
       verifyCsrf(req) {
-        const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-        const expected = (req.session as { csrfToken?: string } | undefined)?.csrfToken;
+        const sent = bodyField(req.body, '_csrf') ?? req.get('x-csrf-token');
+        const expected = req.session?.csrfToken;
         if (typeof sent !== 'string' || typeof expected !== 'string' || sent.length !== expected.length) return false;
         return crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
       },
@@ -157,16 +170,11 @@ function divideDecimals(b: string, a: string): string {
   return `${digits.slice(0, -12)}.${digits.slice(-12)}`.replace(/\.?0+$/, '');
 }
 
-function toHostClient(r: Record<string, unknown>): HostClient {
-  return {
-    id: Number(r.id),
-    email: String(r.email),
-    firstname: String(r.firstname),
-    lastname: String(r.lastname),
-    companyname: r.companyname ? String(r.companyname) : null,
-    phonenumber: r.phonenumber ? String(r.phonenumber) : null,
-    status: r.status as HostClient['status'],
-    currency: String(r.currency),
-    created_at: Number(r.created_at),
-  };
+function toHostClient(r: z.output<typeof clientRow>): HostClient {
+  // An empty field is no value: the contract's null.
+  return { ...r, companyname: r.companyname || null, phonenumber: r.phonenumber || null };
+}
+
+function toHostProduct(r: z.output<typeof productWithCategoryRow>): HostProduct {
+  return { id: r.id, name: r.name, category_id: r.group_id, category: r.category, price_minor: r.price_minor, currency: r.currency };
 }

@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import type { SidebarPanel } from '../module/contract/hooks';
 import type { ModulePage } from '../module/contract/host-api';
 import type { HookBus } from './hook-bus';
-import type { SessionUser } from './auth/passport';
 import { showMoney } from './money';
 import './auth/sign-in-as';
 
@@ -22,7 +21,7 @@ export interface PageOptions {
 /** Renders a page into the platform's layout; client-area pages get the hook-built sidebar. */
 export function createRenderer(hooks: HookBus) {
   async function page(req: Request, res: Response, opts: PageOptions): Promise<void> {
-    const user = (req.user as SessionUser | undefined) ?? null;
+    const user = req.user ?? null;
     const csrf = req.csrfToken?.() ?? '';
     const locals = { ...opts.locals, user, csrf, money: showMoney, errors: opts.locals?.errors ?? {}, values: opts.locals?.values ?? {} };
     const body = opts.html ?? (await ejs.renderFile(path.join(VIEWS, `${opts.view}.ejs`), locals, { cache: true }));
@@ -33,7 +32,10 @@ export function createRenderer(hooks: HookBus) {
     }
     const signIn = req.session?.signIn ?? null;
     const html = await ejs.renderFile(path.join(VIEWS, 'layout.ejs'), { title: opts.title, body, panels, user, csrf, area: opts.area, signIn }, { cache: true });
-    res.status(opts.status ?? 200).type('html').send(html);
+    res
+      .status(opts.status ?? 200)
+      .type('html')
+      .send(html);
   }
 
   /** The host contract's sendPage: a module page inside the layout. */

@@ -7,6 +7,10 @@ import type { Logger } from '../module/core/logger';
 import { REFERRAL_COOKIE } from '../module/tracking/referral-cookie';
 import { createHost } from './app';
 import { hashPassword } from './auth/passwords';
+import { invoiceItemRow, oneRow } from './db/rows';
+
+// The demo's clicks come from a real browser's user agent: the module counts no bot's click.
+const DEMO_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 export const DEMO_PASSWORD = 'demo-pass-2026';
 export const DEMO = { admin: 'admin', agent: 'alice@example.com', cloudOneAgent: 'tom@example.com', cloudCodesAgent: 'dana@example.com', client: 'frank@example.com' };
@@ -23,35 +27,44 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const clock = new ManualClock(Date.now() - 70 * DAY);
   const host = await createHost({ db, clock, logger, module: { clickFlushMs: 60_000 } });
   const { billing, agentTools } = host;
-  const core = agentTools.core;
+  const core = agentTools.services;
+  const seedProgram = async (slug: string) => {
+    const program = await core.programs.bySlug(slug);
+    if (!program) throw new Error(`program ${slug} is missing: activation makes "default", and examples/programs holds the rest`);
+    return program;
+  };
+  const referralCookie = (click: { cookie: { value: string } | null; skipped?: string }) => {
+    if (!click.cookie) throw new Error(`the demo click was not counted (${click.skipped ?? 'no cookie'}): the demo needs each one`);
+    return click.cookie.value;
+  };
 
   await db('host_admins').insert({ username: DEMO.admin, password_hash: await hashPassword(DEMO_PASSWORD) });
-  const groups = await Promise.all(
-    ['Cloud Servers', 'Managed Subscriptions', 'Training & Support'].map(async (name) => Number((await db('host_product_groups').insert({ name }))[0])),
-  );
+  const group = async (name: string) => Number((await db('host_product_groups').insert({ name }))[0]);
+  const servers = await group('Cloud Servers');
+  const subscriptions = await group('Managed Subscriptions');
+  const support = await group('Training & Support');
   const product = async (group: number, name: string, price: number, setup: number) =>
     Number((await db('host_products').insert({ group_id: group, name, currency: 'USD', price_minor: price, setup_minor: setup }))[0]);
-  const dedicated = await product(groups[0]!, 'Dedicated Server', 40_000, 10_000);
-  const cloudS = await product(groups[0]!, 'Cloud Server S', 2_000, 1_000);
-  const backup = await product(groups[1]!, 'Managed Backup', 1_500, 0);
-  await product(groups[2]!, 'Support hour', 6_000, 0);
+  const dedicated = await product(servers, 'Dedicated Server', 40_000, 10_000);
+  const cloudS = await product(servers, 'Cloud Server S', 2_000, 1_000);
+  const backup = await product(subscriptions, 'Managed Backup', 1_500, 0);
+  await product(support, 'Support hour', 6_000, 0);
 
   const alice = await billing.createClient({ firstname: 'Alice', lastname: 'Agent', email: DEMO.agent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 001', currency: 'USD' });
-  const program = await core.programs.bySlug('default');
-  const agent = await core.agents.activateForClient(alice, program!.id);
+  const program = await seedProgram('default');
+  const agent = await core.agents.activateForClient(alice, program.id);
 
   // Each visit from its own address: one visitor's repeats within an hour count once.
   let visitor = 0;
   const visit = async () => {
     visitor++;
     const source = ['blog', 'newsletter', undefined][visitor % 3];
-    const out = await core.tracking.click(String(agent.id), { ip: `198.51.100.${visitor}`, userAgent: 'Mozilla/5.0 (demo)', referer: 'https://blog.example.org/' }, source);
-    return { request: { cookies: { [REFERRAL_COOKIE]: out.cookie!.value } } };
+    const out = await core.tracking.click(String(agent.id), { ip: `198.51.100.${visitor}`, userAgent: DEMO_BROWSER, referer: 'https://blog.example.org/' }, source);
+    return { request: { cookies: { [REFERRAL_COOKIE]: referralCookie(out) } } };
   };
   for (let i = 0; i < 9; i++) await visit();
 
-  const referred = async (first: string, email: string) =>
-    billing.createClient({ firstname: first, lastname: 'Customer', email, password: DEMO_PASSWORD, currency: 'USD' }, await visit());
+  const referred = async (first: string, email: string) => billing.createClient({ firstname: first, lastname: 'Customer', email, password: DEMO_PASSWORD, currency: 'USD' }, await visit());
   const buyAndPay = async (clientId: number, productId: number) => {
     const invoice = await billing.placeOrder(clientId, productId);
     await billing.payInvoice(invoice);
@@ -69,8 +82,9 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
 
   clock.advanceDays(30);
   await billing.runDailyCron(true);
-  const agentRow = (await core.agents.get(agent.id))!;
-  const withdrawal = await core.withdrawals.request(agentRow, program!, '50.00');
+  const agentRow = await core.agents.get(agent.id);
+  if (!agentRow) throw new Error(`agent ${agent.id} was activated above and cannot be read back`);
+  const withdrawal = await core.withdrawals.request(agentRow, program, '50.00');
   clock.advanceDays(3);
   await core.withdrawals.markPaid(withdrawal.id, 1);
 
@@ -84,10 +98,9 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
 
   // The five seed programs, and a Cloud One agent whose commission shows its stacked rates.
   for (const file of fs.readdirSync(EXAMPLES).sort()) await core.programs.load(readProgramText(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')));
-  const cloudOne = (await core.programs.bySlug('cloud-one'))!;
+  const cloudOne = await seedProgram('cloud-one');
   const kesGroup = async (name: string) => Number((await db('host_product_groups').insert({ name }))[0]);
-  const kes = async (group: number, name: string, price: number) =>
-    Number((await db('host_products').insert({ group_id: group, name, currency: 'KES', price_minor: price, setup_minor: 0 }))[0]);
+  const kes = async (group: number, name: string, price: number) => Number((await db('host_products').insert({ group_id: group, name, currency: 'KES', price_minor: price, setup_minor: 0 }))[0]);
   await kes(await kesGroup('Managed Subscriptions'), 'Managed PBX (monthly)', 500_000);
   const training = await kes(await kesGroup('Training & Support'), 'On-site training day', 1_200_000);
   await kes(await kesGroup('Refundable Deposit'), 'Desk phone deposit', 300_000);
@@ -95,21 +108,22 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const tomAgent = await core.agents.activateForClient(tom, cloudOne.id);
   await core.agents.setTerms(tomAgent.id, { tier: 'titanium', rateBp: null, certification: 'advanced' });
   await core.agents.setTargetsMet(tomAgent.id, new Date(clock.now()).toISOString().slice(0, 7), true);
-  const tomClick = await core.tracking.click(String(tomAgent.id), { ip: '198.51.100.8', userAgent: 'Mozilla/5.0 (demo)', referer: '' });
+  const tomClick = await core.tracking.click(String(tomAgent.id), { ip: '198.51.100.8', userAgent: DEMO_BROWSER, referer: '' });
   const wanjiku = await billing.createClient(
     { firstname: 'Wanjiku', lastname: 'Customer', email: 'wanjiku@example.com', password: DEMO_PASSWORD, currency: 'KES' },
-    { request: { cookies: { [REFERRAL_COOKIE]: tomClick.cookie!.value } } },
+    { request: { cookies: { [REFERRAL_COOKIE]: referralCookie(tomClick) } } },
   );
   const trainingInvoice = await billing.placeOrder(wanjiku, training);
-  const [line] = await db('host_invoice_items').where({ invoice_id: trainingInvoice });
-  await core.agents.recordPerformer(Number(line.id), tomAgent.id);
+  const line = oneRow(invoiceItemRow, await db('host_invoice_items').where({ invoice_id: trainingInvoice }).orderBy('id').first());
+  if (!line) throw new Error(`invoice ${trainingInvoice} was placed above and has no line`);
+  await core.agents.recordPerformer(line.id, tomAgent.id);
   await billing.payInvoice(trainingInvoice);
 
   // A text link on every agent's "Banners and links" page, and a CloudCodes agent who has
   // registered a customer's domain: a sign-up at that domain is hers.
   await core.creatives.createText({ name: 'Cloud servers', link_text: 'Cloud servers from $5 a month', landing: '/' }, DEMO.admin);
   const dana = await billing.createClient({ firstname: 'Dana', lastname: 'Domains', email: DEMO.cloudCodesAgent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 003', currency: 'USD' });
-  const danaAgent = await core.agents.activateForClient(dana, (await core.programs.bySlug('cloudcodes'))!.id);
+  const danaAgent = await core.agents.activateForClient(dana, (await seedProgram('cloudcodes')).id);
   await core.domains.register(danaAgent, 'acme-widgets.example', 'Acme Widgets Ltd');
 
   clock.set(Date.now());

@@ -15,10 +15,22 @@ export const settingsFields = {
   hold_days: { FriendlyName: 'Hold days', Type: 'text', Size: 4, Default: '30', Description: 'Days a commission stays pending before it can be withdrawn' },
   payout_threshold: { FriendlyName: 'Withdrawal threshold', Type: 'text', Size: 10, Default: '50.00', Description: 'Smallest withdrawal, in the program currency' },
   timezone: { FriendlyName: 'Time zone', Type: 'text', Size: 32, Default: 'UTC', Description: 'IANA zone for hold periods and dates' },
-  signin_minutes: { FriendlyName: 'Sign in as client: minutes', Type: 'text', Size: 4, Default: '60', Description: 'How long an agent\'s session as a client lasts' },
-  slug_approval: { FriendlyName: 'Vanity links', Type: 'dropdown', Options: 'admin,auto', Default: 'admin', Description: 'admin: an admin approves each /go/ link before it works; auto: it works at once' },
-  self_referral: { FriendlyName: 'Self-referrals', Type: 'dropdown', Options: 'reject,flag', Default: 'reject', Description: 'A sign-up with the agent\'s own e-mail or from their browser, or an invoice paid with their card: reject (not attributed, no commission) or flag (attributed, for admin review)' },
-  link_hosts: { FriendlyName: 'Deep-link hosts', Type: 'text', Size: 60, Default: '', Description: 'Comma-separated host names that /aff.php?to= may lead to, besides this site\'s own pages' },
+  signin_minutes: { FriendlyName: 'Sign in as client: minutes', Type: 'text', Size: 4, Default: '60', Description: "How long an agent's session as a client lasts" },
+  slug_approval: {
+    FriendlyName: 'Vanity links',
+    Type: 'dropdown',
+    Options: 'admin,auto',
+    Default: 'admin',
+    Description: 'admin: an admin approves each /go/ link before it works; auto: it works at once',
+  },
+  self_referral: {
+    FriendlyName: 'Self-referrals',
+    Type: 'dropdown',
+    Options: 'reject,flag',
+    Default: 'reject',
+    Description: "A sign-up with the agent's own e-mail or from their browser, or an invoice paid with their card: reject (not attributed, no commission) or flag (attributed, for admin review)",
+  },
+  link_hosts: { FriendlyName: 'Deep-link hosts', Type: 'text', Size: 60, Default: '', Description: "Comma-separated host names that /aff.php?to= may lead to, besides this site's own pages" },
 } as const;
 
 export const config = {

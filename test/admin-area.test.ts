@@ -24,9 +24,9 @@ onEachDatabase('the admin area', ({ current }) => {
     const clientId = await signUp(f.host, s, 'agent@example.com');
     const load = await admin.post(ADMIN_PAGE, act('loadProgram'), { definition: fs.readFileSync(path.join(EXAMPLES, 'cloudsigma.yaml'), 'utf8') });
     expect(load.status).to.equal(303);
-    const program = await f.host.agentTools.core.programs.bySlug('cloudsigma');
+    const program = await f.host.agentTools.services.programs.bySlug('cloudsigma');
     await admin.post(ADMIN_PAGE, act('activateAgent'), { client_id: clientId, program_id: program!.id });
-    agentId = (await f.host.agentTools.core.agents.byClient(clientId))!.id;
+    agentId = (await f.host.agentTools.services.agents.byClient(clientId))!.id;
     agentPage = `${act('agent')}&id=${agentId}`;
   });
   after(() => f.host.stop());
@@ -36,7 +36,11 @@ onEachDatabase('the admin area', ({ current }) => {
     expect(again.status).to.equal(303);
     const page = (await admin.agent.get(ADMIN_PAGE)).text;
     expect(page).to.match(/<td>cloudsigma<\/td><td>CloudSigma Partner Program<\/td><td>USD<\/td><td>1<\/td>/);
-    expect(await current().db(T.programVersions).where({ program_id: (await f.host.agentTools.core.programs.bySlug('cloudsigma'))!.id })).to.have.length(1);
+    expect(
+      await current()
+        .db(T.programVersions)
+        .where({ program_id: (await f.host.agentTools.services.programs.bySlug('cloudsigma'))!.id }),
+    ).to.have.length(1);
   });
 
   it('sets a partner rate inside the program range and refuses one outside it, beside the field', async () => {
@@ -45,7 +49,7 @@ onEachDatabase('the admin area', ({ current }) => {
     expect(bad.text).to.contain('role="alert">between 15 % and 25 %</span>');
     const ok = await admin.post(agentPage, act('setAgentTerms'), { agent_id: agentId, tier: '', rate: '22.5', certification: '' });
     expect(ok.status).to.equal(303);
-    expect((await f.host.agentTools.core.agents.get(agentId))!.rateBp).to.equal(2250);
+    expect((await f.host.agentTools.services.agents.get(agentId))!.rateBp).to.equal(2250);
   });
 
   it('adds a manual commission once, however often the form is sent', async () => {
@@ -77,7 +81,7 @@ onEachDatabase('the admin area', ({ current }) => {
   it('lists every agent with their balances, read in one query per program currency', async () => {
     const page = (await admin.agent.get(ADMIN_PAGE)).text;
     const table = page.slice(page.indexOf('data-testid="agents"'), page.indexOf('</table>', page.indexOf('data-testid="agents"')));
-    expect(table).to.match(new RegExp(`id=${agentId}">#${agentId}</a>[\\s\\S]*?<td>USD 250.00</td><td>USD 0.00</td><td>USD 0.00</td><td>USD 0.00</td>`));
+    expect(table).to.match(new RegExp(`id=${agentId}">#${agentId}</a>[\\s\\S]*?<td>USD\u00a0250.00</td><td>USD\u00a00.00</td><td>USD\u00a00.00</td><td>USD\u00a00.00</td>`));
   });
 
   it('blocks an agent with a reason, forfeiting the unpaid commission, and the ledger verifies', async () => {
@@ -85,9 +89,9 @@ onEachDatabase('the admin area', ({ current }) => {
     expect(noReason.text).to.contain('role="alert">required</span>');
     const res = await admin.post(agentPage, act('blockAgent'), { agent_id: agentId, reason: 'bought through own link' });
     expect(res.status).to.equal(303);
-    const agent = (await f.host.agentTools.core.agents.get(agentId))!;
+    const agent = (await f.host.agentTools.services.agents.get(agentId))!;
     expect([agent.status, agent.blockedReason]).to.deep.equal(['blocked', 'bought through own link']);
-    expect((await f.host.agentTools.core.ledger.balances(agentId, 'USD')).pending).to.equal(0);
+    expect((await f.host.agentTools.services.ledger.balances(agentId, 'USD')).pending).to.equal(0);
     expect((await verifyLedger(current().db)).problems).to.deep.equal([]);
   });
 });

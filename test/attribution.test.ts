@@ -18,10 +18,10 @@ const program = (attribution: 'first_click' | 'last_click') => ({
 });
 
 onEachDatabase('attribution: first click or last click', ({ current }) => {
-  it('a first-click program keeps the first agent\'s cookie while it lives; both clicks are counted', async () => {
+  it("a first-click program keeps the first agent's cookie while it lives; both clicks are counted", async () => {
     const f = await startHost(current().db);
     try {
-      const core = f.host.agentTools.core;
+      const core = f.host.agentTools.services;
       const p = (await core.programs.load(program('first_click'))).program;
       const makeAgent = async (email: string) => {
         const s = await session(f.host);
@@ -37,8 +37,8 @@ onEachDatabase('attribution: first click or last click', ({ current }) => {
       expect(b.status).to.equal(302);
       expect(b.headers['set-cookie']).to.equal(undefined);
       const client = await signUp(f.host, visitor, 'visitor@example.com');
-      expect((await core.attribution.forClient(client))?.agentId).to.equal(first);
-      expect((await core.attribution.forClient(client))?.rule).to.equal('first_click');
+      expect((await core.assignments.forClient(client))?.agentId).to.equal(first);
+      expect((await core.assignments.forClient(client))?.rule).to.equal('first_click');
       await core.clicks.flush();
       expect((await current().db('mod_agenttools_clicks').whereIn('agent_id', [first, second])).length).to.equal(2);
       // A stranger's browser without the cookie still gets the second agent's.
@@ -48,7 +48,6 @@ onEachDatabase('attribution: first click or last click', ({ current }) => {
       await f.host.stop();
     }
   });
-
 });
 
 onEachDatabase('attribution: last click by default', ({ current }) => {

@@ -27,7 +27,7 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
     const s = await session(f.host);
     const clientId = await signUp(f.host, s, 'agent@example.com');
     await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=activateAgent`, { client_id: clientId });
-    agentId = (await f.host.agentTools.core.agents.byClient(clientId))!.id;
+    agentId = (await f.host.agentTools.services.agents.byClient(clientId))!.id;
     agentSession = await session(f.host, { email: 'agent@example.com' });
   });
   after(() => f.host.stop());
@@ -48,15 +48,15 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
         expect(res.status).to.equal(302);
         expect(res.headers['set-cookie']).to.equal(undefined);
       }
-      await f.host.agentTools.core.clicks.flush();
+      await f.host.agentTools.services.clicks.flush();
       expect(await f.host.db(T.clicks)).to.have.length(0);
     });
 
-    it('a blocked agent\'s link sets no cookie', async () => {
-      await f.host.agentTools.core.forfeiture.block(agentId, 'spam', 'admin');
+    it("a blocked agent's link sets no cookie", async () => {
+      await f.host.agentTools.services.forfeiture.block(agentId, 'spam', 'admin');
       const res = await request(f.host.app).get(`/aff.php?aff=${agentId}`);
       expect(res.headers['set-cookie']).to.equal(undefined);
-      await f.host.agentTools.core.agents.reactivate(agentId);
+      await f.host.agentTools.services.agents.reactivate(agentId);
       const again = await request(f.host.app).get(`/aff.php?aff=${agentId}`);
       expect(String(again.headers['set-cookie'])).to.contain('agenttools_ref=');
     });
@@ -74,7 +74,7 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
         .send({ firstname: 'F', lastname: 'G', email: 'forged@example.com', password: 'long enough pw', currency: 'USD', _csrf: token });
       expect(res.status).to.equal(303);
       const client = await f.host.db('host_clients').where({ email: 'forged@example.com' }).first();
-      expect(await f.host.agentTools.core.attribution.forClient(client.id)).to.equal(null);
+      expect(await f.host.agentTools.services.assignments.forClient(client.id)).to.equal(null);
     });
   });
 
@@ -123,7 +123,10 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
       const before = await counts(f);
       const res = await agentSession.agent.post(`${AGENT_PAGE}&action=withdraw`).type('form').send({ amount: '60.00' });
       expect(res.status).to.equal(403);
-      const forged = await admin.agent.post(`${ADMIN_PAGE}&action=activateAgent`).type('form').send({ client_id: 1, _csrf: 'x'.repeat(64) });
+      const forged = await admin.agent
+        .post(`${ADMIN_PAGE}&action=activateAgent`)
+        .type('form')
+        .send({ client_id: 1, _csrf: 'x'.repeat(64) });
       expect(forged.status).to.equal(403);
       expect(await counts(f)).to.deep.equal(before);
     });
@@ -144,7 +147,7 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
         ['abc', 'not a valid amount'],
         ['60.001', 'USD has 2 decimal places at most'],
         ['0', 'the amount must be more than zero'],
-        ['60.00', 'only USD 0.00 is available'],
+        ['60.00', 'only USD\u00a00.00 is available'],
       ]) {
         const res = await agentSession.post(AGENT_PAGE, `${AGENT_PAGE}&action=withdraw`, { amount: amount! });
         expect(res.status, amount).to.equal(422);
@@ -187,8 +190,8 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
       ]) {
         expect(refused).to.contain(`<li>${m}</li>`);
       }
-      expect(await f.host.agentTools.core.programs.bySlug('bad')).to.equal(null);
-      const p = await f.host.agentTools.core.programs.bySlug('default');
+      expect(await f.host.agentTools.services.programs.bySlug('bad')).to.equal(null);
+      const p = await f.host.agentTools.services.programs.bySlug('default');
       expect([p!.def.rules[0]!.rate_bp, p!.cookieDays, p!.currency, p!.version]).to.deep.equal([1000, 90, 'USD', 1]);
     });
 

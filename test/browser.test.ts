@@ -6,7 +6,6 @@ import { launchChromium, skipUnlessChromium } from './support/chromium';
 import { onEachDatabase } from './support/databases';
 import { type Fixture, PASSWORD, startHost } from './support/host-fixture';
 
-
 /** The service-manager flow in a real browser (Debian's Chromium, driven by playwright-core). */
 onEachDatabase('in Chromium: service manager link → confirm → panel → sign in as client → order → return → revoke', ({ current }) => {
   let f: Fixture;
@@ -22,7 +21,7 @@ onEachDatabase('in Chromium: service manager link → confirm → panel → sign
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const agentClient = await f.host.billing.createClient({ firstname: 'Amani', lastname: 'Agent', email: 'amani@example.com', password: PASSWORD, phonenumber: '+254 711 000 000', currency: 'USD' });
-    agentId = (await f.host.agentTools.core.agents.activateForClient(agentClient, (await f.host.agentTools.core.programs.bySlug('default'))!.id)).id;
+    agentId = (await f.host.agentTools.services.agents.activateForClient(agentClient, (await f.host.agentTools.services.programs.bySlug('default'))!.id)).id;
     browser = await launchChromium();
   });
   after(async () => {
@@ -67,7 +66,10 @@ onEachDatabase('in Chromium: service manager link → confirm → panel → sign
 
     // As the client, the agent orders; the invoice is the client's.
     await agent.goto(`${base}/`);
-    await agent.getByRole('row', { name: /Cloud Server M/ }).getByRole('button', { name: 'Order' }).click();
+    await agent
+      .getByRole('row', { name: /Cloud Server M/ })
+      .getByRole('button', { name: 'Order' })
+      .click();
     await agent.waitForURL(/\/invoices\/\d+$/);
     const clientRow = await f.host.db('host_clients').where({ email: 'neema@example.com' }).first();
     expect(await f.host.db('host_invoices').where({ client_id: clientRow.id })).to.have.length(1);

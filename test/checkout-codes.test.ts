@@ -3,12 +3,11 @@ import { onEachDatabase } from './support/databases';
 import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { SELF_REFERRAL_SETTING } from '../module/attribution/self-referral';
-
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
+import { BROWSER } from './support/user-agents';
 
 onEachDatabase('referral codes at checkout', ({ current }) => {
   let f: Fixture;
-  const core = () => f.host.agentTools.core;
+  const core = () => f.host.agentTools.services;
   const agents: Record<string, { clientId: number; agentId: number; code: string }> = {};
 
   const makeAgent = async (name: string) => {
@@ -64,7 +63,7 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     expect(await f.host.db('host_invoices').where({ client_id: id })).to.have.length(0);
   });
 
-  it('a blocked agent\'s code is refused like an unknown one', async () => {
+  it("a blocked agent's code is refused like an unknown one", async () => {
     await makeAgent('carol');
     await core().forfeiture.block(agents.carol!.agentId, 'spam', 'admin');
     const { id, s } = await client('late@example.org');
@@ -76,7 +75,7 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     const { id, s } = await client('direct@example.org');
     const typed = `${agents.alice!.code.slice(0, 4).toLowerCase()}-${agents.alice!.code.slice(4)}`;
     expect((await order(s, { referral_code: ` ${typed} ` })).status).to.equal(303);
-    const referral = await core().attribution.forClient(id);
+    const referral = await core().assignments.forClient(id);
     expect([referral?.agentId, referral?.rule, referral?.evidence, referral?.clickUid]).to.deep.equal([agents.alice!.agentId, 'code', `code ${agents.alice!.code}`, null]);
     expect((await f.host.db('host_orders').where({ client_id: id }).first()).referral_code).to.equal(typed);
     expect((await order(s, {})).status).to.equal(303);
@@ -90,9 +89,9 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
 
   it('an exclusive assignment beats a code: the client of another agent stays theirs, the order too, and it is logged', async () => {
     const { id, s } = await client('bobs@example.org', 'bob');
-    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect((await core().assignments.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
     expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
-    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect((await core().assignments.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
     const orderId = Number((await f.host.db('host_orders').where({ client_id: id }).first()).id);
     expect(f.logger.lines.find((l) => l.message === 'checkout evidence not applied: the client is assigned to another agent' && l.data?.clientId === id)?.data).to.deep.include({
       orderId,
@@ -103,13 +102,13 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     expect(await paidCommissions(id)).to.deep.equal([agents.bob!.agentId]);
   });
 
-  it('self-referral: an agent\'s own code on their own account, or from their own mailbox, is not attributed', async () => {
+  it("self-referral: an agent's own code on their own account, or from their own mailbox, is not attributed", async () => {
     const alice = await session(f.host, { email: 'alice@example.com' });
     expect((await order(alice, { referral_code: agents.alice!.code })).status).to.equal(303);
-    expect(await core().attribution.forClient(agents.alice!.clientId)).to.equal(null);
+    expect(await core().assignments.forClient(agents.alice!.clientId)).to.equal(null);
     const { id, s } = await client('alice+shop@example.com');
     expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
-    expect(await core().attribution.forClient(id)).to.equal(null);
+    expect(await core().assignments.forClient(id)).to.equal(null);
     expect(f.logger.lines.some((l) => l.message === 'self-referral not attributed: same e-mail as the agent' && l.data?.clientId === id)).to.equal(true);
   });
 
@@ -119,7 +118,7 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     const o = await f.host.db('host_orders').where({ client_id: id }).first();
     const vars = { OrderID: Number(o.id), InvoiceID: Number(o.invoice_id), ClientID: id, referral_code: agents.bob!.code };
     expect(await f.host.hooks.run('AfterShoppingCartCheckout', vars)).to.deep.equal([]);
-    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect((await core().assignments.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
     expect(await current().db(T.assignmentLog).where({ client_id: id })).to.have.length(1);
     const errors = await f.host.hooks.run('AfterShoppingCartCheckout', { ...vars, ClientID: (await client('other@example.org')).id, OrderID: -1 });
     expect(errors).to.have.length(1);
@@ -134,7 +133,9 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
       expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: code }), String(code)).to.deep.equal(unknown);
       expect(await f.host.hooks.validate('ClientDetailsValidation', { email: 'new@example.org', referral_code: code }), String(code)).to.deep.equal(unknown);
     }
-    expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: agents.alice!.code, domain: `${'a'.repeat(250)}.com` })).to.deep.equal({ domain: 'Enter a domain name such as example.com.' });
+    expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: agents.alice!.code, domain: `${'a'.repeat(250)}.com` })).to.deep.equal({
+      domain: 'Enter a domain name such as example.com.',
+    });
     expect(await f.host.hooks.validate('ShoppingCartValidateCheckout', { userid: id, referral_code: agents.alice!.code, domain: 'shop.example' })).to.deep.equal({});
     expect(await f.host.hooks.validate('ClientDetailsValidation', { email: 'new@example.org', referral_code: null })).to.deep.equal({});
     expect(f.logger.lines.filter((l) => /^hook (ShoppingCartValidateCheckout|ClientDetailsValidation) failed$/.test(l.message))).to.deep.equal([]);
@@ -144,16 +145,22 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     const { id, s } = await client('bobs-careless-host@example.org', 'bob');
     expect((await order(s, {})).status).to.equal(303);
     const o = await f.host.db('host_orders').where({ client_id: id }).first();
-    const orderNotice = () => current().db(T.notifications).where({ event: 'order', subject_id: Number(o.id) });
+    const orderNotice = () =>
+      current()
+        .db(T.notifications)
+        .where({ event: 'order', subject_id: Number(o.id) });
     expect(await orderNotice()).to.have.length(1);
     // As if the hook came now for the first time, with what a careless host might pass.
     await orderNotice().delete();
     const vars = { OrderID: Number(o.id), InvoiceID: Number(o.invoice_id), ClientID: id, referral_code: `${agents.alice!.code}${'X'.repeat(40)}`, domain: `${'a'.repeat(250)}.com` };
     expect(await f.host.hooks.run('AfterShoppingCartCheckout', vars)).to.deep.equal([]);
-    expect((await core().attribution.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
+    expect((await core().assignments.forClient(id))?.agentId).to.equal(agents.bob!.agentId);
     expect((await orderNotice()).map((n) => Number(n.agent_id))).to.deep.equal([agents.bob!.agentId]);
     const ignored = f.logger.lines.filter((l) => l.message === 'AfterShoppingCartCheckout: an unfit form field ignored' && l.data?.orderId === Number(o.id));
-    expect(ignored.map((l) => [l.level, l.data?.field])).to.deep.equal([['warn', 'referral_code'], ['warn', 'domain']]);
+    expect(ignored.map((l) => [l.level, l.data?.field])).to.deep.equal([
+      ['warn', 'referral_code'],
+      ['warn', 'domain'],
+    ]);
   });
 
   it('ClientAdd from a host that skipped the sign-up check: a code too long to be one is logged and ignored, not the hook failed', async () => {
@@ -161,11 +168,13 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
     const user = await f.host.db('host_users').where({ client_id: id }).first();
     const vars = { client_id: id, user_id: Number(user.id), email: 'lax-host@example.org', firstname: 'Lax', lastname: 'Host', referral_code: `${agents.alice!.code}${'X'.repeat(40)}` };
     expect(await f.host.hooks.run('ClientAdd', vars)).to.deep.equal([]);
-    expect(await core().attribution.forClient(id)).to.equal(null);
-    expect(f.logger.lines.filter((l) => l.message === 'ClientAdd: an unfit form field ignored' && l.data?.clientId === id).map((l) => [l.level, l.data?.field])).to.deep.equal([['warn', 'referral_code']]);
+    expect(await core().assignments.forClient(id)).to.equal(null);
+    expect(f.logger.lines.filter((l) => l.message === 'ClientAdd: an unfit form field ignored' && l.data?.clientId === id).map((l) => [l.level, l.data?.field])).to.deep.equal([
+      ['warn', 'referral_code'],
+    ]);
   });
 
-  it('two checkouts at once for a client with no agent, with two agents\' codes: one agent has them, logged once', async () => {
+  it("two checkouts at once for a client with no agent, with two agents' codes: one agent has them, logged once", async () => {
     const { id } = await client('race@example.org');
     const orderIds: number[] = [];
     for (let i = 0; i < 2; i++) {
@@ -176,7 +185,7 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
       core().attribution.onCheckout(id, orderIds[0]!, {}, { referralCode: agents.alice!.code }),
       core().attribution.onCheckout(id, orderIds[1]!, {}, { referralCode: agents.bob!.code }),
     ]);
-    const referral = await core().attribution.forClient(id);
+    const referral = await core().assignments.forClient(id);
     expect([agents.alice!.agentId, agents.bob!.agentId]).to.include(referral?.agentId);
     const log = await current().db(T.assignmentLog).where({ client_id: id });
     expect(log.map((l) => Number(l.to_agent_id))).to.deep.equal([referral!.agentId]);
@@ -189,20 +198,20 @@ onEachDatabase('referral codes at checkout', ({ current }) => {
       const { id, s } = await client('alice+again@example.com');
       await current().db(T.referralReviews).insert({ client_id: id, agent_id: agents.alice!.agentId, reason: 'same e-mail as the agent', status: 'kept', created_at: f.clock.now() });
       expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
-      expect(await core().attribution.forClient(id)).to.equal(null);
+      expect(await core().assignments.forClient(id)).to.equal(null);
       expect(f.logger.lines.some((l) => l.message === 'self-referral not attributed: the client was reviewed before' && l.data?.clientId === id)).to.equal(true);
     } finally {
       await core().settings.set(SELF_REFERRAL_SETTING, 'reject');
     }
   });
 
-  it('an assignment an admin ended is not revived by the same agent\'s code, but another agent\'s code attributes the client anew', async () => {
+  it("an assignment an admin ended is not revived by the same agent's code, but another agent's code attributes the client anew", async () => {
     const { id, s } = await client('ended@example.org', 'bob');
-    await core().attribution.unassign(id, agents.bob!.agentId, 'admin', 'not a real referral');
+    await core().assignments.unassign(id, agents.bob!.agentId, 'admin', 'not a real referral');
     expect((await order(s, { referral_code: agents.bob!.code })).status).to.equal(303);
-    expect((await core().attribution.forClient(id))?.endedAt).to.be.a('number');
+    expect((await core().assignments.forClient(id))?.endedAt).to.be.a('number');
     expect((await order(s, { referral_code: agents.alice!.code })).status).to.equal(303);
-    const referral = await core().attribution.forClient(id);
+    const referral = await core().assignments.forClient(id);
     expect([referral?.agentId, referral?.rule, referral?.endedAt]).to.deep.equal([agents.alice!.agentId, 'code', null]);
   });
 });

@@ -39,7 +39,7 @@ async function listen(server: Server, port = 0): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-onEachDatabase('in Chromium: admin uploads a banner → agent copies its code → a visitor clicks it on the agent\'s site → signs up under the source', ({ current }) => {
+onEachDatabase("in Chromium: admin uploads a banner → agent copies its code → a visitor clicks it on the agent's site → signs up under the source", ({ current }) => {
   let host: Host;
   let site: Server;
   let agentSite: Server;
@@ -53,11 +53,13 @@ onEachDatabase('in Chromium: admin uploads a banner → agent copies its code �
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     host = await createHost({ db: current().db, logger: new MemoryLogger(), siteUrl: base, module: { clickFlushMs: 60_000 } });
-    await current().db('host_admins').insert({ username: 'admin', password_hash: await hashPassword(PASSWORD) });
+    await current()
+      .db('host_admins')
+      .insert({ username: 'admin', password_hash: await hashPassword(PASSWORD) });
     site = http.createServer(host.app);
     await listen(site, port);
     const agentClient = await host.billing.createClient({ firstname: 'Amani', lastname: 'Agent', email: 'amani@example.com', password: PASSWORD, phonenumber: '', currency: 'USD' });
-    agentId = (await host.agentTools.core.agents.activateForClient(agentClient, (await host.agentTools.core.programs.bySlug('default'))!.id)).id;
+    agentId = (await host.agentTools.services.agents.activateForClient(agentClient, (await host.agentTools.services.programs.bySlug('default'))!.id)).id;
     // The agent's blog: a page holding exactly the code the agent copied.
     agentSite = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>Amani's blog</title></head><body><h1>Amani's blog</h1>\n${snippet}\n</body></html>`);
@@ -141,7 +143,7 @@ onEachDatabase('in Chromium: admin uploads a banner → agent copies its code �
     const client = await current().db('host_clients').where({ email: 'wanjiru@example.com' }).first();
     const referral = await current().db(T.referrals).where({ client_id: client.id }).first();
     expect([Number(referral.agent_id), referral.source]).to.deep.equal([agentId, 'blog']);
-    await host.agentTools.core.clicks.flush();
+    await host.agentTools.services.clicks.flush();
     await agent.goto(`${base}/index.php?m=agenttools`);
     const blogRow = agent.locator('[data-testid="sources"] tr', { hasText: 'blog' });
     expect((await blogRow.locator('td').allInnerTexts()).map((t) => t.trim())).to.deep.equal(['blog', '1', '1']);

@@ -32,7 +32,21 @@ function copiedCodes(html: string): string[] {
 }
 
 function creative(over: Partial<Creative>): Creative {
-  return { id: 3, kind: 'image', name: 'Leaderboard', alt: 'Cloud servers', linkText: null, landing: null, width: 728, height: 90, mime: 'image/png', status: 'active', createdBy: 'admin', createdAt: 0, ...over };
+  return {
+    id: 3,
+    kind: 'image',
+    name: 'Leaderboard',
+    alt: 'Cloud servers',
+    linkText: null,
+    landing: null,
+    width: 728,
+    height: 90,
+    mime: 'image/png',
+    status: 'active',
+    createdBy: 'admin',
+    createdAt: 0,
+    ...over,
+  };
 }
 
 describe('creatives: what an image is, read from its bytes', () => {
@@ -69,12 +83,14 @@ describe('creatives: what an image is, read from its bytes', () => {
 });
 
 describe('creatives: the embed code', () => {
-  it('a banner is one link around one image, to the agent\'s referral link with source and landing page', () => {
+  it("a banner is one link around one image, to the agent's referral link with source and landing page", () => {
     expect(embedCode(SITE, 7, creative({ landing: '/pricing?plan=pro&x=1' }), 'blog')).to.equal(
       '<a href="http://billing.test/aff.php?aff=7&amp;src=blog&amp;to=%2Fpricing%3Fplan%3Dpro%26x%3D1">' +
         '<img src="http://billing.test/modules/addons/agenttools/creative/3" width="728" height="90" alt="Cloud servers"></a>',
     );
-    expect(embedCode(SITE, 7, creative({}), null)).to.equal('<a href="http://billing.test/aff.php?aff=7"><img src="http://billing.test/modules/addons/agenttools/creative/3" width="728" height="90" alt="Cloud servers"></a>');
+    expect(embedCode(SITE, 7, creative({}), null)).to.equal(
+      '<a href="http://billing.test/aff.php?aff=7"><img src="http://billing.test/modules/addons/agenttools/creative/3" width="728" height="90" alt="Cloud servers"></a>',
+    );
   });
 
   it('hostile alt text and names stay inside their attribute: the code is well-formed and runs nothing', () => {
@@ -88,7 +104,7 @@ describe('creatives: the embed code', () => {
     expect(code).not.to.contain("'");
   });
 
-  it('a text link\'s words are escaped as text', () => {
+  it("a text link's words are escaped as text", () => {
     const words = `</a><script>alert("x")</script> Fast & 'cheap'`;
     const code = embedCode(SITE, 7, creative({ kind: 'text', linkText: words, width: null, height: null, landing: '/' }), null);
     const m = /^<a href="([^"<>]*)">([^<>]*)<\/a>$/.exec(code);
@@ -98,7 +114,14 @@ describe('creatives: the embed code', () => {
   });
 
   it('a source follows the click rules (lower case; Default is none); anything else is refused, not dropped', () => {
-    expect([embedSource(''), embedSource('  '), embedSource(undefined), embedSource('Default'), embedSource('Blog'), embedSource(' yt_2026-03 ')]).to.deep.equal([null, null, null, null, 'blog', 'yt_2026-03']);
+    expect([embedSource(''), embedSource('  '), embedSource(undefined), embedSource('Default'), embedSource('Blog'), embedSource(' yt_2026-03 ')]).to.deep.equal([
+      null,
+      null,
+      null,
+      null,
+      'blog',
+      'yt_2026-03',
+    ]);
     for (const bad of ['a b', '"><script>', 'x'.repeat(33), 'blog&to=//evil.example']) expect(() => embedSource(bad)).to.throw(RuleError, /1 to 32 letters/);
   });
 
@@ -112,7 +135,7 @@ describe('creatives: the embed code', () => {
   });
 });
 
-onEachDatabase('creatives: admin uploads, public images, the agent\'s Assets page', ({ current }) => {
+onEachDatabase("creatives: admin uploads, public images, the agent's Assets page", ({ current }) => {
   let f: Fixture;
   let admin: Session;
   let agent: Session;
@@ -175,7 +198,7 @@ onEachDatabase('creatives: admin uploads, public images, the agent\'s Assets pag
     expect(await count()).to.equal(0);
   });
 
-  it('a file over the platform\'s upload limit gets a 413 page, and the server goes on', async () => {
+  it("a file over the platform's upload limit gets a 413 page, and the server goes on", async () => {
     const huge = await upload(admin, { name: 'Huge' }, { data: Buffer.alloc(9 * 1024 * 1024, 1), name: 'huge.png', type: 'image/png' });
     expect(huge.status).to.equal(413);
     expect(huge.text).to.contain('The file is too large: uploads may be at most 8 MiB.');
@@ -189,7 +212,17 @@ onEachDatabase('creatives: admin uploads, public images, the agent\'s Assets pag
     expect(res.headers.location).to.equal(`${CREATIVES}&done=uploaded`);
     const row = await current().db(T.creatives).orderBy('id', 'desc').first();
     bannerId = Number(row.id);
-    expect([row.kind, row.name, row.alt, row.landing, Number(row.width), Number(row.height), row.mime, row.status, row.created_by]).to.deep.equal(['image', 'Leaderboard', 'Cloud servers from $5', '/pricing', 468, 60, 'image/png', 'active', 'admin']);
+    expect([row.kind, row.name, row.alt, row.landing, Number(row.width), Number(row.height), row.mime, row.status, row.created_by]).to.deep.equal([
+      'image',
+      'Leaderboard',
+      'Cloud servers from $5',
+      '/pricing',
+      468,
+      60,
+      'image/png',
+      'active',
+      'admin',
+    ]);
     const page = await admin.agent.get(`${CREATIVES}&done=uploaded`);
     expect(page.text).to.contain('The banner was uploaded');
     expect(page.text).to.contain('468 × 60 pixels');
@@ -197,11 +230,14 @@ onEachDatabase('creatives: admin uploads, public images, the agent\'s Assets pag
 
   it('the image is served to anyone, with its type, an ETag, caching, nosniff and no session', async () => {
     const path = `/modules/addons/agenttools/creative/${bannerId}`;
-    const res = await request(f.host.app).get(path).buffer(true).parse((r, cb) => {
-      const parts: Buffer[] = [];
-      r.on('data', (c: Buffer) => parts.push(c));
-      r.on('end', () => cb(null, Buffer.concat(parts)));
-    });
+    const res = await request(f.host.app)
+      .get(path)
+      .buffer(true)
+      .parse((r, cb) => {
+        const parts: Buffer[] = [];
+        r.on('data', (c: Buffer) => parts.push(c));
+        r.on('end', () => cb(null, Buffer.concat(parts)));
+      });
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.equal('image/png');
     expect(res.headers['x-content-type-options']).to.equal('nosniff');
@@ -234,16 +270,18 @@ onEachDatabase('creatives: admin uploads, public images, the agent\'s Assets pag
     expect((await request(f.host.app).get(`/modules/addons/agenttools/creative/${row.id}`)).status).to.equal(404);
   });
 
-  it('the agent\'s Assets page shows each creative, its size and the code to copy, exactly as built', async () => {
+  it("the agent's Assets page shows each creative, its size and the code to copy, exactly as built", async () => {
     expect((await agent.agent.get('/index.php?m=agenttools')).text).to.contain('data-testid="assets-link"');
     expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('data-testid="creatives-link"');
     const page = await agent.agent.get(ASSETS);
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('468 × 60 pixels');
     const [bannerCode, textCode] = copiedCodes(page.text);
-    const stored = await f.host.agentTools.core.creatives.listActive();
+    const stored = await f.host.agentTools.services.creatives.listActive();
     expect(bannerCode).to.equal(embedCode(SITE, agentId, stored[0]!, null));
-    expect(bannerCode).to.equal(`<a href="${SITE}/aff.php?aff=${agentId}&amp;to=%2Fpricing"><img src="${SITE}/modules/addons/agenttools/creative/${bannerId}" width="468" height="60" alt="Cloud servers from $5"></a>`);
+    expect(bannerCode).to.equal(
+      `<a href="${SITE}/aff.php?aff=${agentId}&amp;to=%2Fpricing"><img src="${SITE}/modules/addons/agenttools/creative/${bannerId}" width="468" height="60" alt="Cloud servers from $5"></a>`,
+    );
     expect(textCode).to.equal(`<a href="${SITE}/aff.php?aff=${agentId}&amp;to=%2F%3Fpid%3D3">Cloud servers in Nairobi</a>`);
   });
 
@@ -259,12 +297,12 @@ onEachDatabase('creatives: admin uploads, public images, the agent\'s Assets pag
   });
 
   it('what the agent copies is the snippet even when an admin named the creative with markup', async () => {
-    const made = await f.host.agentTools.core.creatives.createImage({ name: HOSTILE_NAME, alt: HOSTILE_ALT, landing: null }, { data: png(300, 250) }, 'admin');
+    const made = await f.host.agentTools.services.creatives.createImage({ name: HOSTILE_NAME, alt: HOSTILE_ALT, landing: null }, { data: png(300, 250) }, 'admin');
     const page = await agent.agent.get(`${ASSETS}&src=blog`);
     expect(page.text).not.to.contain('<script>');
     expect(copiedCodes(page.text)).to.include(embedCode(SITE, agentId, made, 'blog'));
     expect((await admin.agent.get(CREATIVES)).text).not.to.contain('<script>');
-    await f.host.agentTools.core.creatives.archive(made.id);
+    await f.host.agentTools.services.creatives.archive(made.id);
   });
 
   it('an archived creative leaves the Assets page and keeps serving its image', async () => {

@@ -4,9 +4,9 @@ import { onEachDatabase } from './support/databases';
 import { type Fixture, session, startHost, type Session, agentAccount } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { deepLinkTarget } from '../module/tracking/deep-link';
+import { BROWSER } from './support/user-agents';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 const ALLOWED = new Set(['shop.example.com']);
 
 /** Targets that must never leave the visitor anywhere but home. */
@@ -77,7 +77,7 @@ onEachDatabase('deep links on /aff.php', ({ current }) => {
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/cart.php?a=add&pid=3');
     expect(String(res.headers['set-cookie'])).to.contain(`agenttools_ref=${agentId}.`);
-    await f.host.agentTools.core.clicks.flush();
+    await f.host.agentTools.services.clicks.flush();
     expect(await current().db(T.clicks).where({ agent_id: agentId })).to.have.length(1);
   });
 
@@ -86,7 +86,7 @@ onEachDatabase('deep links on /aff.php', ({ current }) => {
     expect((await follow(to)).headers.location).to.equal('/');
     const saved = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=setLinkHosts`, { link_hosts: ' Shop.Example.com, docs.example.com ' });
     expect(saved.status).to.equal(303);
-    expect(await f.host.agentTools.core.settings.get('link_hosts')).to.equal('shop.example.com,docs.example.com');
+    expect(await f.host.agentTools.services.settings.get('link_hosts')).to.equal('shop.example.com,docs.example.com');
     expect((await follow(to)).headers.location).to.equal('https://shop.example.com/promo?x=1');
     expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('value="shop.example.com, docs.example.com"');
   });
@@ -97,7 +97,7 @@ onEachDatabase('deep links on /aff.php', ({ current }) => {
       expect(res.status, bad).to.equal(422);
       expect(res.text, bad).to.contain('role="alert">host names such as shop.example.com, separated by commas</span>');
     }
-    expect(await f.host.agentTools.core.settings.get('link_hosts')).to.equal('shop.example.com,docs.example.com');
+    expect(await f.host.agentTools.services.settings.get('link_hosts')).to.equal('shop.example.com,docs.example.com');
   });
 
   for (const to of REFUSED) {
@@ -113,11 +113,15 @@ onEachDatabase('deep links on /aff.php', ({ current }) => {
     expect(res.headers.location).to.equal('/');
   });
 
-  it('an unknown agent\'s deep link sets no cookie but still leads to the safe page', async () => {
-    const res = await request(f.host.app).get(`/aff.php?aff=99999&to=${encodeURIComponent('/pricing')}`).set('User-Agent', BROWSER);
+  it("an unknown agent's deep link sets no cookie but still leads to the safe page", async () => {
+    const res = await request(f.host.app)
+      .get(`/aff.php?aff=99999&to=${encodeURIComponent('/pricing')}`)
+      .set('User-Agent', BROWSER);
     expect(res.headers.location).to.equal('/pricing');
     expect(res.headers['set-cookie']).to.equal(undefined);
-    const foreign = await request(f.host.app).get(`/aff.php?aff=99999&to=${encodeURIComponent('https://evil.example/')}`).set('User-Agent', BROWSER);
+    const foreign = await request(f.host.app)
+      .get(`/aff.php?aff=99999&to=${encodeURIComponent('https://evil.example/')}`)
+      .set('User-Agent', BROWSER);
     expect(foreign.headers.location).to.equal('/');
   });
 });

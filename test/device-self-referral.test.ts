@@ -4,10 +4,10 @@ import { type Fixture, PASSWORD, csrfFrom, session, signUp, startHost, type Sess
 import { T } from '../module/db/tables';
 import { DEVICE_COOKIE, DeviceCookie } from '../module/attribution/device-cookie';
 import { CookieSigner } from '../module/core/cookie-signer';
+import { BROWSER } from './support/user-agents';
 
 const AREA = '/index.php?m=agenttools';
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 describe('device cookie: its shape', () => {
   const cookie = new DeviceCookie(new CookieSigner('test-secret'));
@@ -30,13 +30,13 @@ describe('device cookie: its shape', () => {
   });
 });
 
-onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
+onEachDatabase("self-referral: the agent's own device", ({ current }) => {
   let f: Fixture;
   let admin: Session;
   let alice: { clientId: number; agentId: number; code: string };
   /** Alice's own browser: she has used her agent pages from it. */
   let aliceBrowser: Session;
-  const core = () => f.host.agentTools.core;
+  const core = () => f.host.agentTools.services;
 
   const setMode = async (mode: 'reject' | 'flag') => {
     const res = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=setSignUpSettings`, { slug_approval: 'admin', self_referral: mode });
@@ -48,7 +48,10 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
   };
   const logIn = async (s: Session, email: string) => {
     const page = await s.agent.get('/login');
-    const res = await s.agent.post('/login').type('form').send({ email, password: PASSWORD, _csrf: csrfFrom(page.text) });
+    const res = await s.agent
+      .post('/login')
+      .type('form')
+      .send({ email, password: PASSWORD, _csrf: csrfFrom(page.text) });
     expect(res.status).to.equal(303);
   };
   const register = async (s: Session, email: string, code = '') => {
@@ -76,7 +79,7 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
   });
   after(() => f.host.stop());
 
-  it('the agent\'s dashboard gives her browser a signed device cookie (HttpOnly, SameSite=Lax, two years) and records it as hers', async () => {
+  it("the agent's dashboard gives her browser a signed device cookie (HttpOnly, SameSite=Lax, two years) and records it as hers", async () => {
     const res = await aliceBrowser.agent.get(AREA);
     expect(res.status).to.equal(200);
     const set = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${DEVICE_COOKIE}=`))!;
@@ -90,7 +93,7 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
     expect(rows.map((r) => [r.device, Number(r.seen_at)])).to.deep.equal([[device, f.clock.now()]]);
   });
 
-  it('a plain client\'s pages give no device cookie', async () => {
+  it("a plain client's pages give no device cookie", async () => {
     const plain = await session(f.host);
     await signUp(f.host, plain, 'plain@example.org');
     const res = await plain.agent.get(AREA);
@@ -98,7 +101,7 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
     expect(await current().db(T.agentDevices)).to.have.length(1);
   });
 
-  it('every agent page gives the cookie, not only the dashboard: Assets, opened first in a new browser, records it; a plain client\'s Assets page does not', async () => {
+  it("every agent page gives the cookie, not only the dashboard: Assets, opened first in a new browser, records it; a plain client's Assets page does not", async () => {
     const laptop = await session(f.host, { email: 'alice@example.com' });
     const res = await laptop.agent.get(`${AREA}&t=assets`);
     expect(res.status).to.equal(200);
@@ -118,11 +121,11 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
   it('reject (the default): a sign-up from her browser, with her code or through her link, is not hers', async () => {
     await logOut(aliceBrowser);
     const byCode = await register(aliceBrowser, 'friend1@example.org', alice.code);
-    expect(await core().attribution.forClient(byCode)).to.equal(null);
+    expect(await core().assignments.forClient(byCode)).to.equal(null);
     expect(f.logger.lines.some((l) => l.message === 'self-referral not attributed: same device as the agent' && l.data?.clientId === byCode)).to.equal(true);
     await aliceBrowser.agent.get(`/aff.php?aff=${alice.agentId}`).set('User-Agent', BROWSER);
     const byLink = await register(aliceBrowser, 'friend2@example.org');
-    expect(await core().attribution.forClient(byLink)).to.equal(null);
+    expect(await core().assignments.forClient(byLink)).to.equal(null);
     expect(await current().db(T.referralReviews)).to.have.length(0);
   });
 
@@ -131,19 +134,19 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
     const friendId = await signUp(f.host, friend, 'friend3@example.org');
     await logIn(aliceBrowser, 'friend3@example.org');
     expect((await aliceBrowser.post('/order', '/order', { product_id: f.productId, referral_code: alice.code })).status).to.equal(303);
-    expect(await core().attribution.forClient(friendId)).to.equal(null);
+    expect(await core().assignments.forClient(friendId)).to.equal(null);
     await logOut(aliceBrowser);
   });
 
   it('flag: the sign-up and the checkout are hers, and wait in the review queue as "same device as the agent"', async () => {
     await setMode('flag');
     const signedUp = await register(aliceBrowser, 'friend4@example.org', alice.code);
-    expect((await core().attribution.forClient(signedUp))?.agentId).to.equal(alice.agentId);
+    expect((await core().assignments.forClient(signedUp))?.agentId).to.equal(alice.agentId);
     const ordering = await signUp(f.host, await session(f.host), 'friend5@example.org');
     await logIn(aliceBrowser, 'friend5@example.org');
     expect((await aliceBrowser.post('/order', '/order', { product_id: f.productId, referral_code: alice.code })).status).to.equal(303);
     await logOut(aliceBrowser);
-    expect((await core().attribution.forClient(ordering))?.agentId).to.equal(alice.agentId);
+    expect((await core().assignments.forClient(ordering))?.agentId).to.equal(alice.agentId);
     const reviews = await current().db(T.referralReviews).orderBy('id');
     expect(reviews.map((r) => [Number(r.client_id), Number(r.agent_id), r.reason, r.status])).to.deep.equal([
       [signedUp, alice.agentId, 'same device as the agent', 'open'],
@@ -157,20 +160,23 @@ onEachDatabase('self-referral: the agent\'s own device', ({ current }) => {
     const [device, mac] = real.split('.') as [string, string];
     const forged = await withCookie(`${device}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`);
     const a = await register(forged, 'stranger1@example.org', alice.code);
-    expect((await core().attribution.forClient(a))?.agentId).to.equal(alice.agentId);
-    const elsewhere = new DeviceCookie(new CookieSigner((await core().settings.get('cookie_secret'))!)).issue();
+    expect((await core().assignments.forClient(a))?.agentId).to.equal(alice.agentId);
+    const elsewhere = new DeviceCookie(new CookieSigner(await core().settings.get('cookie_secret'))).issue();
     const b = await register(await withCookie(elsewhere.value), 'stranger2@example.org', alice.code);
-    expect((await core().attribution.forClient(b))?.agentId).to.equal(alice.agentId);
+    expect((await core().assignments.forClient(b))?.agentId).to.equal(alice.agentId);
     expect(await current().db(T.referralReviews).whereIn('client_id', [a, b])).to.have.length(0);
   });
 
-  it('signed in as a client, the agent\'s browser is not recorded for that client', async () => {
+  it("signed in as a client, the agent's browser is not recorded for that client", async () => {
     // Wanjiru is an agent too, and lets Alice, her service manager, see her affiliate page.
     const wanjiruBrowser = await session(f.host);
     const wanjiru = await signUp(f.host, wanjiruBrowser, 'wanjiru@example.org');
     const wanjiruAgent = await core().agents.activateForClient(wanjiru, (await core().programs.bySlug('default'))!.id);
     await wanjiruBrowser.post(`${AREA}&t=serviceManager&affid=${alice.agentId}`, `${AREA}&action=serviceManagerConfirm`, { affid: alice.agentId });
-    await current().db(T.serviceManagers).where({ client_id: wanjiru }).update({ permissions: JSON.stringify(['invoices', 'orders', 'affiliates']) });
+    await current()
+      .db(T.serviceManagers)
+      .where({ client_id: wanjiru })
+      .update({ permissions: JSON.stringify(['invoices', 'orders', 'affiliates']) });
     await logIn(aliceBrowser, 'alice@example.com');
     expect((await aliceBrowser.post(AREA, `${AREA}&action=signInAsClient`, { client_id: wanjiru })).status).to.equal(303);
     const page = await aliceBrowser.agent.get(AREA);

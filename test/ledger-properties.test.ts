@@ -206,7 +206,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ k: fc.constant('days' as const), n: fc.oneof(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 45 })) }) },
   {
     weight: 4,
-    arbitrary: fc.record({ k: fc.constant('withdraw' as const), a: fc.nat(), funded: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), permille: fc.integer({ min: 1, max: 1_100 }), raw: fc.integer({ min: 1, max: 10 ** 9 }) }),
+    arbitrary: fc.record({
+      k: fc.constant('withdraw' as const),
+      a: fc.nat(),
+      funded: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      permille: fc.integer({ min: 1, max: 1_100 }),
+      raw: fc.integer({ min: 1, max: 10 ** 9 }),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('markPaid' as const), w: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('block' as const), a: fc.nat() }) },
@@ -363,7 +369,7 @@ async function snapshot(db: Knex): Promise<Record<string, string[]>> {
   for (const [name, table] of Object.entries(T)) {
     if (table === T.clicks) continue;
     const rows = (await db(table).select('*')) as Record<string, unknown>[];
-    out[name] = rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)]))).sort();
+    out[name] = rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number)]))).sort();
   }
   return out;
 }
@@ -550,19 +556,22 @@ async function runSequence(db: Knex, terms: Terms, ops: Op[]): Promise<void> {
           break;
         case 'withdraw': {
           // Mostly an agent with money to withdraw; otherwise any agent (blocked, empty, negative).
-          const a = (op.funded && pick(
-            m.agents.filter((x) => x.available > 0),
-            op.a,
-          )) || pick(m.agents, op.a)!;
+          const a =
+            (op.funded &&
+              pick(
+                m.agents.filter((x) => x.available > 0),
+                op.a,
+              )) ||
+            pick(m.agents, op.a)!;
           const amount = a.available > 0 ? Math.max(1, Number((BigInt(a.available) * BigInt(op.permille)) / 1000n)) : op.raw;
           const allowed = a.active && amount >= terms.thresholdMinor && amount <= a.available;
-          const agent = (await s.core.agents.get(a.id))!;
+          const agent = (await s.services.agents.get(a.id))!;
           const text = toDecimalString(minor(amount), USD);
           if (!allowed) {
-            await expectUnchangedBy(db, `${at}: a refused withdrawal`, () => expectRefused(() => s.core.withdrawals.request(agent, program, text), `${at}: withdrawal of ${amount}`));
+            await expectUnchangedBy(db, `${at}: a refused withdrawal`, () => expectRefused(() => s.services.withdrawals.request(agent, program, text), `${at}: withdrawal of ${amount}`));
             break;
           }
-          const w = await s.core.withdrawals.request(agent, program, text);
+          const w = await s.services.withdrawals.request(agent, program, text);
           expect(w.amount, at).to.equal(amount);
           m.withdrawals.push({ id: w.id, agentId: a.id, amount, tax: Number(roundHalfAway(BigInt(amount) * BigInt(terms.taxBp), 10_000n)), status: 'requested' });
           a.available -= amount;
@@ -573,10 +582,10 @@ async function runSequence(db: Knex, terms: Terms, ops: Op[]): Promise<void> {
           const w = pick(m.withdrawals, op.w);
           if (!w) break;
           if (w.status !== 'requested') {
-            await expectUnchangedBy(db, `${at}: paying a ${w.status} withdrawal`, () => expectRefused(() => s.core.withdrawals.markPaid(w.id, 1), `${at}: markPaid`));
+            await expectUnchangedBy(db, `${at}: paying a ${w.status} withdrawal`, () => expectRefused(() => s.services.withdrawals.markPaid(w.id, 1), `${at}: markPaid`));
             break;
           }
-          await s.core.withdrawals.markPaid(w.id, 1);
+          await s.services.withdrawals.markPaid(w.id, 1);
           w.status = 'paid';
           const a = m.agent(w.agentId);
           a.reserved -= w.amount;
@@ -586,10 +595,10 @@ async function runSequence(db: Knex, terms: Terms, ops: Op[]): Promise<void> {
         case 'block': {
           const a = pick(m.agents, op.a)!;
           if (!a.active) {
-            await expectUnchangedBy(db, `${at}: blocking twice`, () => expectRefused(() => s.core.forfeiture.block(a.id, 'property test', 'test'), `${at}: block`));
+            await expectUnchangedBy(db, `${at}: blocking twice`, () => expectRefused(() => s.services.forfeiture.block(a.id, 'property test', 'test'), `${at}: block`));
             break;
           }
-          await s.core.forfeiture.block(a.id, 'property test', 'test');
+          await s.services.forfeiture.block(a.id, 'property test', 'test');
           m.block(a);
           break;
         }
@@ -631,11 +640,22 @@ async function runSequence(db: Knex, terms: Terms, ops: Op[]): Promise<void> {
       expect(adjusted, `commission ${r.id}: adjusted ≤ amount`).to.be.at.most(amount);
     }
     // The rows are the model's: every commission's amount, what refunds took back and its status.
-    const got = rows.map((r) => ({ lineId: Number(r.invoice_line_id), amount: minor(r.amount_minor), adjusted: minor(r.adjusted_minor), status: String(r.status) })).sort((x, y) => x.lineId - y.lineId);
+    const got = rows
+      .map((r) => ({ lineId: Number(r.invoice_line_id), amount: minor(r.amount_minor), adjusted: minor(r.adjusted_minor), status: String(r.status) }))
+      .sort((x, y) => x.lineId - y.lineId);
     const want = [...m.commissions.values()].map((c) => ({ lineId: c.lineId, amount: c.amount, adjusted: c.adjusted, status: c.status })).sort((x, y) => x.lineId - y.lineId);
     expect(got, 'commissions').to.deep.equal(want);
-    const withdrawals = (await db(T.withdrawals).select('*')).map((r) => ({ id: Number(r.id), agentId: Number(r.agent_id), amount: minor(r.amount_minor), tax: minor(r.tax_minor), status: String(r.status) }));
-    expect(withdrawals.sort((x, y) => x.id - y.id), 'withdrawals').to.deep.equal(m.withdrawals);
+    const withdrawals = (await db(T.withdrawals).select('*')).map((r) => ({
+      id: Number(r.id),
+      agentId: Number(r.agent_id),
+      amount: minor(r.amount_minor),
+      tax: minor(r.tax_minor),
+      status: String(r.status),
+    }));
+    expect(
+      withdrawals.sort((x, y) => x.id - y.id),
+      'withdrawals',
+    ).to.deep.equal(m.withdrawals);
   } finally {
     await s.stop();
   }
@@ -715,7 +735,7 @@ export async function partialRefundsAddingUpToTheInvoiceTakeBackEverything(db: K
         const { invoiceId } = await s.pays(client, [{ amount: total }]);
         for (const [n, part] of parts.entries()) await s.refund(invoiceId, part, `part-${n}`);
         for (const [, amount, status] of await s.commissionsOf(invoiceId)) expect([status, amount], JSON.stringify({ parts, rateBp })).to.deep.equal(['voided', amount]);
-        for (const c of await s.core.commissions.forInvoice(invoiceId)) expect(c.amount - c.adjusted, 'left with the agent').to.equal(0);
+        for (const c of await s.services.commissions.forInvoice(invoiceId)) expect(c.amount - c.adjusted, 'left with the agent').to.equal(0);
       } finally {
         await s.stop();
       }
@@ -790,10 +810,10 @@ export async function refundAfterBlockTakesBackNothingTwice(db: Knex, params: fc
         const available = (await s.balances(agentId)).available;
         const amount = Number((BigInt(available) * BigInt(withdrawPermille)) / 1000n);
         if (amount > 0) {
-          const w = await s.core.withdrawals.request((await s.core.agents.get(agentId))!, program, toDecimalString(minor(amount), USD));
-          if (paid) await s.core.withdrawals.markPaid(w.id, 1);
+          const w = await s.services.withdrawals.request((await s.services.agents.get(agentId))!, program, toDecimalString(minor(amount), USD));
+          if (paid) await s.services.withdrawals.markPaid(w.id, 1);
         }
-        await s.core.forfeiture.block(agentId, 'property test', 'test');
+        await s.services.forfeiture.block(agentId, 'property test', 'test');
         const total = lines.reduce((x, y) => x + y, 0);
         const refund = Math.max(1, Number((BigInt(total) * BigInt(refundPermille)) / 1000n));
         await s.refund(invoiceId, refund, 'after-block');
@@ -809,10 +829,7 @@ export async function refundAfterBlockTakesBackNothingTwice(db: Knex, params: fc
 }
 
 onEachDatabase('ledger properties: refunds found wrong once', ({ current }) => {
-  it('partial refunds that add up to the whole invoice take back the whole commission', () =>
-    partialRefundsAddingUpToTheInvoiceTakeBackEverything(current().db, { numRuns: 25, seed: -286060187 }));
-  it('partial refunds that add up to the whole invoice take back the whole commission (random seeds)', () =>
-    partialRefundsAddingUpToTheInvoiceTakeBackEverything(current().db, { numRuns: 15 }));
-  it('a refund after the agent was blocked takes back nothing the block already took', () =>
-    refundAfterBlockTakesBackNothingTwice(current().db, { numRuns: 25 }));
+  it('partial refunds that add up to the whole invoice take back the whole commission', () => partialRefundsAddingUpToTheInvoiceTakeBackEverything(current().db, { numRuns: 25, seed: -286060187 }));
+  it('partial refunds that add up to the whole invoice take back the whole commission (random seeds)', () => partialRefundsAddingUpToTheInvoiceTakeBackEverything(current().db, { numRuns: 15 }));
+  it('a refund after the agent was blocked takes back nothing the block already took', () => refundAfterBlockTakesBackNothingTwice(current().db, { numRuns: 25 }));
 });

@@ -13,7 +13,14 @@ import type { HookHandler, HookName } from '../module/contract/hooks';
 onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ current }) => {
   const host = new MemoryHost();
   const clock = new ManualClock(Date.parse('2026-01-05T10:00:00Z'));
-  const make = () => createAgentTools({ db: current().db, host, clock, logger: new MemoryLogger(), settings: { commission_percent: '12.5', cookie_days: '7', hold_days: '45', currency: 'KES', payout_threshold: '10000', timezone: 'Africa/Nairobi' } });
+  const make = () =>
+    createAgentTools({
+      db: current().db,
+      host,
+      clock,
+      logger: new MemoryLogger(),
+      settings: { commission_percent: '12.5', cookie_days: '7', hold_days: '45', currency: 'KES', payout_threshold: '10000', timezone: 'Africa/Nairobi' },
+    });
 
   it('declares itself in the WHMCS config shape, with typed settings and defaults', () => {
     expect(config.name).to.equal('Agent Tools');
@@ -26,11 +33,11 @@ onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ cur
     expect(first.status).to.equal('success');
     const tables = async () => {
       const db = current().db;
-      const rows =
+      const rows: string[] =
         dialectOf(db) === 'mysql'
-          ? (await db.raw('SHOW TABLES'))[0].map((r: Record<string, string>) => Object.values(r)[0])
-          : (await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((r: { name: string }) => r.name);
-      return (rows as string[]).sort();
+          ? ((await db.raw('SHOW TABLES')) as [Record<string, string>[]])[0].map((r) => String(Object.values(r)[0]))
+          : (await db.raw<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((r) => r.name);
+      return rows.sort();
     };
     const after1 = await tables();
     expect(after1.length).to.be.greaterThan(5);
@@ -41,11 +48,9 @@ onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ cur
   });
 
   it('the default program comes from the settings, exactly', async () => {
-    const program = await make().core.programs.bySlug('default');
+    const program = await make().services.programs.bySlug('default');
     expect(program).to.include({ currency: 'KES', cookieDays: 7, holdDays: 45, timezone: 'Africa/Nairobi', payoutThreshold: 1_000_000, version: 1 });
-    expect(program!.def.rules).to.deep.equal([
-      { id: 'default', rate_bp: 1250, products: [], categories: [], tiers: [], role: 'sales', never: false, agent_rate: false, recurrence: 'lifetime' },
-    ]);
+    expect(program!.def.rules).to.deep.equal([{ id: 'default', rate_bp: 1250, products: [], categories: [], tiers: [], role: 'sales', never: false, agent_rate: false, recurrence: 'lifetime' }]);
   });
 
   it('after deactivate the hooks change nothing and the data stays; upgrade runs forward', async () => {
@@ -53,8 +58,8 @@ onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ cur
     await tools.activate();
     host.addClient(1);
     host.addClient(2);
-    const agent = await tools.core.agents.activateForClient(1, (await tools.core.programs.bySlug('default'))!.id);
-    await tools.core.attribution.assign(2, agent.id, 'admin', 'moved from the old system');
+    const agent = await tools.services.agents.activateForClient(1, (await tools.services.programs.bySlug('default'))!.id);
+    await tools.services.assignments.assign(2, agent.id, 'admin', 'moved from the old system');
     host.addPaidInvoice(500, 2, [100_000], clock.now(), 'KES');
 
     const handlers = new Map<HookName, HookHandler>();
@@ -78,7 +83,7 @@ onEachDatabase('the module entry: config, activate, deactivate, upgrade', ({ cur
     const handlers = new Map<HookName, HookHandler>();
     registerHooks((name, _p, h) => handlers.set(name, h), tools);
     await handlers.get('ClientClose')!({ userid: 2 });
-    const r = await tools.core.attribution.forClient(2);
+    const r = await tools.services.assignments.forClient(2);
     expect(r?.closedAt).to.equal(clock.now());
     await tools.stop();
   });

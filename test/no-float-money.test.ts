@@ -4,7 +4,8 @@ import { expect } from 'chai';
 
 /**
  * Floating point must never touch money. Amounts are integer minor units (module/money/amount.ts)
- * and the only rounding is the BigInt one in percentOf / share / amountOf. This test reads every
+ * and the only rounding is the BigInt one in roundHalfAwayFromZero (module/money/rounding.ts), which
+ * percentOf / share / convert / amountOf call. This test reads every
  * .ts file under module/ and the code inside every templates/**\/*.ejs tag, and fails, naming
  * file:line, on any of the patterns below.
  *
@@ -43,7 +44,7 @@ export const RULES = {
   },
   floatFormat: {
     id: 'toFixed/toPrecision/toExponential',
-    why: 'formats a binary float; amounts are formatted from integers by formatAmount()/toDecimalString()',
+    why: 'formats a binary float; amounts are formatted from integers by formatMoney()/formatAmount()/toDecimalString()',
   },
   epsilon: {
     id: 'Number.EPSILON',
@@ -51,7 +52,7 @@ export const RULES = {
   },
   mathRounding: {
     id: 'Math rounding of money',
-    why: 'Math.round/floor/ceil/trunc/fround on a money value means it was (or may be) a float; the one rounding is percentOf/share/amountOf, in BigInt, half away from zero',
+    why: 'Math.round/floor/ceil/trunc/fround on a money value means it was (or may be) a float; the one rounding is roundHalfAwayFromZero (through percentOf/share/convert/amountOf), in BigInt',
   },
   division: {
     id: 'division of money',
@@ -370,6 +371,21 @@ describe('no floating point touches money', () => {
     ].join('\n');
     expect(scanSource('clean.ts', clean).map(show)).to.deep.equal([]);
     expect(scanSource('clean.ejs', '<p>price * 0.15</p><%# amount / 100 %><%= h.money(c.amount - c.adjusted, cur) %>').map(show)).to.deep.equal([]);
+  });
+
+  it('money is rounded in one place: no BigInt half-up is written by hand outside module/money/rounding.ts', () => {
+    // The half added before dividing, as each of the four roundings that were merged wrote it.
+    const handRounding = /\+\s*5[0_]*n\b|\*\s*2n\s*\+/;
+    const written = ['(abs + 5000n) / 10000n', '(absP * 2n + absD) / (absD * 2n)', '((product * sign) * 2n + den) / (den * 2n)', '(product * sign + 50_000_000n) / 100_000_000n'];
+    expect(written.filter((code) => handRounding.test(code))).to.deep.equal(written);
+    expect(handRounding.test(codeOnly('// (abs + 5000n) / 10000n in a comment'))).to.equal(false);
+    const files = filesUnder(path.join(ROOT, 'module'), '.ts').filter((f) => path.relative(ROOT, f) !== path.join('module', 'money', 'rounding.ts'));
+    const hits = files.flatMap((f) =>
+      codeOnly(fs.readFileSync(f, 'utf8'))
+        .split('\n')
+        .flatMap((line, n) => (handRounding.test(line) ? [`${path.relative(ROOT, f)}:${n + 1}`] : [])),
+    );
+    expect(hits, 'use roundHalfAwayFromZero').to.deep.equal([]);
   });
 
   it('no .ts file under module/ and no template under templates/ lets a float touch money', () => {

@@ -32,7 +32,7 @@ onEachDatabase('scheduled payouts', ({ current }) => {
     expect((await s.balances(rich)).available).to.equal(12_000);
     expect((await s.balances(small)).available).to.equal(9_000);
 
-    const asked = s.core.withdrawals.request((await s.core.agents.get(rich))!, program, '120.00');
+    const asked = s.services.withdrawals.request((await s.services.agents.get(rich))!, program, '120.00');
     await asked.then(
       () => expect.fail('a quarterly program takes no requests'),
       (e) => expect(e).to.be.instanceOf(RuleError),

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { onEachDatabase } from './support/databases';
 import { type Fixture, session, signUp, startHost } from './support/host-fixture';
+import { BROWSER } from './support/user-agents';
 
 const CLIENT_PAGE = '/index.php?m=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 onEachDatabase('per-product links (Cloudlessons)', ({ current }) => {
   let f: Fixture;
@@ -13,7 +13,7 @@ onEachDatabase('per-product links (Cloudlessons)', ({ current }) => {
 
   before(async () => {
     f = await startHost(current().db);
-    const core = f.host.agentTools.core;
+    const core = f.host.agentTools.services;
     const program = await core.programs.load({
       slug: 'lessons',
       name: 'Lessons',
@@ -22,9 +22,15 @@ onEachDatabase('per-product links (Cloudlessons)', ({ current }) => {
       timezone: 'Europe/Moscow',
       cookie_days: 7,
       hold_days: 0,
-      tiers: [{ key: 'base', name: 'Base' }, { key: 'gold', name: 'Gold' }],
+      tiers: [
+        { key: 'base', name: 'Base' },
+        { key: 'gold', name: 'Gold' },
+      ],
       default_tier: 'base',
-      levels: [{ min_paid_orders: 0, multiplier_bp: 10000 }, { min_paid_orders: 10, multiplier_bp: 11000 }],
+      levels: [
+        { min_paid_orders: 0, multiplier_bp: 10000 },
+        { min_paid_orders: 10, multiplier_bp: 11000 },
+      ],
       rules: [
         { id: 'server', products: [f.productId], rate_bp: 3500, recurrence: 'first_invoice' },
         { id: 'dedicated', products: [f.setupProductId], fixed: '5.00' },
@@ -46,13 +52,15 @@ onEachDatabase('per-product links (Cloudlessons)', ({ current }) => {
     const link = (pid: number) => `http://billing.test/aff.php?aff=${agentId}&amp;to=%2F%3Fpid%3D${pid}`;
     expect(rows).to.deep.equal([
       ['Cloud Server M', '35 % on the customer&#39;s first paid order', link(f.productId)],
-      ['Dedicated Server', 'USD 5.00 on every paid invoice', link(f.setupProductId)],
+      ['Dedicated Server', 'USD\u00a05.00 on every paid invoice', link(f.setupProductId)],
     ]);
     expect(page).to.contain('Rates before your level&#39;s multiplier.');
   });
 
   it('a product link counts like the referral link and lands on the product, on this site', async () => {
-    const res = await request(f.host.app).get(`/aff.php?aff=${agentId}&to=${encodeURIComponent(`/?pid=${f.productId}`)}`).set('User-Agent', BROWSER);
+    const res = await request(f.host.app)
+      .get(`/aff.php?aff=${agentId}&to=${encodeURIComponent(`/?pid=${f.productId}`)}`)
+      .set('User-Agent', BROWSER);
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal(`/?pid=${f.productId}`);
     expect(String(res.headers['set-cookie'])).to.contain(`agenttools_ref=${agentId}.`);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -41,7 +42,12 @@ describe('program definitions', () => {
     ['an unknown category', { rules: [{ id: 'x', categories: ['Setup Fess'], rate_bp: 1000 }] }, 'rules[0].categories[0]: unknown category "Setup Fess" (not in the program\'s categories)'],
     [
       'an overlapping rule',
-      { rules: [{ id: 'a', categories: ['Setup Fees'], rate_bp: 1000 }, { id: 'b', categories: ['Setup Fees', 'Talk Time'], tiers: ['bronze'], rate_bp: 500 }] },
+      {
+        rules: [
+          { id: 'a', categories: ['Setup Fees'], rate_bp: 1000 },
+          { id: 'b', categories: ['Setup Fees', 'Talk Time'], tiers: ['bronze'], rate_bp: 500 },
+        ],
+      },
       'rules[1]: overlaps rule "a" (same role, lines and tiers)',
     ],
     ['a rate over 100 %', { rules: [{ id: 'x', rate_bp: 10_001 }] }, 'rules[0].rate_bp: at most 10000 bp (100 %)'],
@@ -52,7 +58,16 @@ describe('program definitions', () => {
     ['an unknown tier', { rules: [{ id: 'x', tiers: ['gold'], rate_bp: 100 }] }, 'rules[0].tiers[0]: unknown tier "gold"'],
     ['an unknown field', { rate: 10 }, '(program): Unrecognized key: "rate"'],
     ['a rule with no rate', { rules: [{ id: 'x' }] }, 'rules[0]: needs rate_bp, agent_rate, rate_by_certification or fixed'],
-    ['levels that do not rise', { levels: [{ min_paid_orders: 0, multiplier_bp: 10000 }, { min_paid_orders: 0, multiplier_bp: 11000 }] }, 'levels[1].min_paid_orders: levels must rise'],
+    [
+      'levels that do not rise',
+      {
+        levels: [
+          { min_paid_orders: 0, multiplier_bp: 10000 },
+          { min_paid_orders: 0, multiplier_bp: 11000 },
+        ],
+      },
+      'levels[1].min_paid_orders: levels must rise',
+    ],
   ];
   for (const [what, change, issue] of refused) {
     it(`refuses ${what}, naming the field`, () => {
@@ -63,13 +78,14 @@ describe('program definitions', () => {
 
 describe('agent-tools command line', function () {
   this.timeout(60_000);
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../bin/agent-tools.ts'), ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: 'sqlite::memory:' } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../bin/agent-tools.ts'), ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: 'sqlite::memory:' } });
 
   it('programs check: exit 0 for the examples, 1 naming the field of a bad file', () => {
     const good = run('programs', 'check', ...fs.readdirSync(EXAMPLES).map((f) => path.join(EXAMPLES, f)));
     expect(good.status, good.stderr).to.equal(0);
     expect(good.stdout).to.contain('ok    ');
-    const bad = path.join(require('node:os').tmpdir(), `bad-program-${process.pid}.json`);
+    const bad = path.join(os.tmpdir(), `bad-program-${process.pid}.json`);
     fs.writeFileSync(bad, JSON.stringify({ ...base, currency: 'KSH' }));
     const out = run('programs', 'check', bad);
     fs.rmSync(bad);

@@ -38,7 +38,7 @@ onEachDatabase('quotes', ({ current }) => {
   });
   after(() => f.host.stop());
 
-  it('the agent makes a draft quote for a client they manage, with lines of the host\'s products, priced now', async () => {
+  it("the agent makes a draft quote for a client they manage, with lines of the host's products, priced now", async () => {
     const page = (await w.annOwn.agent.get(AREA)).text;
     expect(page).to.contain('data-testid="quotes-link"');
     const form = (await w.annOwn.agent.get(PAGE)).text;
@@ -47,7 +47,14 @@ onEachDatabase('quotes', ({ current }) => {
     expect(res.status).to.equal(303);
     quoteId = id!;
     const q = await quote(quoteId);
-    expect([q.client_id, q.email, q.status, q.currency, Number(q.total_minor), q.ref]).to.deep.equal([w.clientId, 'wanjiru@example.com', 'Draft', 'USD', 24_690 + 40_000 + 10_000, `agenttools:agent:${w.ann}`]);
+    expect([q.client_id, q.email, q.status, q.currency, Number(q.total_minor), q.ref]).to.deep.equal([
+      w.clientId,
+      'wanjiru@example.com',
+      'Draft',
+      'USD',
+      24_690 + 40_000 + 10_000,
+      `agenttools:agent:${w.ann}`,
+    ]);
     const lines = (await f.host.db('host_quote_lines').where({ quote_id: quoteId }).orderBy('id')).map((l) => `${l.description} ×${l.quantity} ${l.amount_minor}`);
     expect(lines).to.deep.equal(['Cloud Server M ×2 24690', 'Dedicated Server ×1 40000', 'Dedicated Server setup fee ×1 10000']);
     expect((await w.sessions.client.agent.get(`/quotes/${quoteId}`)).status).to.equal(404);
@@ -77,7 +84,7 @@ onEachDatabase('quotes', ({ current }) => {
     expect((await quote(quoteId)).status).to.equal('Sent');
     const mail = await f.host.db('host_emails').where({ to: 'wanjiru@example.com' }).where('subject', 'like', 'Quote #%').first();
     expect(mail.subject).to.equal(`Quote #${quoteId} from Ann Agent`);
-    expect(mail.text).to.contain('Cloud Server M × 2: USD 246.90').and.to.contain('Total: USD 746.90').and.to.contain(`http://billing.test/quotes/${quoteId}`);
+    expect(mail.text).to.contain('Cloud Server M × 2: USD\u00a0246.90').and.to.contain('Total: USD\u00a0746.90').and.to.contain(`http://billing.test/quotes/${quoteId}`);
     expect((await w.sessions.client.agent.get('/quotes')).text).to.match(/data-testid="quotes"[\s\S]*746\.90[\s\S]*Sent/);
     expect((await w.sessions.client.agent.get(`/quotes/${quoteId}`)).text).to.contain('Accept and order');
   });
@@ -98,7 +105,7 @@ onEachDatabase('quotes', ({ current }) => {
     expect(await commissions(w.ann)).to.deep.equal([`${w.clientId}: 2469 USD`, `${w.clientId}: 4000 USD`, `${w.clientId}: 1000 USD`]);
   });
 
-  it('a prospect by e-mail: the link shows the quote and asks them to sign up; the new client has the quote, is the agent\'s, accepts and pays', async () => {
+  it("a prospect by e-mail: the link shows the quote and asks them to sign up; the new client has the quote, is the agent's, accepts and pays", async () => {
     const { id } = await create({ client_id: '', email: 'New.Person@example.com', product_0: f.productId, quantity_0: 1 });
     const q0 = await quote(id!);
     expect([q0.client_id, q0.email]).to.deep.equal([null, 'new.person@example.com']);
@@ -111,20 +118,23 @@ onEachDatabase('quotes', ({ current }) => {
     const signUp = /data-testid="quote-sign-up"/.test(page.text) ? /href="(\/register\?[^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&') : '';
     expect(signUp).to.contain('quote=');
     const form = await visitor.agent.get(signUp);
-    const res = await visitor.agent.post('/register').type('form').send({
-      firstname: 'New',
-      lastname: 'Person',
-      email: 'new.person@example.com',
-      password: PASSWORD,
-      currency: 'USD',
-      quote: /name="quote" value="([^"]+)"/.exec(form.text)![1],
-      return: /name="return" value="([^"]+)"/.exec(form.text)![1],
-      _csrf: csrfFrom(form.text),
-    });
+    const res = await visitor.agent
+      .post('/register')
+      .type('form')
+      .send({
+        firstname: 'New',
+        lastname: 'Person',
+        email: 'new.person@example.com',
+        password: PASSWORD,
+        currency: 'USD',
+        quote: /name="quote" value="([^"]+)"/.exec(form.text)![1],
+        return: /name="return" value="([^"]+)"/.exec(form.text)![1],
+        _csrf: csrfFrom(form.text),
+      });
     expect([res.status, res.headers.location]).to.deep.equal([303, `/quotes/${id}`]);
     const newId = Number((await f.host.db('host_clients').where({ email: 'new.person@example.com' }).first()).id);
     expect((await quote(id!)).client_id).to.equal(newId);
-    const referral = await f.host.agentTools.core.attribution.forClient(newId);
+    const referral = await f.host.agentTools.services.assignments.forClient(newId);
     expect([referral?.agentId, referral?.rule]).to.deep.equal([w.ann, 'quote']);
     expect((await request(f.host.app).get(link)).status).to.equal(404);
     const accept = await visitor.post(`/quotes/${id}`, `/quotes/${id}/accept`, {});
@@ -143,7 +153,7 @@ onEachDatabase('quotes', ({ current }) => {
     expect((await quote(id)).invoice_id).to.equal(null);
   });
 
-  it('authorization: every quote route × anonymous, the client, the client\'s agent (with and without `quotes`), another agent, the admin', async () => {
+  it("authorization: every quote route × anonymous, the client, the client's agent (with and without `quotes`), another agent, the admin", async () => {
     const shown = await sentQuote();
     const anyone = { anonymous: 302, admin: 302 };
     const answer = { ...anyone, client: 303, 'agent as client': 303, 'agent as client without permission': 403, 'another agent': 404 };
@@ -185,7 +195,7 @@ onEachDatabase('quotes', ({ current }) => {
     expect(await count('host_quotes')).to.equal(quotes);
   });
 
-  it('another client who puts this quote\'s id in the URL gets 404 and nothing changes; another agent cannot send it', async () => {
+  it("another client who puts this quote's id in the URL gets 404 and nothing changes; another agent cannot send it", async () => {
     const id = await sentQuote();
     const invoices = await count('host_invoices');
     expect((await w.other.agent.get(`/quotes/${id}`)).status).to.equal(404);

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import { REFERRAL_COOKIE } from '../module/tracking/referral-cookie';
+import cookieParser from 'cookie-parser';
 import { isHttps, referer, sendLinkRedirect, visitorIp } from '../module/tracking/link-http';
+import { readCookie } from '../module/http/cookie-header';
 
 const VALUE = '7.AbCdEfGh1234.1767225600000.newsletter.' + 'S'.repeat(43);
 const DAYS_90 = 90 * 86_400_000;
@@ -23,11 +25,11 @@ describe('the referral link redirect, against express', () => {
     earlier(req, res);
     const c = cookie(req);
     if (c) res.cookie(REFERRAL_COOKIE, c.value, { maxAge: c.maxAgeMs, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
-    res.redirect(302, String(req.query.to));
+    res.redirect(302, typeof req.query.to === 'string' ? req.query.to : '/');
   });
   app.get('/module', (req, res) => {
     earlier(req, res);
-    sendLinkRedirect(res, String(req.query.to), cookie(req));
+    sendLinkRedirect(res, typeof req.query.to === 'string' ? req.query.to : '/', cookie(req));
   });
   app.get('/visitor', (req, res) => {
     res.json({ ip: visitorIp(req), expressIp: req.ip, https: isHttps(req), expressHttps: req.secure, referer: referer(req), expressReferer: req.get('referer') ?? '' });
@@ -52,7 +54,7 @@ describe('the referral link redirect, against express', () => {
     }
   });
 
-  it('the cookie lasts the program days, for the whole site, out of scripts\' reach and first-party', async () => {
+  it("the cookie lasts the program days, for the whole site, out of scripts' reach and first-party", async () => {
     const res = (await both('to=/&cookie')).module;
     const line = String(res.headers['set-cookie']);
     expect(line).to.match(new RegExp(`^${REFERRAL_COOKIE}=${VALUE.replace(/\./g, '\\.')}; Max-Age=7776000; Path=/; Expires=[^;]+ GMT; HttpOnly; SameSite=Lax$`));
@@ -96,5 +98,31 @@ describe('the referral link redirect, against express', () => {
       expect(v.https).to.equal(v.expressHttps);
       expect(v.referer).to.equal(v.expressReferer);
     }
+  });
+});
+
+describe('the referral cookie read from the Cookie header, against cookie-parser', () => {
+  const app = express();
+  app.use(cookieParser());
+  app.get('/', (req, res) => {
+    res.json({ module: readCookie(req.headers.cookie, REFERRAL_COOKIE) ?? null, parser: (req.cookies as Record<string, string>)[REFERRAL_COOKIE] ?? null });
+  });
+
+  it('finds the same value, or none, whatever else the header holds', async () => {
+    const headers = [
+      `${REFERRAL_COOKIE}=${VALUE}`,
+      `_ga=GA1.1.2; ${REFERRAL_COOKIE}=${VALUE}; theme=dark`,
+      `x${REFERRAL_COOKIE}=other; ${REFERRAL_COOKIE}=${VALUE}`,
+      `${REFERRAL_COOKIE}=${VALUE};${REFERRAL_COOKIE}=second`,
+      `x${REFERRAL_COOKIE}=other`,
+      `theme=${REFERRAL_COOKIE}`,
+      'theme=dark',
+    ];
+    for (const header of headers) {
+      const body = (await request(app).get('/').set('Cookie', header)).body as { module: string | null; parser: string | null };
+      expect(body.module, header).to.equal(body.parser);
+    }
+    expect(readCookie(`x${REFERRAL_COOKIE}=other; ${REFERRAL_COOKIE}=${VALUE}`, REFERRAL_COOKIE)).to.equal(VALUE);
+    expect(readCookie(undefined, REFERRAL_COOKIE)).to.equal(undefined);
   });
 });

@@ -4,9 +4,9 @@ import { onEachDatabase } from './support/databases';
 import { type Fixture, PASSWORD, session, signUp, startHost } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { CODE_ALPHABET, newReferralCode, referralCodeText } from '../module/agents/referral-code';
+import { BROWSER } from './support/user-agents';
 
 const CLIENT_PAGE = '/index.php?m=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 describe('referral codes: their shape', () => {
   it('8 characters, none of them ambiguous when read aloud or from paper (0 O 1 I L 5 S 2 Z 8 B)', () => {
@@ -34,8 +34,8 @@ onEachDatabase('referral codes at sign-up', ({ current }) => {
 
   const makeAgent = async (email: string) => {
     const clientId = await signUp(f.host, await session(f.host), email);
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    return f.host.agentTools.core.agents.activateForClient(clientId, program!.id);
+    const program = await f.host.agentTools.services.programs.bySlug('default');
+    return f.host.agentTools.services.agents.activateForClient(clientId, program!.id);
   };
   const register = async (s: Awaited<ReturnType<typeof session>>, email: string, referral_code: string) =>
     s.post('/register', '/register', { firstname: 'Visitor', lastname: 'Person', email, password: PASSWORD, currency: 'USD', referral_code });
@@ -51,11 +51,15 @@ onEachDatabase('referral codes at sign-up', ({ current }) => {
 
   it('every agent has a code of their own, shown on their page, and the database keeps codes unique', async () => {
     expect(aliceCode).to.match(/^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/);
-    expect((await f.host.agentTools.core.agents.get(bobId))?.referralCode).not.to.equal(aliceCode);
+    expect((await f.host.agentTools.services.agents.get(bobId))?.referralCode).not.to.equal(aliceCode);
     const page = await (await session(f.host, { email: 'alice@example.com' })).agent.get(CLIENT_PAGE);
     expect(page.text).to.contain(`data-testid="referral-code">${aliceCode}</strong>`);
     let refused = false;
-    await current().db(T.agents).where({ id: bobId }).update({ referral_code: aliceCode }).catch(() => (refused = true));
+    await current()
+      .db(T.agents)
+      .where({ id: bobId })
+      .update({ referral_code: aliceCode })
+      .catch(() => (refused = true));
     expect(refused).to.equal(true);
   });
 
@@ -66,7 +70,7 @@ onEachDatabase('referral codes at sign-up', ({ current }) => {
     const res = await register(visitor, 'typed@example.com', ` ${aliceCode.slice(0, 4).toLowerCase()}-${aliceCode.slice(4)} `);
     expect(res.status).to.equal(303);
     const clientId = Number((await f.host.db('host_clients').where({ email: 'typed@example.com' }).first()).id);
-    const referral = await f.host.agentTools.core.attribution.forClient(clientId);
+    const referral = await f.host.agentTools.services.assignments.forClient(clientId);
     expect([referral?.agentId, referral?.rule, referral?.clickUid, referral?.source]).to.deep.equal([aliceId, 'code', null, null]);
   });
 
@@ -76,7 +80,7 @@ onEachDatabase('referral codes at sign-up', ({ current }) => {
     const res = await register(visitor, 'cookie@example.com', '');
     expect(res.status).to.equal(303);
     const clientId = Number((await f.host.db('host_clients').where({ email: 'cookie@example.com' }).first()).id);
-    expect((await f.host.agentTools.core.attribution.forClient(clientId))?.agentId).to.equal(bobId);
+    expect((await f.host.agentTools.services.assignments.forClient(clientId))?.agentId).to.equal(bobId);
   });
 
   it('an unknown or malformed code is refused beside the field, the form keeps it, and no account is made', async () => {
@@ -90,9 +94,9 @@ onEachDatabase('referral codes at sign-up', ({ current }) => {
     }
   });
 
-  it('a blocked agent\'s code is refused like an unknown one', async () => {
+  it("a blocked agent's code is refused like an unknown one", async () => {
     const carol = await makeAgent('carol@example.com');
-    await f.host.agentTools.core.forfeiture.block(carol.id, 'spam', 'admin');
+    await f.host.agentTools.services.forfeiture.block(carol.id, 'spam', 'admin');
     const res = await register(await session(f.host), 'late@example.com', carol.referralCode!);
     expect(res.status).to.equal(422);
     expect(await f.host.db('host_clients').where({ email: 'late@example.com' }).first()).to.equal(undefined);

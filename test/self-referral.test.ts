@@ -3,9 +3,9 @@ import { onEachDatabase } from './support/databases';
 import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { mailbox, sameMailbox } from '../module/attribution/self-referral';
+import { BROWSER } from './support/user-agents';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 describe('self-referral: one mailbox', () => {
   it('case and a +tag in the local part do not make another mailbox; another local part or domain does', () => {
@@ -16,11 +16,11 @@ describe('self-referral: one mailbox', () => {
   });
 });
 
-onEachDatabase('self-referral: the agent\'s own e-mail', ({ current }) => {
+onEachDatabase("self-referral: the agent's own e-mail", ({ current }) => {
   let f: Fixture;
   let admin: Session;
   let aliceId: number;
-  const core = () => f.host.agentTools.core;
+  const core = () => f.host.agentTools.services;
 
   /** A sign-up through Alice's link, in a fresh browser. */
   const viaLink = async (email: string) => {
@@ -37,20 +37,20 @@ onEachDatabase('self-referral: the agent\'s own e-mail', ({ current }) => {
   });
   after(() => f.host.stop());
 
-  it('reject (the default): a sign-up as alice+2nd@example.com through Alice\'s link is not hers, and nothing is queued', async () => {
+  it("reject (the default): a sign-up as alice+2nd@example.com through Alice's link is not hers, and nothing is queued", async () => {
     expect(await core().settings.get('self_referral')).to.equal('reject');
     const clientId = await viaLink('alice+2nd@example.com');
-    expect(await core().attribution.forClient(clientId)).to.equal(null);
+    expect(await core().assignments.forClient(clientId)).to.equal(null);
     expect(await current().db(T.referralReviews)).to.have.length(0);
     expect(f.logger.lines.some((e) => e.message.includes('self-referral not attributed'))).to.equal(true);
     // A stranger through the same link is hers, as ever.
-    expect((await core().attribution.forClient(await viaLink('stranger@example.com')))?.agentId).to.equal(aliceId);
+    expect((await core().assignments.forClient(await viaLink('stranger@example.com')))?.agentId).to.equal(aliceId);
   });
 
-  it('flag: the sign-up is hers and waits in the admin\'s review queue; a second ClientAdd queues nothing more', async () => {
+  it("flag: the sign-up is hers and waits in the admin's review queue; a second ClientAdd queues nothing more", async () => {
     expect((await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=setSignUpSettings`, { slug_approval: 'admin', self_referral: 'flag' })).status).to.equal(303);
     const clientId = await viaLink('alice+3rd@example.com');
-    expect((await core().attribution.forClient(clientId))?.agentId).to.equal(aliceId);
+    expect((await core().assignments.forClient(clientId))?.agentId).to.equal(aliceId);
     await core().attribution.onClientAdd(clientId, {}, { email: 'alice+3rd@example.com', referralCode: (await core().agents.get(aliceId))!.referralCode! });
     const reviews = await current().db(T.referralReviews).where({ client_id: clientId });
     expect(reviews.map((r) => [Number(r.agent_id), r.reason, r.status])).to.deep.equal([[aliceId, 'same e-mail as the agent', 'open']]);
@@ -64,7 +64,7 @@ onEachDatabase('self-referral: the agent\'s own e-mail', ({ current }) => {
     const kept = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=keepReferral`, { review_id: review!.id });
     expect(kept.status).to.equal(303);
     expect((await current().db(T.referralReviews).where({ id: review!.id }).first()).status).to.equal('kept');
-    expect((await core().attribution.forClient(review!.clientId))?.endedAt).to.equal(null);
+    expect((await core().assignments.forClient(review!.clientId))?.endedAt).to.equal(null);
     const again = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=keepReferral`, { review_id: review!.id });
     expect(again.status).to.equal(422);
     expect(again.text).to.contain('This review is already decided.');
@@ -77,16 +77,16 @@ onEachDatabase('self-referral: the agent\'s own e-mail', ({ current }) => {
     const blank = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=rejectReferral`, { review_id: review!.id, reason: ' ' });
     expect(blank.status).to.equal(422);
     expect(blank.text).to.contain('role="alert">required</span>');
-    expect((await core().attribution.forClient(clientId))?.endedAt).to.equal(null);
-    const rejected = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=rejectReferral`, { review_id: review!.id, reason: 'the agent\'s second account' });
+    expect((await core().assignments.forClient(clientId))?.endedAt).to.equal(null);
+    const rejected = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=rejectReferral`, { review_id: review!.id, reason: "the agent's second account" });
     expect(rejected.status).to.equal(303);
-    expect((await core().attribution.forClient(clientId))?.endedAt).to.be.a('number');
+    expect((await core().assignments.forClient(clientId))?.endedAt).to.be.a('number');
     const log = await current().db(T.assignmentLog).where({ client_id: clientId }).orderBy('id');
-    expect(log.map((l) => [l.to_agent_id, l.reason, l.actor])).to.deep.equal([[null, 'the agent\'s second account', 'admin']]);
+    expect(log.map((l) => [l.to_agent_id, l.reason, l.actor])).to.deep.equal([[null, "the agent's second account", 'admin']]);
     expect(await core().reviews.listOpen()).to.have.length(0);
   });
 
-  it('the agent\'s own account is never attributed, even when flagging', async () => {
+  it("the agent's own account is never attributed, even when flagging", async () => {
     const alice = (await core().agents.get(aliceId))!;
     expect(await core().attribution.onClientAdd(alice.clientId, {}, { email: 'alice@example.com', referralCode: alice.referralCode! })).to.equal(null);
     expect(await current().db(T.referralReviews).where({ client_id: alice.clientId })).to.have.length(0);

@@ -22,8 +22,8 @@ onEachDatabase('service managers', ({ current }) => {
     const s = await session(f.host);
     await s.post('/register', '/register', { firstname: first, lastname: 'Agent', email, phonenumber: phone, password: PASSWORD, currency: 'USD' });
     const id = Number((await f.host.db('host_clients').where({ email }).first()).id);
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    return (await f.host.agentTools.core.agents.activateForClient(id, program!.id)).id;
+    const program = await f.host.agentTools.services.programs.bySlug('default');
+    return (await f.host.agentTools.services.agents.activateForClient(id, program!.id)).id;
   };
   const grants = () => current().db(T.serviceManagers).select('client_id', 'agent_id');
 
@@ -45,7 +45,15 @@ onEachDatabase('service managers', ({ current }) => {
     const res = await client.agent
       .post('/register')
       .type('form')
-      .send({ firstname: 'Wanjiru', lastname: 'Client', email: 'wanjiru@example.com', password: PASSWORD, currency: 'USD', return: /name="return" value="([^"]*)"/.exec(form.text)![1]!.replace(/&amp;/g, '&'), _csrf: csrfFrom(form.text) });
+      .send({
+        firstname: 'Wanjiru',
+        lastname: 'Client',
+        email: 'wanjiru@example.com',
+        password: PASSWORD,
+        currency: 'USD',
+        return: /name="return" value="([^"]*)"/.exec(form.text)![1]!.replace(/&amp;/g, '&'),
+        _csrf: csrfFrom(form.text),
+      });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(link(ann));
     clientId = Number((await f.host.db('host_clients').where({ email: 'wanjiru@example.com' }).first()).id);
@@ -53,7 +61,8 @@ onEachDatabase('service managers', ({ current }) => {
     expect(offer.text).to.contain('Ann Agent</strong>');
     expect(offer.text).to.contain('ann@example.com');
     expect(offer.text).to.contain('+254 700 111 222');
-    for (const p of ['view your invoices', 'view and accept quotes', 'open and answer support tickets', 'place orders that you pay', 'view your products and services']) expect(offer.text).to.contain(`<li>${p}</li>`);
+    for (const p of ['view your invoices', 'view and accept quotes', 'open and answer support tickets', 'place orders that you pay', 'view your products and services'])
+      expect(offer.text).to.contain(`<li>${p}</li>`);
     expect(offer.text).to.contain('Never: see or change your password');
     expect(await grants()).to.deep.equal([]);
   });
@@ -62,19 +71,19 @@ onEachDatabase('service managers', ({ current }) => {
     const res = await client.post(link(ann), CONFIRM, { affid: ann });
     expect(res.status).to.equal(303);
     expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ann }]);
-    const referral = await f.host.agentTools.core.attribution.forClient(clientId);
+    const referral = await f.host.agentTools.services.assignments.forClient(clientId);
     expect([referral!.agentId, referral!.rule]).to.deep.equal([ann, 'service_manager']);
     const details = await client.agent.get(String(res.headers.location));
     expect(details.text).to.contain('Ann Agent is now your service manager.');
   });
 
-  it('the client sees a My Service Manager panel with the agent\'s contact beside every client-area page', async () => {
+  it("the client sees a My Service Manager panel with the agent's contact beside every client-area page", async () => {
     const page = await client.agent.get('/clientarea');
     expect(page.text).to.contain('data-panel="agenttools-service-manager"');
     expect(page.text).to.match(/My Service Manager[\s\S]*Ann Agent[\s\S]*ann@example.com[\s\S]*\+254 700 111 222/);
   });
 
-  it('a second agent\'s link warns the client; without confirming the change nothing moves, with it the old agent loses access at once', async () => {
+  it("a second agent's link warns the client; without confirming the change nothing moves, with it the old agent loses access at once", async () => {
     const offer = await client.agent.get(link(ben));
     expect(offer.text).to.contain('Your service manager now is Ann Agent.');
     const without = await client.post(link(ben), CONFIRM, { affid: ben });
@@ -84,12 +93,12 @@ onEachDatabase('service managers', ({ current }) => {
     const withIt = await client.post(link(ben), CONFIRM, { affid: ben, replace: 'yes' });
     expect(withIt.status).to.equal(303);
     expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
-    expect(await f.host.agentTools.core.serviceManagers.manages(ann, clientId)).to.equal(false);
-    expect(await f.host.agentTools.core.serviceManagers.manages(ben, clientId)).to.equal(true);
+    expect(await f.host.agentTools.services.serviceManagers.manages(ann, clientId)).to.equal(false);
+    expect(await f.host.agentTools.services.serviceManagers.manages(ben, clientId)).to.equal(true);
   });
 
-  it('an unknown, malformed or blocked agent\'s link shows a clear page and stores nothing', async () => {
-    await f.host.agentTools.core.forfeiture.block(ann, 'test', 'admin');
+  it("an unknown, malformed or blocked agent's link shows a clear page and stores nothing", async () => {
+    await f.host.agentTools.services.forfeiture.block(ann, 'test', 'admin');
     for (const affid of ['999999', 'abc', '', '<script>', String(ann)]) {
       const res = await client.agent.get(`${AREA}&t=serviceManager&affid=${encodeURIComponent(affid)}`);
       expect(res.status, affid).to.equal(404);
@@ -99,7 +108,7 @@ onEachDatabase('service managers', ({ current }) => {
     const post = await client.post(DETAILS, CONFIRM, { affid: 999999 });
     expect(post.status).to.equal(422);
     expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
-    await f.host.agentTools.core.agents.reactivate(ann);
+    await f.host.agentTools.services.agents.reactivate(ann);
   });
 
   it('state changes need POST and the form token', async () => {
@@ -109,7 +118,7 @@ onEachDatabase('service managers', ({ current }) => {
     expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
   });
 
-  it('who may do what: anonymous, another client, the agents themselves and an admin change nobody\'s grant', async () => {
+  it("who may do what: anonymous, another client, the agents themselves and an admin change nobody's grant", async () => {
     const anon = await request(f.host.app).get(DETAILS);
     expect(anon.status).to.equal(302);
     const other = await session(f.host);
@@ -154,13 +163,13 @@ onEachDatabase('service managers: an admin assigns clients who have no agent', (
     const s = await session(f.host);
     await s.post('/register', '/register', { firstname: 'Kip', lastname: 'Agent', email: 'kip@example.com', phonenumber: '+254 722 000 000', password: PASSWORD, currency: 'USD' });
     const kip = Number((await f.host.db('host_clients').where({ email: 'kip@example.com' }).first()).id);
-    agentId = (await f.host.agentTools.core.agents.activateForClient(kip, (await f.host.agentTools.core.programs.bySlug('default'))!.id)).id;
+    agentId = (await f.host.agentTools.services.agents.activateForClient(kip, (await f.host.agentTools.services.programs.bySlug('default'))!.id)).id;
     clientId = await signUp(f.host, await session(f.host), 'amina@example.com');
     admin = await session(f.host, { admin: true });
   });
   after(() => f.host.stop());
 
-  it('lists the client without an agent (not the agent\'s own account), and refuses e-mails without a service manager', async () => {
+  it("lists the client without an agent (not the agent's own account), and refuses e-mails without a service manager", async () => {
     const page = (await admin.agent.get(ADMIN)).text;
     const section = page.slice(page.indexOf('data-testid="unassigned-clients"'));
     expect(section).to.contain('amina@example.com');
@@ -194,12 +203,15 @@ onEachDatabase('service managers: the authorization table', ({ current }) => {
 
   before(async () => {
     f = await startHost(current().db);
-    const program = (await f.host.agentTools.core.programs.bySlug('default'))!;
-    for (const [email, first] of [['ann@example.com', 'Ann'], ['ben@example.com', 'Ben']] as const) {
+    const program = (await f.host.agentTools.services.programs.bySlug('default'))!;
+    for (const [email, first] of [
+      ['ann@example.com', 'Ann'],
+      ['ben@example.com', 'Ben'],
+    ] as const) {
       const s = await session(f.host);
       await s.post('/register', '/register', { firstname: first, lastname: 'Agent', email, password: PASSWORD, currency: 'USD' });
       const id = Number((await f.host.db('host_clients').where({ email }).first()).id);
-      const agent = await f.host.agentTools.core.agents.activateForClient(id, program.id);
+      const agent = await f.host.agentTools.services.agents.activateForClient(id, program.id);
       if (first === 'Ann') ann = agent.id;
     }
     const c = await session(f.host);
@@ -208,7 +220,7 @@ onEachDatabase('service managers: the authorization table', ({ current }) => {
   });
   after(() => f.host.stop());
 
-  it('answers each role as expected, and only the client\'s own requests change a grant', async () => {
+  it("answers each role as expected, and only the client's own requests change a grant", async () => {
     const roles: Record<string, () => Promise<Session>> = {
       anonymous: () => session(f.host),
       client: () => session(f.host, { email: 'client@example.com' }),
@@ -226,8 +238,18 @@ onEachDatabase('service managers: the authorization table', ({ current }) => {
       table[role] = [
         (await s.agent.get(link(ann))).status,
         (await s.agent.get(DETAILS)).status,
-        (await s.agent.post(CONFIRM).type('form').send({ affid: ann, _csrf: await token() })).status,
-        (await s.agent.post(REVOKE).type('form').send({ _csrf: await token() })).status,
+        (
+          await s.agent
+            .post(CONFIRM)
+            .type('form')
+            .send({ affid: ann, _csrf: await token() })
+        ).status,
+        (
+          await s.agent
+            .post(REVOKE)
+            .type('form')
+            .send({ _csrf: await token() })
+        ).status,
       ];
     }
     // [open the link, the details page, confirm Ann, revoke]

@@ -21,8 +21,8 @@ onEachDatabase('sign in as client', ({ current }) => {
     const s = await session(f.host);
     await s.post('/register', '/register', { firstname: first, lastname: 'Agent', email, password: PASSWORD, currency: 'USD' });
     const id = Number((await f.host.db('host_clients').where({ email }).first()).id);
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    return (await f.host.agentTools.core.agents.activateForClient(id, program!.id)).id;
+    const program = await f.host.agentTools.services.programs.bySlug('default');
+    return (await f.host.agentTools.services.agents.activateForClient(id, program!.id)).id;
   };
   const audit = async () => (await current().db(T.signInAudit).orderBy('id')).map((a) => `${a.action}: ${a.detail}`);
   const sid = (s: Session) => {
@@ -61,7 +61,7 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect(await audit()).to.deep.equal(['start: signed in for 60 minutes']);
   });
 
-  it('as the client the agent places an order (orders granted), and the invoice is the client\'s; each action is audited', async () => {
+  it("as the client the agent places an order (orders granted), and the invoice is the client's; each action is audited", async () => {
     const res = await annSession.post('/', '/order', { product_id: f.productId });
     expect(res.status).to.equal(303);
     const [invoice] = await f.host.db('host_invoices').where({ client_id: clientId });
@@ -69,7 +69,7 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect(await audit()).to.include('POST /order: answered 303');
   });
 
-  it('what the client did not grant, or no agent may do, is refused: paying with the client\'s payment method, the grant itself, the affiliate page, signing in as someone else', async () => {
+  it("what the client did not grant, or no agent may do, is refused: paying with the client's payment method, the grant itself, the affiliate page, signing in as someone else", async () => {
     const [invoice] = await f.host.db('host_invoices').where({ client_id: clientId });
     const pay = await annSession.post('/clientarea', `/invoices/${invoice.id}/pay`, {});
     expect(pay.status).to.equal(403);
@@ -78,11 +78,11 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect((await annSession.agent.get(AREA)).status).to.equal(403);
     expect((await annSession.post('/clientarea', START, { client_id: clientId })).status).to.equal(403);
     expect((await annSession.post('/clientarea', `${AREA}&action=serviceManagerRevoke`, {})).status).to.equal(403);
-    expect(await f.host.agentTools.core.serviceManagers.manages(ann, clientId)).to.equal(true);
+    expect(await f.host.agentTools.services.serviceManagers.manages(ann, clientId)).to.equal(true);
     expect((await audit()).filter((a) => a.startsWith('refused'))).to.have.length(5);
   });
 
-  it('Return to agent panel ends it: back on the agent\'s own account with a new session id, where the client\'s new invoice shows', async () => {
+  it("Return to agent panel ends it: back on the agent's own account with a new session id, where the client's new invoice shows", async () => {
     const before = sid(annSession);
     const res = await annSession.post('/clientarea', RETURN, {});
     expect(res.status).to.equal(303);
@@ -90,7 +90,7 @@ onEachDatabase('sign in as client', ({ current }) => {
     const page = (await annSession.agent.get(AREA)).text;
     expect(page).to.contain('data-testid="managed-clients"');
     const [invoice] = await f.host.db('host_invoices').where({ client_id: clientId });
-    expect(page).to.contain(`<td data-testid="client-invoices">#${invoice.id} USD 123.45 Unpaid</td>`);
+    expect(page).to.contain(`<td data-testid="client-invoices">#${invoice.id} USD\u00a0123.45 Unpaid</td>`);
     expect(page).not.to.contain('sign-in-banner');
     expect(await audit()).to.include('end: returned to the agent panel');
   });
@@ -133,13 +133,13 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect((await annSession.agent.get('/clientarea')).headers.location).to.equal(`${AREA}&signin=ended`);
     expect((await audit()).at(-1)).to.equal('end: expired');
     await startAs(annSession, clientId);
-    await f.host.agentTools.core.forfeiture.block(ann, 'test', 'admin');
+    await f.host.agentTools.services.forfeiture.block(ann, 'test', 'admin');
     expect((await annSession.agent.get('/clientarea')).headers.location).to.equal(`${AREA}&signin=ended`);
     expect((await audit()).at(-1)).to.equal('end: agent blocked');
   });
 
   it('an unlink by an admin ends it too', async () => {
-    await f.host.agentTools.core.agents.reactivate(ann);
+    await f.host.agentTools.services.agents.reactivate(ann);
     await client.post(`${AREA}&t=serviceManager&affid=${ann}`, `${AREA}&action=serviceManagerConfirm`, { affid: ann });
     await startAs(annSession, clientId);
     const admin = await session(f.host, { admin: true });
@@ -148,7 +148,7 @@ onEachDatabase('sign in as client', ({ current }) => {
     expect(res.status).to.equal(303);
     expect((await annSession.agent.get('/clientarea')).headers.location).to.equal(`${AREA}&signin=ended`);
     expect((await audit()).at(-1)).to.equal('end: access revoked');
-    expect(await f.host.agentTools.core.serviceManagers.forClient(clientId)).to.equal(null);
+    expect(await f.host.agentTools.services.serviceManagers.forClient(clientId)).to.equal(null);
   });
 
   it('the client and the admin can both read the audit log', async () => {

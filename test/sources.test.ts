@@ -7,9 +7,9 @@ import { migrationSource } from '../module/db/migrations';
 import { ReferralCookie } from '../module/tracking/referral-cookie';
 import { clickSource } from '../module/tracking/source';
 import { CookieSigner } from '../module/core/cookie-signer';
+import { BROWSER } from './support/user-agents';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 const DAY = 86_400_000;
 
 describe('link sources', () => {
@@ -56,7 +56,7 @@ onEachDatabase('sources: clicks and sign-ups per src=', ({ current }) => {
     await click(`/aff.php?aff=${agentId}`, '198.51.100.4');
     await click(`/aff.php?aff=${agentId}&src=%3Cscript%3E`, '198.51.100.5');
     await click(`/aff.php?aff=${agentId}&src=${'x'.repeat(33)}`, '198.51.100.6');
-    await f.host.agentTools.core.clicks.flush();
+    await f.host.agentTools.services.clicks.flush();
     const rows = await current().db(T.clicks).where({ agent_id: agentId }).orderBy('id');
     expect(rows.map((r) => r.source)).to.deep.equal(['newsletter', 'newsletter', 'yt_2026-03', 'Default', 'Default', 'Default']);
   });
@@ -69,22 +69,22 @@ onEachDatabase('sources: clicks and sign-ups per src=', ({ current }) => {
     await plain.agent.get(`/aff.php?aff=${agentId}`).set('User-Agent', BROWSER).set('X-Forwarded-For', '198.51.100.12');
     const b = await signUp(f.host, plain, 'untagged@example.com');
     const c = await signUp(f.host, await session(f.host), 'assigned@example.com');
-    await f.host.agentTools.core.attribution.assign(c, agentId, 'admin', 'moved from a reseller');
-    const source = async (clientId: number) => (await f.host.agentTools.core.attribution.forClient(clientId))?.source;
+    await f.host.agentTools.services.assignments.assign(c, agentId, 'admin', 'moved from a reseller');
+    const source = async (clientId: number) => (await f.host.agentTools.services.assignments.forClient(clientId))?.source;
     expect([await source(a), await source(b), await source(c)]).to.deep.equal(['newsletter', 'Default', null]);
   });
 
-  it('the last click wins with its source: a visitor who came by the newsletter and then by YouTube is YouTube\'s', async () => {
+  it("the last click wins with its source: a visitor who came by the newsletter and then by YouTube is YouTube's", async () => {
     const visitor = await session(f.host);
     await visitor.agent.get(`/aff.php?aff=${agentId}&src=newsletter`).set('User-Agent', BROWSER).set('X-Forwarded-For', '198.51.100.21');
     f.clock.set(f.clock.now() + 2 * 3_600_000);
     await visitor.agent.get(`/aff.php?aff=${agentId}&src=youtube`).set('User-Agent', BROWSER).set('X-Forwarded-For', '198.51.100.21');
     const client = await signUp(f.host, visitor, 'two-sources@example.com');
-    expect((await f.host.agentTools.core.attribution.forClient(client))?.source).to.equal('youtube');
+    expect((await f.host.agentTools.services.assignments.forClient(client))?.source).to.equal('youtube');
   });
 
-  it('the admin agent page and the agent\'s own page show clicks and sign-ups per source', async () => {
-    await f.host.agentTools.core.clicks.flush();
+  it("the admin agent page and the agent's own page show clicks and sign-ups per source", async () => {
+    await f.host.agentTools.services.clicks.flush();
     const rows = (html: string, testid: string) => {
       const start = html.indexOf(`data-testid="${testid}"`);
       expect(start, testid).to.be.greaterThan(-1);
@@ -116,4 +116,3 @@ onEachDatabase('sources: the 002 migration on data from before it', ({ current }
     expect((await db(T.referrals).orderBy('client_id')).map((r) => r.source)).to.deep.equal(['Default', null]);
   });
 });
-

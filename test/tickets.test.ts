@@ -49,7 +49,9 @@ onEachDatabase('support tickets', ({ current }) => {
     const res = await w.call('admin', 'POST', `/admin/tickets/${ticketId}/reply`, { message: 'We moved your server.' });
     expect(res.status).to.equal(303);
     expect((await f.host.db('host_tickets').where({ id: ticketId }).first()).status).to.equal('Answered');
-    expect((await w.sessions.client.agent.get(`/tickets/${ticketId}`)).text).to.contain('We moved your server.').and.to.contain('(staff)');
+    expect((await w.sessions.client.agent.get(`/tickets/${ticketId}`)).text)
+      .to.contain('We moved your server.')
+      .and.to.contain('(staff)');
   });
 
   it('the agent signed in as the client with `tickets` opens and replies; the admin sees who wrote, and each POST is in the audit log', async () => {
@@ -63,7 +65,7 @@ onEachDatabase('support tickets', ({ current }) => {
     expect(audit).to.include.members(['POST /tickets: answered 303', `POST /tickets/${id}/reply: answered 303`]);
   });
 
-  it('authorization: every ticket route × anonymous, the client, the client\'s agent (with and without `tickets`), another agent, the admin', async () => {
+  it("authorization: every ticket route × anonymous, the client, the client's agent (with and without `tickets`), another agent, the admin", async () => {
     const t = ticketId;
     const client = { anonymous: 302, client: 200, 'agent as client': 200, 'agent as client without permission': 403, 'another agent': 200, admin: 302 };
     const table: Row[] = [
@@ -87,11 +89,7 @@ onEachDatabase('support tickets', ({ current }) => {
     }
     expect(got).to.deep.equal(want);
     const written = (await replies(t)).filter((r) => r.includes('was here'));
-    expect(written).to.deep.equal([
-      'client: Visitor Person: client was here',
-      'client: Ann Agent (service manager) for Visitor Person: agent as client was here',
-      'admin: admin: admin was here',
-    ]);
+    expect(written).to.deep.equal(['client: Visitor Person: client was here', 'client: Ann Agent (service manager) for Visitor Person: agent as client was here', 'admin: admin: admin was here']);
     const refused = await current().db(T.signInAudit).where({ action: 'refused' }).where('detail', 'like', '%needs tickets');
     expect(refused).to.have.length(5);
   });
@@ -106,11 +104,14 @@ onEachDatabase('support tickets', ({ current }) => {
     expect(await f.host.db('host_tickets').count({ n: '*' }).first()).to.deep.equal(tickets);
   });
 
-  it('another client who puts this ticket\'s id in the URL gets 404, and nothing changes; a GET to reply is not a reply', async () => {
+  it("another client who puts this ticket's id in the URL gets 404, and nothing changes; a GET to reply is not a reply", async () => {
     const before = await replies(ticketId);
     expect((await w.other.agent.get(`/tickets/${ticketId}`)).status).to.equal(404);
     const token = (await w.other.agent.get('/')).text;
-    const res = await w.other.agent.post(`/tickets/${ticketId}/reply`).type('form').send({ message: 'not mine', _csrf: /name="_csrf" value="([^"]+)"/.exec(token)![1] });
+    const res = await w.other.agent
+      .post(`/tickets/${ticketId}/reply`)
+      .type('form')
+      .send({ message: 'not mine', _csrf: /name="_csrf" value="([^"]+)"/.exec(token)![1] });
     expect(res.status).to.equal(404);
     expect((await w.other.agent.get(`/tickets/${ticketId}/reply`)).status).to.equal(404);
     expect((await w.other.agent.get('/tickets/not-a-number')).status).to.equal(404);

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { onEachDatabase } from './support/databases';
 import { type Fixture, session, startHost, type Session, agentAccount } from './support/host-fixture';
+import { BROWSER } from './support/user-agents';
 
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 /** The panel of the admin agent page with the given data-testid, up to its table's end. */
 function table(html: string, testid: string): string {
@@ -28,14 +28,15 @@ onEachDatabase('the admin Clicks view', ({ current }) => {
   after(() => f.host.stop());
 
   it('shows a hostile user agent, referer and forwarded address escaped, never as markup', async () => {
-    const ua = '<script>alert(1)</script>';
+    const ua = `${BROWSER} <script>alert(1)</script>`;
     const referer = `https://evil.example/?q="quoted" & 'single' <b>`;
     const xff = '<img src=x onerror=alert(2)>';
     await request(f.host.app).get(`/aff.php?aff=${agentId}&src=launch`).set('User-Agent', ua).set('Referer', referer).set('X-Forwarded-For', xff);
-    await f.host.agentTools.core.clicks.flush();
+    await f.host.agentTools.services.clicks.flush();
     const page = (await admin.agent.get(agentPage)).text;
     const clicks = table(page, 'agent-clicks');
-    expect(clicks).to.contain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(clicks).to.contain(' &lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(clicks).not.to.contain('<script>');
     expect(clicks).to.contain('<td>https://evil.example/?q=&#34;quoted&#34; &amp; &#39;single&#39; &lt;b&gt;</td>');
     expect(clicks).to.contain('<td>&lt;img src=x onerror=alert(2)&gt;</td>');
     expect(clicks).to.contain('<td>launch</td>');
@@ -44,7 +45,7 @@ onEachDatabase('the admin Clicks view', ({ current }) => {
   });
 
   it('lists the last 50 clicks, newest first', async () => {
-    const core = f.host.agentTools.core;
+    const core = f.host.agentTools.services;
     const start = f.clock.now();
     for (let i = 1; i <= 55; i++) {
       f.clock.set(start + i * 1000);

@@ -6,10 +6,12 @@ import { T } from '../module/db/tables';
 import { vanitySlugText } from '../module/links/vanity-slug';
 import { RESERVED_SLUGS } from '../module/links/reserved-slugs';
 import { SlugCache } from '../module/links/slug-cache';
+import { ManualClock } from '../module/core/clock';
+import { Changes } from '../module/core/changes';
+import { BROWSER } from './support/user-agents';
 
 const CLIENT_PAGE = '/index.php?m=agenttools';
 const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 describe('vanity slugs: what may be asked for', () => {
   it('3 to 32 lower-case letters, digits and -, typed in any case; not starting or ending with -', () => {
@@ -42,8 +44,8 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
 
   const makeAgent = async (email: string) => {
     const clientId = await signUp(f.host, await session(f.host), email);
-    const program = await f.host.agentTools.core.programs.bySlug('default');
-    return (await f.host.agentTools.core.agents.activateForClient(clientId, program!.id)).id;
+    const program = await f.host.agentTools.services.programs.bySlug('default');
+    return (await f.host.agentTools.services.agents.activateForClient(clientId, program!.id)).id;
   };
 
   before(async () => {
@@ -79,17 +81,17 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     expect(res.headers.location).to.equal('/pricing');
     expect(String(res.headers['set-cookie'])).to.contain(`agenttools_ref=${aliceId}.`);
     expect((await visit('/go/ALICE-CLOUD?to=https://evil.example/')).headers.location).to.equal('/');
-    await f.host.agentTools.core.clicks.flush();
+    await f.host.agentTools.services.clicks.flush();
     const clicks = await current().db(T.clicks).where({ agent_id: aliceId }).orderBy('id');
     expect(clicks.map((c) => c.source)).to.deep.equal(['newsletter', 'Default']);
     expect((await alice.agent.get(CLIENT_PAGE)).text).to.contain('value="http://billing.test/go/alice-cloud"');
   });
 
-  it('a visitor who followed the short link and signs up is the agent\'s, under the link\'s source', async () => {
+  it("a visitor who followed the short link and signs up is the agent's, under the link's source", async () => {
     const visitor = await session(f.host);
     await visitor.agent.get('/go/alice-cloud?src=podcast').set('User-Agent', BROWSER);
     const clientId = await signUp(f.host, visitor, 'listener@example.com');
-    const referral = await f.host.agentTools.core.attribution.forClient(clientId);
+    const referral = await f.host.agentTools.services.assignments.forClient(clientId);
     expect([referral?.agentId, referral?.source]).to.deep.equal([aliceId, 'podcast']);
   });
 
@@ -103,7 +105,7 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
   });
 
   it('every agent has /r/<referral code> from the start: shown on their page, typed in any case, with src= and to=', async () => {
-    const code = (await f.host.agentTools.core.agents.get(bobId))!.referralCode!;
+    const code = (await f.host.agentTools.services.agents.get(bobId))!.referralCode!;
     const bob = await session(f.host, { email: 'bob@example.com' });
     expect((await bob.agent.get(CLIENT_PAGE)).text).to.contain(`value="http://billing.test/r/${code}"`);
     await current().db(T.clicks).delete();
@@ -112,7 +114,7 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/pricing');
     expect(String(res.headers['set-cookie'])).to.contain(`agenttools_ref=${bobId}.`);
-    await f.host.agentTools.core.clicks.flush();
+    await f.host.agentTools.services.clicks.flush();
     expect((await current().db(T.clicks).where({ agent_id: bobId })).map((c) => c.source)).to.deep.equal(['flyer']);
     for (const path of ['/r/AAAAAAAA', '/r/ACDEFGH', `/r/${'A'.repeat(300)}`, '/r/%3Cscript%3E', `/r/${bobId}`]) {
       const other = await visit(path);
@@ -132,14 +134,18 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     expect(hostile.status).to.equal(422);
     expect(hostile.text).not.to.contain('<script>x</script>');
     expect(hostile.text).to.contain('&#34;&gt;&lt;script&gt;');
-    expect((await f.host.agentTools.core.agents.get(bobId))?.slug).to.equal(null);
+    expect((await f.host.agentTools.services.agents.get(bobId))?.slug).to.equal(null);
     // The constraint itself, not only the check before it.
     let refused = false;
-    await current().db(T.agents).where({ id: bobId }).update({ slug: 'alice-cloud' }).catch(() => (refused = true));
+    await current()
+      .db(T.agents)
+      .where({ id: bobId })
+      .update({ slug: 'alice-cloud' })
+      .catch(() => (refused = true));
     expect(refused).to.equal(true);
   });
 
-  it('with slug_approval auto a slug works at once; an admin\'s withdrawal stops it at once on this node', async () => {
+  it("with slug_approval auto a slug works at once; an admin's withdrawal stops it at once on this node", async () => {
     const saved = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=setSignUpSettings`, { slug_approval: 'auto', self_referral: 'reject' });
     expect(saved.status).to.equal(303);
     const bob = await session(f.host, { email: 'bob@example.com' });
@@ -154,7 +160,7 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     expect(after.headers['set-cookie']).to.equal(undefined);
   });
 
-  it('only the agent asks, only with the form\'s token; only an admin approves', async () => {
+  it("only the agent asks, only with the form's token; only an admin approves", async () => {
     const noToken = await alice.agent.post(`${CLIENT_PAGE}&action=requestSlug`).type('form').send({ slug: 'stolen' });
     expect(noToken.status).to.equal(403);
     const asClient = await alice.post(CLIENT_PAGE, `${ADMIN_PAGE}&action=approveSlug`, { agent_id: bobId });
@@ -168,15 +174,18 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     expect(await current().db(T.agents).where({ slug: 'stolen' }).first()).to.equal(undefined);
   });
 
-  it('the slug map is cached: unknown slugs too, and another node\'s approval shows after the ttl', async () => {
-    const cache = new SlugCache(current().db, 30_000);
-    const t0 = 1_000_000;
-    expect(await cache.lookup('carol-cloud', t0)).to.equal(null);
+  it("the slug map is cached: unknown slugs too, and another node's approval shows after the ttl", async () => {
+    const clock = new ManualClock(1_000_000);
+    const changes = new Changes();
+    const cache = new SlugCache(current().db, changes, clock, { ttlMs: 30_000 });
+    expect(await cache.lookup('carol-cloud')).to.equal(null);
     await current().db(T.agents).where({ id: bobId }).update({ slug: 'carol-cloud', slug_status: 'approved' });
-    expect(await cache.lookup('carol-cloud', t0 + 29_000)).to.equal(null);
-    expect(await cache.lookup('carol-cloud', t0 + 30_001)).to.equal(bobId);
-    cache.invalidate('carol-cloud');
+    clock.set(1_029_000);
+    expect(await cache.lookup('carol-cloud')).to.equal(null);
+    clock.set(1_030_001);
+    expect(await cache.lookup('carol-cloud')).to.equal(bobId);
     await current().db(T.agents).where({ id: bobId }).update({ slug: null, slug_status: null });
-    expect(await cache.lookup('carol-cloud', t0 + 30_002)).to.equal(null);
+    changes.slug('carol-cloud');
+    expect(await cache.lookup('carol-cloud')).to.equal(null);
   });
 });

@@ -1,25 +1,62 @@
+import type { Request, RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { Passport } from 'passport';
-
-export type HostPassport = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
+import { adminRow, clientRow, oneRow, userRow } from '../db/rows';
 import { verifyPassword } from './passwords';
 
-export interface SessionUser {
-  kind: 'client' | 'admin';
-  id: number;
-  clientId: number;
-  email: string;
-  name: string;
+export type HostPassport = InstanceType<typeof Passport>;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- passport declares req.user in the Express namespace; merging into it is the only way to type it
+  namespace Express {
+    /** passport's req.user: the one kind of user this platform's sessions hold. */
+    interface User {
+      kind: 'client' | 'admin';
+      id: number;
+      clientId: number;
+      email: string;
+      name: string;
+    }
+  }
+}
+
+export type SessionUser = Express.User;
+
+/** The signed-in user of a route that requireClient or requireAdmin guards. */
+export function signedIn(req: Request): SessionUser {
+  if (!req.user) throw new Error('no signed-in user: this route must run after requireClient or requireAdmin');
+  return req.user;
+}
+
+/** What a strategy decided about the credentials of a request. */
+export type AuthenticateCallback = (err: unknown, user: SessionUser | false, info?: { message?: string }) => void;
+
+/** passport.authenticate with a callback of our own; passport types what it returns as `any`. */
+export function authenticateWith(passport: HostPassport, strategy: 'client' | 'admin', callback: AuthenticateCallback): RequestHandler {
+  return passport.authenticate(strategy, callback) as RequestHandler;
+}
+
+/** A user with the name and status of their client account, as a sign-in reads them. */
+const clientUserRow = userRow.extend(clientRow.pick({ firstname: true, lastname: true, status: true }).shape);
+
+const clientUserColumns = ['u.*', 'c.firstname', 'c.lastname', 'c.status'];
+
+function clientSessionUser(u: { id: number; client_id: number; email: string; firstname: string; lastname: string }): SessionUser {
+  return { kind: 'client', id: u.id, clientId: u.client_id, email: u.email, name: `${u.firstname} ${u.lastname}` };
+}
+
+function adminSessionUser(a: { id: number; username: string }): SessionUser {
+  return { kind: 'admin', id: a.id, clientId: 0, email: a.username, name: a.username };
 }
 
 /** A client user as the session holds it, by user id or (first user) by client id. */
 export async function loadClientUser(db: Knex, by: { userId?: number; clientId?: number }): Promise<SessionUser | null> {
   let q = db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').orderBy('u.id');
   q = by.userId !== undefined ? q.where('u.id', by.userId) : q.where('u.client_id', by.clientId);
-  const u = await q.first('u.*', 'c.firstname', 'c.lastname', 'c.status');
+  const u = oneRow(clientUserRow, await q.first(clientUserColumns));
   if (!u || u.status === 'Closed') return null;
-  return { kind: 'client', id: Number(u.id), clientId: Number(u.client_id), email: u.email, name: `${u.firstname} ${u.lastname}` };
+  return clientSessionUser(u);
 }
 
 /** Two local strategies on one passport: clients by e-mail, admins by username. */
@@ -30,10 +67,10 @@ export function createPassport(db: Knex): HostPassport {
     'client',
     new LocalStrategy({ usernameField: 'email' }, (email, password, done) => {
       (async () => {
-        const u = await db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').where('u.email', email.trim().toLowerCase()).first('u.*', 'c.firstname', 'c.lastname', 'c.status');
+        const u = oneRow(clientUserRow, await db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').where('u.email', email.trim().toLowerCase()).first(clientUserColumns));
         if (!u || !(await verifyPassword(password, u.password_hash))) return done(null, false, { message: 'Wrong e-mail or password' });
         if (u.status === 'Closed') return done(null, false, { message: 'This account is closed' });
-        return done(null, { kind: 'client', id: Number(u.id), clientId: Number(u.client_id), email: u.email, name: `${u.firstname} ${u.lastname}` } satisfies SessionUser);
+        return done(null, clientSessionUser(u));
       })().catch(done);
     }),
   );
@@ -42,24 +79,23 @@ export function createPassport(db: Knex): HostPassport {
     'admin',
     new LocalStrategy((username, password, done) => {
       (async () => {
-        const a = await db('host_admins').where({ username }).first();
+        const a = oneRow(adminRow, await db('host_admins').where({ username }).first());
         if (!a || !(await verifyPassword(password, a.password_hash))) return done(null, false, { message: 'Wrong username or password' });
-        return done(null, { kind: 'admin', id: Number(a.id), clientId: 0, email: a.username, name: a.username } satisfies SessionUser);
+        return done(null, adminSessionUser(a));
       })().catch(done);
     }),
   );
 
   passport.serializeUser((user, done) => {
-    const u = user as SessionUser;
-    done(null, { kind: u.kind, id: u.id });
+    done(null, { kind: user.kind, id: user.id });
   });
 
   // Re-read on every request, so that a closed account loses its session at once.
   passport.deserializeUser((ref: { kind: string; id: number }, done) => {
     (async () => {
       if (ref.kind === 'admin') {
-        const a = await db('host_admins').where({ id: ref.id }).first();
-        return done(null, a ? ({ kind: 'admin', id: Number(a.id), clientId: 0, email: a.username, name: a.username } satisfies SessionUser) : false);
+        const a = oneRow(adminRow, await db('host_admins').where({ id: ref.id }).first());
+        return done(null, a ? adminSessionUser(a) : false);
       }
       return done(null, (await loadClientUser(db, { userId: ref.id })) ?? false);
     })().catch(done);

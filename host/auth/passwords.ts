@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
 
-const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+function scrypt(password: string, salt: Buffer, length: number, options: crypto.ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => crypto.scrypt(password, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
 
 // scrypt (a memory-hard KDF, in Node's own crypto) at N=2^15, r=8: ~32 MiB and tens of ms a try.
 const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

@@ -16,14 +16,19 @@ declare module 'express-session' {
   }
 }
 
+/** Settles a promise from a passport callback, whose error is typed `any`. */
+function settle(resolve: () => void, reject: (e: Error) => void) {
+  return (e: unknown) => (e ? reject(e instanceof Error ? e : new Error('passport failed', { cause: e })) : resolve());
+}
+
 function login(req: Request, user: SessionUser): Promise<void> {
   // passport regenerates the session id on login: a sign-in as a client, and the way back, each
   // start a new session.
-  return new Promise((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
+  return new Promise((resolve, reject) => req.login(user, settle(resolve, reject)));
 }
 
 export async function beginSignInAs(db: Knex, req: Request, clientId: number, signInId: string): Promise<void> {
-  const agent = req.user as SessionUser | undefined;
+  const agent = req.user;
   if (!agent || agent.kind !== 'client') throw new Error('only a signed-in agent can sign in as a client');
   const client = await loadClientUser(db, { clientId });
   if (!client) throw new Error(`client ${clientId} has no active user`);
@@ -36,6 +41,6 @@ export async function endSignInAs(db: Knex, req: Request): Promise<void> {
   if (!state) return;
   const agent = await loadClientUser(db, { userId: state.agentUserId });
   if (agent) await login(req, agent);
-  else await new Promise<void>((resolve, reject) => req.logout((e) => (e ? reject(e) : resolve())));
+  else await new Promise<void>((resolve, reject) => req.logout(settle(resolve, reject)));
   delete req.session.signIn;
 }

@@ -103,12 +103,12 @@ const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [
 ];
 
 const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrations: () => Promise.resolve(MIGRATIONS.map(([name]) => name)),
   getMigrationName: (n) => n,
-  getMigration: async (name) => {
+  getMigration: (name) => {
     const found = MIGRATIONS.find(([n]) => n === name);
-    if (!found) throw new Error(`unknown host migration ${name}`);
-    return { up: found[1], down: async () => undefined };
+    if (!found) return Promise.reject(new Error(`unknown host migration ${name}`));
+    return Promise.resolve({ up: found[1], down: () => Promise.resolve() });
   },
 };
 

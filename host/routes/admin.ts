@@ -1,16 +1,17 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { HostContext } from '../app';
-import type { SessionUser } from '../auth/passport';
 import { BillingError } from '../services/billing';
+import { allRows, clientRow, invoiceRow, oneRow, productRow, serviceRow } from '../db/rows';
 
 export function requireAdmin(req: Request, res: Response, next: NextFunction): void {
-  const u = req.user as SessionUser | undefined;
-  if (u?.kind === 'admin') return next();
+  if (req.user?.kind === 'admin') return next();
   res.redirect(302, `/admin/login?return=${encodeURIComponent(req.originalUrl)}`);
 }
 
 const idParam = z.coerce.number().int().positive();
+/** A client's service, named by its product, as the client's page lists it. */
+const clientServiceRow = serviceRow.pick({ id: true, status: true }).extend({ product: productRow.shape.name });
 const NOTICES: Record<string, string> = { cron: 'The daily cron ran.', closed: 'The client was closed.', refunded: 'The invoice was refunded.', suspended: 'The service was suspended.' };
 
 /** The admin area: clients, invoices, refunds, closing accounts, the cron. */
@@ -22,17 +23,20 @@ export function adminRoutes(ctx: HostContext): Router {
   const fail = (req: Request, res: Response, status: number, text: string) => render.page(req, res, { title: 'Admin', html: `<p class="alert">${text}</p>`, area: 'admin', status });
 
   r.get('/admin', async (req, res) => {
-    const clients = await db('host_clients').orderBy('id', 'desc').limit(200);
-    const invoices = await db('host_invoices').orderBy('id', 'desc').limit(50);
+    const clients = allRows(clientRow, await db('host_clients').orderBy('id', 'desc').limit(200));
+    const invoices = allRows(invoiceRow, await db('host_invoices').orderBy('id', 'desc').limit(50));
     await render.page(req, res, { title: 'Dashboard', view: 'admin/dashboard', area: 'admin', locals: { clients, invoices, notice: notice(req) } });
   });
 
   r.get('/admin/clients/:id', async (req, res) => {
     const id = idParam.safeParse(req.params.id);
-    const client = id.success ? await db('host_clients').where({ id: id.data }).first() : null;
+    const client = id.success ? oneRow(clientRow, await db('host_clients').where({ id: id.data }).first()) : null;
     if (!client) return fail(req, res, 404, 'No such client.');
-    const invoices = await db('host_invoices').where({ client_id: client.id }).orderBy('id', 'desc');
-    const services = await db('host_services as s').join('host_products as p', 'p.id', 's.product_id').where('s.client_id', client.id).orderBy('s.id', 'desc').select('s.id', 's.status', 'p.name as product');
+    const invoices = allRows(invoiceRow, await db('host_invoices').where({ client_id: client.id }).orderBy('id', 'desc'));
+    const services = allRows(
+      clientServiceRow,
+      await db('host_services as s').join('host_products as p', 'p.id', 's.product_id').where('s.client_id', client.id).orderBy('s.id', 'desc').select('s.id', 's.status', 'p.name as product'),
+    );
     await render.page(req, res, { title: `Client #${client.id}`, view: 'admin/client', area: 'admin', locals: { client, invoices, services, notice: notice(req) } });
   });
 
@@ -49,8 +53,16 @@ export function adminRoutes(ctx: HostContext): Router {
       }
     });
 
-  act('/admin/clients/:id/close', (id) => billing.closeClient(id), (id) => `/admin/clients/${id}?done=closed`);
-  act('/admin/invoices/:id/refund', (id) => billing.refundInvoice(id), () => '/admin?done=refunded');
+  act(
+    '/admin/clients/:id/close',
+    (id) => billing.closeClient(id),
+    (id) => `/admin/clients/${id}?done=closed`,
+  );
+  act(
+    '/admin/invoices/:id/refund',
+    (id) => billing.refundInvoice(id),
+    () => '/admin?done=refunded',
+  );
 
   // Back to the service's client, whom only the suspension itself looks up.
   r.post('/admin/services/:id/suspend', async (req, res, next) => {

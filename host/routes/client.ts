@@ -1,13 +1,14 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { HostContext } from '../app';
-import type { SessionUser } from '../auth/passport';
+import { signedIn } from '../auth/passport';
 import { BillingError } from '../services/billing';
+import { allRows, invoiceItemRow, invoiceRow, oneRow, productRow } from '../db/rows';
 import { bodyStrings, errorsOf } from './forms';
+import { hookContext } from './hook-context';
 
 export function requireClient(req: Request, res: Response, next: NextFunction): void {
-  const u = req.user as SessionUser | undefined;
-  if (u?.kind === 'client') return next();
+  if (req.user?.kind === 'client') return next();
   res.redirect(302, `/login?return=${encodeURIComponent(req.originalUrl)}`);
 }
 
@@ -29,21 +30,30 @@ const orderFields = z.object({
 export function clientRoutes(ctx: HostContext): Router {
   const r = express.Router();
   const { db, billing, render, allow } = ctx;
-  const me = (req: Request) => req.user as SessionUser;
 
   async function ownInvoice(req: Request) {
     const id = idParam.safeParse(req.params.id);
     if (!id.success) return null;
-    return db('host_invoices').where({ id: id.data, client_id: me(req).clientId }).first();
+    return oneRow(
+      invoiceRow,
+      await db('host_invoices')
+        .where({ id: id.data, client_id: signedIn(req).clientId })
+        .first(),
+    );
   }
 
   r.get('/clientarea', requireClient, allow('invoices'), async (req, res) => {
-    const invoices = await db('host_invoices').where({ client_id: me(req).clientId }).orderBy('id', 'desc');
+    const invoices = allRows(
+      invoiceRow,
+      await db('host_invoices')
+        .where({ client_id: signedIn(req).clientId })
+        .orderBy('id', 'desc'),
+    );
     await render.page(req, res, { title: 'Client area', view: 'client/home', area: 'client', locals: { invoices } });
   });
 
   const orderForm = async (req: Request, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, status = 200) => {
-    const products = await db('host_products').orderBy('id');
+    const products = allRows(productRow, await db('host_products').orderBy('id'));
     await render.page(req, res, { title: 'Order', view: 'client/order', area: 'client', status, locals: { products, values, errors } });
   };
 
@@ -56,7 +66,7 @@ export function clientRoutes(ctx: HostContext): Router {
     if (!parsed.success) return orderForm(req, res, values, errorsOf(parsed.error), 422);
     try {
       const { product_id, domain, referral_code } = parsed.data;
-      const invoiceId = await billing.placeOrder(me(req).clientId, product_id, { domain, referral_code }, { request: { cookies: req.cookies ?? {}, ip: req.ip, userAgent: req.get('user-agent') } });
+      const invoiceId = await billing.placeOrder(signedIn(req).clientId, product_id, { domain, referral_code }, hookContext(req));
       res.redirect(303, `/invoices/${invoiceId}`);
     } catch (e) {
       if (e instanceof BillingError && e.field) return orderForm(req, res, values, { [e.field]: e.message }, 422);
@@ -68,7 +78,7 @@ export function clientRoutes(ctx: HostContext): Router {
   r.get('/invoices/:id', requireClient, allow('invoices'), async (req, res) => {
     const invoice = await ownInvoice(req);
     if (!invoice) return render.page(req, res, { title: 'Invoice', html: '<p class="alert">No such invoice.</p>', area: 'client', status: 404 });
-    const lines = await db('host_invoice_items').where({ invoice_id: invoice.id }).orderBy('id');
+    const lines = allRows(invoiceItemRow, await db('host_invoice_items').where({ invoice_id: invoice.id }).orderBy('id'));
     await render.page(req, res, { title: `Invoice #${invoice.id}`, view: 'client/invoice', area: 'client', locals: { invoice, lines } });
   });
 
@@ -77,8 +87,7 @@ export function clientRoutes(ctx: HostContext): Router {
     const invoice = await ownInvoice(req);
     if (!invoice) return render.page(req, res, { title: 'Invoice', html: '<p class="alert">No such invoice.</p>', area: 'client', status: 404 });
     try {
-      const card = typeof req.body?.card === 'string' ? req.body.card : undefined;
-      await billing.payInvoice(invoice.id, { card });
+      await billing.payInvoice(invoice.id, { card: bodyStrings(req.body).card });
       res.redirect(303, `/invoices/${invoice.id}`);
     } catch (e) {
       if (e instanceof BillingError) return render.page(req, res, { title: 'Invoice', html: `<p class="alert">${e.message}</p>`, area: 'client', status: 409 });

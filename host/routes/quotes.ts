@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { HostContext } from '../app';
-import type { SessionUser } from '../auth/passport';
+import { signedIn } from '../auth/passport';
 import { BillingError } from '../services/billing';
 import type { QuoteRecord } from '../services/quote-book';
 import { requireClient } from './client';
@@ -17,18 +17,17 @@ const VISIBLE = ['Sent', 'Accepted', 'Declined'] as const;
 export function quoteRoutes(ctx: HostContext): Router {
   const r = express.Router();
   const { billing, render, allow } = ctx;
-  const me = (req: Request) => req.user as SessionUser;
   const fail = (req: Request, res: Response, status: number, text: string) => render.page(req, res, { title: 'Quote', html: `<p class="alert">${text}</p>`, area: 'client', status });
 
   async function ownQuote(req: Request): Promise<QuoteRecord | null> {
     const id = idParam.safeParse(req.params.id);
     if (!id.success) return null;
     const q = await billing.quotes.get(id.data);
-    return q && q.client_id === me(req).clientId && (VISIBLE as readonly string[]).includes(q.status) ? q : null;
+    return q && q.client_id === signedIn(req).clientId && VISIBLE.some((s) => s === q.status) ? q : null;
   }
 
   r.get('/quotes', requireClient, allow('quotes'), async (req, res) => {
-    const quotes = await billing.quotes.list({ client_id: me(req).clientId, statuses: [...VISIBLE] });
+    const quotes = await billing.quotes.list({ client_id: signedIn(req).clientId, statuses: [...VISIBLE] });
     await render.page(req, res, { title: 'Quotes', view: 'quotes/list', area: 'client', locals: { quotes } });
   });
 
@@ -42,7 +41,7 @@ export function quoteRoutes(ctx: HostContext): Router {
     const quote = await ownQuote(req);
     if (!quote) return fail(req, res, 404, 'No such quote.');
     try {
-      const invoiceId = await billing.acceptQuote(quote.id, me(req).clientId);
+      const invoiceId = await billing.acceptQuote(quote.id, signedIn(req).clientId);
       res.redirect(303, `/invoices/${invoiceId}`);
     } catch (e) {
       if (e instanceof BillingError) return fail(req, res, 409, e.message);
@@ -54,7 +53,7 @@ export function quoteRoutes(ctx: HostContext): Router {
     const quote = await ownQuote(req);
     if (!quote) return fail(req, res, 404, 'No such quote.');
     try {
-      await billing.quotes.decline(quote.id, me(req).clientId);
+      await billing.quotes.decline(quote.id, signedIn(req).clientId);
       res.redirect(303, `/quotes/${quote.id}`);
     } catch (e) {
       if (e instanceof BillingError) return fail(req, res, 409, e.message);

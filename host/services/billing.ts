@@ -3,10 +3,12 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../module/core/clock';
 import type { HookContext } from '../../module/contract/hooks';
 import type { HookBus } from '../hook-bus';
+import { isUniqueViolation } from '../../module/core/errors';
 import { hashPassword } from '../auth/passwords';
 import { BillingError } from './billing-error';
 import { QuoteBook } from './quote-book';
 import { INVOICE_DUE_DAYS } from '../db/003-host-services';
+import { allRows, clientRow, invoiceRow, oneRow, orderRow, productRow, quoteLineRow, quoteRow, serviceRow } from '../db/rows';
 
 export { BillingError };
 
@@ -89,17 +91,16 @@ export class Billing {
    * it after a checkout, with the request's cookies.
    */
   async placeOrder(clientId: number, productId: number, checkout: CheckoutExtras = {}, ctx?: HookContext): Promise<number> {
-    const product = await this.db('host_products').where({ id: productId }).first();
+    const product = oneRow(productRow, await this.db('host_products').where({ id: productId }).first());
     if (!product) throw new BillingError('no such product', 'product_id');
-    const client = await this.db('host_clients').where({ id: clientId }).first();
-    if (!client || client.status === 'Closed') throw new BillingError('this account cannot order');
+    await this.orderingClient(clientId);
     const domain = checkout.domain?.trim().toLowerCase() || undefined;
     const referralCode = checkout.referral_code?.trim() || undefined;
     const invalid = Object.entries(await this.hooks.validate('ShoppingCartValidateCheckout', { userid: clientId, referral_code: referralCode, domain }, ctx))[0];
     if (invalid) throw new BillingError(invalid[1], invalid[0]);
     const now = this.clock.now();
-    const lines = [{ description: String(product.name), type: 'Hosting', product_id: productId, amount_minor: Number(product.price_minor) }];
-    if (Number(product.setup_minor) > 0) lines.push({ description: `${product.name} setup fee`, type: 'Setup', product_id: productId, amount_minor: Number(product.setup_minor) });
+    const lines = [{ description: product.name, type: 'Hosting', product_id: productId, amount_minor: product.price_minor }];
+    if (product.setup_minor > 0) lines.push({ description: `${product.name} setup fee`, type: 'Setup', product_id: productId, amount_minor: product.setup_minor });
     const { orderId, invoiceId } = await this.db.transaction(async (trx) => {
       const [invoiceId] = await trx('host_invoices').insert({
         client_id: clientId,
@@ -112,7 +113,14 @@ export class Billing {
         date_refunded: null,
       });
       await trx('host_invoice_items').insert(lines.map((l) => ({ ...l, invoice_id: invoiceId })));
-      const [orderId] = await trx('host_orders').insert({ client_id: clientId, product_id: productId, invoice_id: invoiceId, created_at: now, domain: domain ?? null, referral_code: referralCode ?? null });
+      const [orderId] = await trx('host_orders').insert({
+        client_id: clientId,
+        product_id: productId,
+        invoice_id: invoiceId,
+        created_at: now,
+        domain: domain ?? null,
+        referral_code: referralCode ?? null,
+      });
       return { orderId: Number(orderId), invoiceId: Number(invoiceId) };
     });
     await this.hooks.run('AfterShoppingCartCheckout', { OrderID: orderId, InvoiceID: invoiceId, ClientID: clientId, referral_code: referralCode, domain }, ctx);
@@ -124,32 +132,39 @@ export class Billing {
    * lines, as priced when it was made. The status change is the gate, so a second accept does nothing.
    */
   async acceptQuote(quoteId: number, clientId: number): Promise<number> {
-    const client = await this.db('host_clients').where({ id: clientId }).first();
-    if (!client || client.status === 'Closed') throw new BillingError('this account cannot order');
+    await this.orderingClient(clientId);
     const now = this.clock.now();
     const { invoiceId, orderId } = await this.db.transaction(async (trx) => {
       const taken = await trx('host_quotes').where({ id: quoteId, client_id: clientId, status: 'Sent' }).update({ status: 'Accepted', decided_at: now });
       if (!taken) throw new BillingError('this quote is not waiting for an answer');
-      const quote = await trx('host_quotes').where({ id: quoteId }).first();
-      const lines = await trx('host_quote_lines').where({ quote_id: quoteId }).orderBy('id');
+      const quote = oneRow(quoteRow, await trx('host_quotes').where({ id: quoteId }).first());
+      if (!quote) throw new Error(`quote ${quoteId} was just accepted and cannot be read back`);
+      const lines = allRows(quoteLineRow, await trx('host_quote_lines').where({ quote_id: quoteId }).orderBy('id'));
       const [invoiceId] = await trx('host_invoices').insert({
         client_id: clientId,
         currency: quote.currency,
         status: 'Unpaid',
-        total_minor: Number(quote.total_minor),
+        total_minor: quote.total_minor,
         created_at: now,
         due_at: now + INVOICE_DUE_DAYS * DAY_MS,
         date_paid: null,
         date_refunded: null,
       });
       await trx('host_invoice_items').insert(
-        lines.map((l) => ({ invoice_id: invoiceId, description: Number(l.quantity) > 1 ? `${l.description} × ${l.quantity}` : l.description, type: l.type, product_id: l.product_id, amount_minor: Number(l.amount_minor) })),
+        lines.map((l) => ({
+          invoice_id: invoiceId,
+          description: l.quantity > 1 ? `${l.description} × ${l.quantity}` : l.description,
+          type: l.type,
+          product_id: l.product_id,
+          amount_minor: l.amount_minor,
+        })),
       );
       const ordered = lines.filter((l) => l.type !== 'Setup');
       await trx('host_orders').insert(ordered.map((l) => ({ client_id: clientId, product_id: l.product_id, invoice_id: invoiceId, created_at: now })));
       await trx('host_quotes').where({ id: quoteId }).update({ invoice_id: invoiceId });
-      const first = await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id').first('id');
-      return { invoiceId: Number(invoiceId), orderId: Number(first.id) };
+      const first = oneRow(orderRow.pick({ id: true }), await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id').first('id'));
+      if (!first) throw new Error(`quote ${quoteId} has no product line, so its invoice ${invoiceId} has no order`);
+      return { invoiceId: Number(invoiceId), orderId: first.id };
     });
     // An accepted quote is a checkout like any other: the agent hears of the new order.
     await this.hooks.run('AfterShoppingCartCheckout', { OrderID: orderId, InvoiceID: invoiceId, ClientID: clientId });
@@ -166,8 +181,9 @@ export class Billing {
     await this.db.transaction(async (trx) => {
       const n = await trx('host_invoices').where({ id: invoiceId, status: 'Unpaid' }).update({ status: 'Paid', date_paid: now, paid_with: paidWith });
       if (!n) throw new BillingError('this invoice is not waiting for payment');
-      const orders = await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id');
-      if (orders.length) await trx('host_services').insert(orders.map((o) => ({ client_id: o.client_id, product_id: o.product_id, order_id: o.id, status: 'Active', created_at: now, suspended_at: null })));
+      const orders = allRows(orderRow, await trx('host_orders').where({ invoice_id: invoiceId }).orderBy('id'));
+      if (orders.length)
+        await trx('host_services').insert(orders.map((o) => ({ client_id: o.client_id, product_id: o.product_id, order_id: o.id, status: 'Active', created_at: now, suspended_at: null })));
     });
     await this.hooks.run('InvoicePaid', { invoiceid: invoiceId });
   }
@@ -176,9 +192,10 @@ export class Billing {
   async suspendService(serviceId: number): Promise<number> {
     const n = await this.db('host_services').where({ id: serviceId, status: 'Active' }).update({ status: 'Suspended', suspended_at: this.clock.now() });
     if (!n) throw new BillingError('only an active service can be suspended');
-    const service = await this.db('host_services').where({ id: serviceId }).first();
-    await this.hooks.run('AfterModuleSuspend', { params: { serviceid: serviceId, userid: Number(service.client_id), pid: Number(service.product_id) } });
-    return Number(service.client_id);
+    const service = oneRow(serviceRow, await this.db('host_services').where({ id: serviceId }).first());
+    if (!service) throw new Error(`service ${serviceId} was just suspended and cannot be read back`);
+    await this.hooks.run('AfterModuleSuspend', { params: { serviceid: serviceId, userid: service.client_id, pid: service.product_id } });
+    return service.client_id;
   }
 
   async refundInvoice(invoiceId: number): Promise<void> {
@@ -199,8 +216,10 @@ export class Billing {
     if (!force) {
       try {
         await this.db('host_cron_runs').insert({ day, started_at: this.clock.now() });
-      } catch {
-        return false;
+      } catch (e) {
+        // The day's row is the lease: only its unique key refused means another run has it.
+        if (isUniqueViolation(e)) return false;
+        throw e;
       }
     }
     await this.markOverdue();
@@ -215,16 +234,30 @@ export class Billing {
    */
   private async markOverdue(): Promise<void> {
     const now = this.clock.now();
-    const due = await this.db('host_invoices')
-      .where({ status: 'Unpaid' })
-      .whereNull('overdue_at')
-      .where((q) => q.where('due_at', '<', now).orWhere((q2) => q2.whereNull('due_at').andWhere('created_at', '<', now - INVOICE_DUE_DAYS * DAY_MS)))
-      .orderBy('id')
-      .select('id');
+    const due = allRows(
+      invoiceRow.pick({ id: true }),
+      await this.db('host_invoices')
+        .where({ status: 'Unpaid' })
+        .whereNull('overdue_at')
+        .where((q) => {
+          // Block bodies: a knex builder is a thenable, which a callback must not return.
+          q.where('due_at', '<', now).orWhere((q2) => {
+            q2.whereNull('due_at').andWhere('created_at', '<', now - INVOICE_DUE_DAYS * DAY_MS);
+          });
+        })
+        .orderBy('id')
+        .select('id'),
+    );
     for (const { id } of due) {
       const n = await this.db('host_invoices').where({ id, status: 'Unpaid' }).whereNull('overdue_at').update({ overdue_at: now });
-      if (n) await this.hooks.run('InvoiceOverdue', { invoiceid: Number(id) });
+      if (n) await this.hooks.run('InvoiceOverdue', { invoiceid: id });
     }
+  }
+
+  /** The client an order is for: refused when there is none or it is closed. */
+  private async orderingClient(clientId: number): Promise<void> {
+    const client = oneRow(clientRow, await this.db('host_clients').where({ id: clientId }).first());
+    if (!client || client.status === 'Closed') throw new BillingError('this account cannot order');
   }
 }
 

@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
+import type { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Clock } from '../../module/core/clock';
 import type { HostQuote, HostQuoteLine, HostQuoteStatus, NewHostQuote } from '../../module/contract/host-api';
+import { allRows, oneRow, productRow, quoteLineRow, quoteRow } from '../db/rows';
 import { BillingError } from './billing-error';
 
 /** A quote as the platform stores it: the contract's HostQuote, with its secret link token instead of the URL. */
 export type QuoteRecord = Omit<HostQuote, 'url'> & { token: string };
 
-const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+type QuoteRow = z.output<typeof quoteRow>;
 
 /**
  * The platform's quotes: made (priced now, from the products), sent, read. Accepting one is a
@@ -24,12 +26,12 @@ export class QuoteBook {
     const lines: Omit<HostQuoteLine, 'quote_id'>[] = [];
     let currency: string | null = null;
     for (const l of input.lines) {
-      const p = await this.db('host_products').where({ id: l.product_id }).first();
+      const p = oneRow(productRow, await this.db('host_products').where({ id: l.product_id }).first());
       if (!p) throw new BillingError('no such product', 'lines');
       if (currency && p.currency !== currency) throw new BillingError('every line of a quote must be in one currency', 'lines');
-      currency = String(p.currency);
-      lines.push({ product_id: Number(p.id), description: String(p.name), type: 'Hosting', quantity: l.quantity, amount_minor: Number(p.price_minor) * l.quantity });
-      if (Number(p.setup_minor) > 0) lines.push({ product_id: Number(p.id), description: `${p.name} setup fee`, type: 'Setup', quantity: l.quantity, amount_minor: Number(p.setup_minor) * l.quantity });
+      currency = p.currency;
+      lines.push({ product_id: p.id, description: p.name, type: 'Hosting', quantity: l.quantity, amount_minor: p.price_minor * l.quantity });
+      if (p.setup_minor > 0) lines.push({ product_id: p.id, description: `${p.name} setup fee`, type: 'Setup', quantity: l.quantity, amount_minor: p.setup_minor * l.quantity });
     }
     return this.db.transaction(async (trx) => {
       const [id] = await trx('host_quotes').insert({
@@ -49,13 +51,13 @@ export class QuoteBook {
   }
 
   async get(id: number): Promise<QuoteRecord | null> {
-    return this.one(await this.db('host_quotes').where({ id }).first());
+    return this.one(oneRow(quoteRow, await this.db('host_quotes').where({ id }).first()));
   }
 
   /** A prospect's quote, by the token in the e-mailed link; null once a client has it. */
   async byToken(token: string): Promise<QuoteRecord | null> {
     if (!/^[A-Za-z0-9_-]{32}$/.test(token)) return null;
-    return this.one(await this.db('host_quotes').where({ token }).whereNull('client_id').first());
+    return this.one(oneRow(quoteRow, await this.db('host_quotes').where({ token }).whereNull('client_id').first()));
   }
 
   async list(filter: { ref?: string; client_id?: number; statuses?: HostQuoteStatus[] }): Promise<QuoteRecord[]> {
@@ -63,8 +65,8 @@ export class QuoteBook {
     if (filter.ref !== undefined) q = q.where({ ref: filter.ref });
     if (filter.client_id !== undefined) q = q.where({ client_id: filter.client_id });
     if (filter.statuses) q = q.whereIn('status', filter.statuses);
-    const rows = await q;
-    return (await Promise.all(rows.map((r) => this.one(r)))).filter((r): r is QuoteRecord => r !== null);
+    const rows = allRows(quoteRow, await q);
+    return Promise.all(rows.map((r) => this.record(r)));
   }
 
   async markSent(id: number): Promise<boolean> {
@@ -77,21 +79,24 @@ export class QuoteBook {
     if (!changed) throw new BillingError('this quote is not waiting for an answer');
   }
 
-  private async one(r: Record<string, unknown> | undefined): Promise<QuoteRecord | null> {
-    if (!r) return null;
-    const lines = await this.db('host_quote_lines').where({ quote_id: r.id }).orderBy('id');
+  private one(r: QuoteRow | null): Promise<QuoteRecord | null> {
+    return r ? this.record(r) : Promise.resolve(null);
+  }
+
+  private async record(r: QuoteRow): Promise<QuoteRecord> {
+    const lines = allRows(quoteLineRow, await this.db('host_quote_lines').where({ quote_id: r.id }).orderBy('id'));
     return {
-      id: Number(r.id),
-      client_id: n(r.client_id),
-      email: String(r.email),
-      token: String(r.token),
-      status: r.status as HostQuoteStatus,
-      currency: String(r.currency),
-      total_minor: Number(r.total_minor),
-      ref: r.ref === null ? null : String(r.ref),
-      invoice_id: n(r.invoice_id),
-      created_at: Number(r.created_at),
-      lines: lines.map((l) => ({ product_id: Number(l.product_id), description: l.description, type: l.type, quantity: Number(l.quantity), amount_minor: Number(l.amount_minor) })),
+      id: r.id,
+      client_id: r.client_id,
+      email: r.email,
+      token: r.token,
+      status: r.status,
+      currency: r.currency,
+      total_minor: r.total_minor,
+      ref: r.ref,
+      invoice_id: r.invoice_id,
+      created_at: r.created_at,
+      lines: lines.map((l) => ({ product_id: l.product_id, description: l.description, type: l.type, quantity: l.quantity, amount_minor: l.amount_minor })),
     };
   }
 }

@@ -1,15 +1,18 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
+import type { Changes } from '../core/changes';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
 import type { ProgramService } from '../programs/program-service';
 import { CERTIFICATIONS, type Certification } from '../programs/definition';
 import { formatRate } from '../money/amount';
 import { newReferralCode } from './referral-code';
-import { numberOrNull } from '../db/columns';
+import { asRow, asRows, num, numberOrNull, oneOf, oneOfOrNull, stringOrNull } from '../db/columns';
 
-export type AgentStatus = 'active' | 'blocked';
+const AGENT_STATUSES = ['active', 'blocked'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+const SLUG_STATUSES = ['pending', 'approved'] as const;
 
 export interface Agent {
   id: number;
@@ -24,26 +27,29 @@ export interface Agent {
   createdAt: number;
   /** The vanity slug (/go/<slug>) and whether it works yet: 'pending' waits for an admin. */
   slug: string | null;
-  slugStatus: 'pending' | 'approved' | null;
+  slugStatus: (typeof SLUG_STATUSES)[number] | null;
   /** The code a customer can type at sign-up. */
   referralCode: string | null;
 }
 
-export function agentFromRow(r: Record<string, unknown>): Agent {
+/** An agent row, decoded. An empty text column means "none", as a null one does. */
+export function agentFromRow(row: unknown): Agent {
+  const r = asRow(row);
+  const slug = stringOrNull(r.slug) || null;
   return {
-    id: Number(r.id),
-    clientId: Number(r.client_id),
-    programId: Number(r.program_id),
-    status: String(r.status) as AgentStatus,
-    blockedReason: r.blocked_reason ? String(r.blocked_reason) : null,
-    tier: r.tier ? String(r.tier) : null,
+    id: num(r.id),
+    clientId: num(r.client_id),
+    programId: num(r.program_id),
+    status: oneOf(AGENT_STATUSES, r.status),
+    blockedReason: stringOrNull(r.blocked_reason) || null,
+    tier: stringOrNull(r.tier) || null,
     rateBp: numberOrNull(r.rate_bp),
-    certification: r.certification ? (String(r.certification) as Certification) : null,
-    paidOrders: Number(r.paid_orders ?? 0),
-    createdAt: Number(r.created_at),
-    slug: r.slug ? String(r.slug) : null,
-    slugStatus: r.slug && r.slug_status ? (String(r.slug_status) as 'pending' | 'approved') : null,
-    referralCode: r.referral_code ? String(r.referral_code) : null,
+    certification: oneOfOrNull(CERTIFICATIONS, stringOrNull(r.certification) || null),
+    paidOrders: numberOrNull(r.paid_orders) ?? 0,
+    createdAt: num(r.created_at),
+    slug,
+    slugStatus: slug ? oneOfOrNull(SLUG_STATUSES, stringOrNull(r.slug_status) || null) : null,
+    referralCode: stringOrNull(r.referral_code) || null,
   };
 }
 
@@ -55,19 +61,13 @@ export interface AgentTerms {
 
 /** Who is an agent. In the classic (Cloudpockets) way an admin switches a client account on. */
 export class AgentService {
-  private readonly listeners: ((agentId: number) => void)[] = [];
-
   constructor(
     private readonly db: Knex,
     private readonly host: HostApi,
     private readonly programs: ProgramService,
     private readonly clock: Clock,
+    private readonly changes: Changes,
   ) {}
-
-  /** Called when an agent changes, so that caches (the redirect's) drop it. */
-  onChange(listener: (agentId: number) => void): void {
-    this.listeners.push(listener);
-  }
 
   async activateForClient(clientId: number, programId: number): Promise<Agent> {
     const client = await this.host.getClient(clientId);
@@ -117,7 +117,9 @@ export class AgentService {
   async setTerms(agentId: number, terms: AgentTerms): Promise<void> {
     const agent = await this.get(agentId);
     if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
-    const def = (await this.programs.get(agent.programId))!.def;
+    const program = await this.programs.get(agent.programId);
+    if (!program) throw new Error(`agent ${agentId} belongs to program ${agent.programId}, which does not exist: a foreign key was broken`);
+    const def = program.def;
     if (terms.tier !== null && !def.tiers.some((t) => t.key === terms.tier)) throw new RuleError(`the program has no tier "${terms.tier}"`, 'tier');
     if (terms.rateBp !== null) {
       if (!def.agent_rate) throw new RuleError('the program sets no per-agent rate', 'rate');
@@ -151,32 +153,32 @@ export class AgentService {
 
   async performersOf(lineIds: number[], db: Knex | Knex.Transaction = this.db): Promise<Map<number, number>> {
     if (!lineIds.length) return new Map();
-    const rows = await db(T.performers).whereIn('invoice_line_id', lineIds);
-    return new Map(rows.map((r) => [Number(r.invoice_line_id), Number(r.agent_id)]));
+    const rows = asRows(await db(T.performers).whereIn('invoice_line_id', lineIds));
+    return new Map(rows.map((r) => [num(r.invoice_line_id), num(r.agent_id)]));
   }
 
-  /** Tells every listener (the redirect's cache) that an agent changed. */
+  /** Tells the caches (the redirect's) that an agent was added, blocked or reactivated. */
   changed(agentId: number): void {
-    for (const l of this.listeners) l(agentId);
+    this.changes.agent(agentId);
   }
 
   async get(agentId: number, db: Knex | Knex.Transaction = this.db): Promise<Agent | null> {
-    const row = await db(T.agents).where({ id: agentId }).first();
+    const row: unknown = await db(T.agents).where({ id: agentId }).first();
     return row ? agentFromRow(row) : null;
   }
 
   /** The active agent whose referral code this is (already normalised by referralCodeText). */
   async byReferralCode(code: string): Promise<Agent | null> {
-    const row = await this.db(T.agents).where({ referral_code: code, status: 'active' }).first();
+    const row: unknown = await this.db(T.agents).where({ referral_code: code, status: 'active' }).first();
     return row ? agentFromRow(row) : null;
   }
 
   async byClient(clientId: number): Promise<Agent | null> {
-    const row = await this.db(T.agents).where({ client_id: clientId }).first();
+    const row: unknown = await this.db(T.agents).where({ client_id: clientId }).first();
     return row ? agentFromRow(row) : null;
   }
 
   async list(): Promise<Agent[]> {
-    return (await this.db(T.agents).orderBy('id')).map(agentFromRow);
+    return asRows(await this.db(T.agents).orderBy('id')).map(agentFromRow);
   }
 }

@@ -24,8 +24,8 @@ export class DeviceCookie {
 
   /** The device id, or null when the value is absent, malformed or not signed by us. */
   read(value: string | undefined): string | null {
-    const m = value ? SHAPE.exec(value) : null;
-    if (!m) return null;
-    return this.signer.verify(signed(m[1]!), m[2]!) ? m[1]! : null;
+    const [, device, signature] = (value && SHAPE.exec(value)) || [];
+    if (!device || !signature) return null;
+    return this.signer.verify(signed(device), signature) ? device : null;
   }
 }

@@ -1,12 +1,13 @@
 import { domainToASCII } from 'node:url';
+import { getDomain } from 'tldts';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const TOP_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 // URL syntax around a host: the WHATWG parser would quietly cut the name at these or decode them.
 const NOT_IN_A_NAME = /[\s/\\@:?#[\]%]/;
-// Registries' own second levels under a country code (co.uk, com.au, or.ke): a registration of
-// one would take every customer beneath it. A heuristic, not the Public Suffix List.
-const REGISTRY_LABELS = new Set(['ac', 'co', 'com', 'edu', 'go', 'gob', 'gov', 'govt', 'ltd', 'me', 'mil', 'ne', 'net', 'nic', 'nom', 'or', 'org', 'plc', 'sch']);
+// The Public Suffix List with its private section: github.io and blogspot.com hand out names to
+// anyone, as co.uk does. The names given are already hostnames, so tldts need not parse a URL.
+const PSL = { allowPrivateDomains: true, extractHostname: false } as const;
 
 /**
  * A domain name as stored and compared: trimmed, lower case, without the trailing dot of a fully
@@ -20,14 +21,26 @@ export function normaliseDomain(raw: string): string | null {
   const ascii = domainToASCII(name);
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TOP_LABEL.test(labels[labels.length - 1]!)) return null;
+  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TOP_LABEL.test(labels.at(-1) ?? '')) return null;
   return ascii;
 }
 
-/** co.uk, com.au and the like: a name a registry hands out under, never a customer's own. */
+/**
+ * The name under which everything below belongs to one holder: acme.co.uk for shop.acme.co.uk.
+ * A user's site under a platform's suffix is its own (alice.github.io), as acme.co.uk is under
+ * co.uk. Null for a public suffix itself. A top level missing from the list (.example, .test)
+ * counts as a suffix of one label, so acme.example is registrable.
+ */
+export function registrableDomain(domain: string): string | null {
+  return getDomain(domain, PSL);
+}
+
+/**
+ * A public suffix (co.uk, sc.ke, info.ke, github.io, blogspot.com): a registry or a platform hands
+ * out names under it, to anyone, so a registration of it would take every customer beneath.
+ */
 export function isRegistrySuffix(domain: string): boolean {
-  const labels = domain.split('.');
-  return labels.length === 2 && labels[1]!.length === 2 && REGISTRY_LABELS.has(labels[0]!);
+  return registrableDomain(domain) === null;
 }
 
 /** The domain of an e-mail address, normalised; null when there is none. */
@@ -36,11 +49,19 @@ export function domainOfEmail(email: string): string | null {
   return at < 0 ? null : normaliseDomain(email.slice(at + 1));
 }
 
-/** The name and every parent with two labels or more: mail.acme.com, acme.com. */
+/**
+ * The name and every parent down to its registrable domain: mail.acme.co.uk, acme.co.uk (never
+ * co.uk, which no one may register). None for a public suffix.
+ */
 export function selfAndParents(domain: string): string[] {
-  const labels = domain.split('.');
-  const out: string[] = [];
-  for (let i = 0; i <= labels.length - 2; i++) out.push(labels.slice(i).join('.'));
+  const base = registrableDomain(domain);
+  if (!base) return [];
+  const out = [domain];
+  let name = domain;
+  while (name !== base) {
+    name = name.slice(name.indexOf('.') + 1);
+    out.push(name);
+  }
   return out;
 }
 

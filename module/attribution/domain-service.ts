@@ -8,6 +8,7 @@ import type { Agent, AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import { domainOfEmail, isRegistrySuffix, normaliseDomain, sameOrNested, selfAndParents } from './domain-name';
 import { isPublicMailDomain } from './public-mail-domains';
+import { asRow, asRows, num, rowOrNull, stringOrNull, text } from '../db/columns';
 
 export const CUSTOMER_MAX = 120;
 
@@ -27,13 +28,16 @@ export interface DomainMatch {
   domain: string;
 }
 
-const fromRow = (r: Record<string, unknown>): DomainRegistration => ({
-  id: Number(r.id),
-  domain: String(r.domain),
-  agentId: Number(r.agent_id),
-  customer: String(r.customer ?? ''),
-  createdAt: Number(r.created_at),
-});
+function fromRow(row: unknown): DomainRegistration {
+  const r = asRow(row);
+  return {
+    id: num(r.id),
+    domain: text(r.domain),
+    agentId: num(r.agent_id),
+    customer: stringOrNull(r.customer) ?? '',
+    createdAt: num(r.created_at),
+  };
+}
 
 /**
  * Deal registration: an agent registers a customer's domain, and a client who signs up with an
@@ -62,7 +66,7 @@ export class DomainService {
     if (isRegistrySuffix(domain)) throw new RuleError(`${domain} is a registry's suffix, not a customer's domain.`, 'domain');
     if (isPublicMailDomain(domain)) throw new RuleError(`${domain} belongs to a public e-mail provider: anyone can have an address there, so it cannot be registered.`, 'domain');
     const site = siteHost(this.host.siteUrl());
-    if (site && sameOrNested(domain, site)) throw new RuleError('This is our own site\'s domain; it cannot be registered.', 'domain');
+    if (site && sameOrNested(domain, site)) throw new RuleError("This is our own site's domain; it cannot be registered.", 'domain');
     const customer = rawCustomer.trim();
     if (customer.length > CUSTOMER_MAX) throw new RuleError(`At most ${CUSTOMER_MAX} characters.`, 'customer');
     for (let attempt = 1; ; attempt++) {
@@ -75,8 +79,8 @@ export class DomainService {
         // victim; run it again, and it finds the other's name committed.
         if (isDeadlock(e) && attempt < 3) continue;
         if (!isUniqueViolation(e)) throw e;
-        const holder = await this.db(T.domains).where({ domain }).first('agent_id');
-        if (holder && Number(holder.agent_id) === agent.id) throw new RuleError(`You have already registered ${domain}.`, 'domain');
+        const holder = rowOrNull(await this.db(T.domains).where({ domain }).first('agent_id'));
+        if (holder && num(holder.agent_id) === agent.id) throw new RuleError(`You have already registered ${domain}.`, 'domain');
         throw takenByAnother(domain);
       }
     }
@@ -92,9 +96,11 @@ export class DomainService {
    */
   private async insertUnclaimed(trx: Knex.Transaction, agent: Agent, domain: string, customer: string): Promise<DomainRegistration> {
     const [id] = await trx(T.domains).insert({ domain, agent_id: agent.id, customer, created_at: this.clock.now() });
-    const related = await trx(T.domains)
+    const related: unknown = await trx(T.domains)
       .whereNot('agent_id', agent.id)
-      .where((q) => q.whereIn('domain', selfAndParents(domain).slice(1)).orWhere('domain', 'like', `%.${domain}`))
+      .where((q) => {
+        q.whereIn('domain', selfAndParents(domain).slice(1)).orWhere('domain', 'like', `%.${domain}`);
+      })
       .forShare()
       .first('id');
     // Thrown inside the transaction, so that the row just inserted goes with it.
@@ -103,40 +109,42 @@ export class DomainService {
   }
 
   async listForAgent(agentId: number): Promise<DomainRegistration[]> {
-    return (await this.db(T.domains).where({ agent_id: agentId }).orderBy('domain')).map(fromRow);
+    return asRows(await this.db(T.domains).where({ agent_id: agentId }).orderBy('domain')).map(fromRow);
   }
 
   async listAll(limit = 1000): Promise<DomainRegistration[]> {
-    return (await this.db(T.domains).orderBy('domain').limit(limit)).map(fromRow);
+    return asRows(await this.db(T.domains).orderBy('domain').limit(limit)).map(fromRow);
   }
 
   /** The agent's own registration only; another's, or none, is the same "not found" to them. */
   async removeOwn(agent: Agent, id: number): Promise<DomainRegistration | null> {
-    const row = await this.db(T.domains).where({ id, agent_id: agent.id }).first();
+    const row: unknown = await this.db(T.domains).where({ id, agent_id: agent.id }).first();
     if (!row) return null;
+    const registration = fromRow(row);
     await this.db(T.domains).where({ id, agent_id: agent.id }).delete();
-    this.logger.info('domain registration removed by its agent', { agentId: agent.id, domain: String(row.domain) });
-    return fromRow(row);
+    this.logger.info('domain registration removed by its agent', { agentId: agent.id, domain: registration.domain });
+    return registration;
   }
 
   async removeByAdmin(id: number, actor: string, reason: string): Promise<DomainRegistration> {
     if (!reason.trim()) throw new RuleError('give a reason', 'reason');
-    const row = await this.db(T.domains).where({ id }).first();
+    const row: unknown = await this.db(T.domains).where({ id }).first();
     if (!row) throw new RuleError('This registration does not exist (any more).', 'registration_id');
+    const registration = fromRow(row);
     await this.db(T.domains).where({ id }).delete();
-    this.logger.info('domain registration removed by an admin', { actor, reason, agentId: Number(row.agent_id), domain: String(row.domain) });
-    return fromRow(row);
+    this.logger.info('domain registration removed by an admin', { actor, reason, agentId: registration.agentId, domain: registration.domain });
+    return registration;
   }
 
   /** The registration covering this domain or a parent of it; the most specific one wins. */
   async match(rawDomain: string | undefined | null): Promise<DomainMatch | null> {
     const domain = rawDomain ? normaliseDomain(rawDomain) : null;
     if (!domain) return null;
-    const rows = await this.db(T.domains).whereIn('domain', selfAndParents(domain));
-    rows.sort((a, b) => String(b.domain).length - String(a.domain).length);
+    const rows = asRows(await this.db(T.domains).whereIn('domain', selfAndParents(domain))).map(fromRow);
+    rows.sort((a, b) => b.domain.length - a.domain.length);
     for (const row of rows) {
-      const agent = await this.agents.get(Number(row.agent_id));
-      if (agent && (await this.allowedFor(agent))) return { agent, domain: String(row.domain) };
+      const agent = await this.agents.get(row.agentId);
+      if (agent && (await this.allowedFor(agent))) return { agent, domain: row.domain };
     }
     return null;
   }
@@ -152,9 +160,5 @@ function takenByAnother(domain: string): RuleError {
 }
 
 function siteHost(siteUrl: string): string | null {
-  try {
-    return normaliseDomain(new URL(siteUrl).hostname);
-  } catch {
-    return null;
-  }
+  return URL.canParse(siteUrl) ? normaliseDomain(new URL(siteUrl).hostname) : null;
 }

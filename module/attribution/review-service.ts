@@ -2,18 +2,17 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
-import type { AttributionService } from './attribution-service';
-import type { Ledger } from '../ledger/ledger';
-import { commissionFromRow } from '../commissions/commission-row';
-import { endPending } from '../commissions/end-pending';
-import { uncountPaidOrders } from '../agents/paid-orders';
+import type { AssignmentService } from './assignment-service';
+import { asRows, num, oneOf, rowOrNull, text } from '../db/columns';
+
+const REVIEW_STATUSES = ['open', 'kept', 'rejected'] as const;
 
 export interface ReferralReview {
   id: number;
   clientId: number;
   agentId: number;
   reason: string;
-  status: 'open' | 'kept' | 'rejected';
+  status: (typeof REVIEW_STATUSES)[number];
   createdAt: number;
 }
 
@@ -34,6 +33,11 @@ export async function hasReview(db: Knex, clientId: number): Promise<boolean> {
   return !!(await db(T.referralReviews).where({ client_id: clientId }).first('id'));
 }
 
+/** What the agent earned from the client and still holds, voided when the referral is rejected (the commissions do it). */
+export interface HeldEarnings {
+  voidHeldFrom(trx: Knex.Transaction, agentId: number, clientId: number, key: string, reason: string): Promise<void>;
+}
+
 /**
  * The admin's review queue: sign-ups attributed although they look like self-referrals (when
  * `self_referral` is 'flag'): a sign-up with the agent's e-mail or from their browser, or an
@@ -44,14 +48,14 @@ export async function hasReview(db: Knex, clientId: number): Promise<boolean> {
 export class ReviewService {
   constructor(
     private readonly db: Knex,
-    private readonly attribution: AttributionService,
-    private readonly ledger: Ledger,
+    private readonly assignments: Pick<AssignmentService, 'unassign'>,
+    private readonly held: HeldEarnings,
     private readonly clock: Clock,
   ) {}
 
   async listOpen(limit = 200): Promise<ReferralReview[]> {
-    const rows = await this.db(T.referralReviews).where({ status: 'open' }).orderBy('id').limit(limit);
-    return rows.map((r) => ({ id: Number(r.id), clientId: Number(r.client_id), agentId: Number(r.agent_id), reason: String(r.reason), status: r.status, createdAt: Number(r.created_at) }));
+    const rows = asRows(await this.db(T.referralReviews).where({ status: 'open' }).orderBy('id').limit(limit));
+    return rows.map((r) => ({ id: num(r.id), clientId: num(r.client_id), agentId: num(r.agent_id), reason: text(r.reason), status: oneOf(REVIEW_STATUSES, r.status), createdAt: num(r.created_at) }));
   }
 
   async keep(reviewId: number, actor: string): Promise<void> {
@@ -68,10 +72,10 @@ export class ReviewService {
    */
   async reject(reviewId: number, actor: string, reason: string): Promise<void> {
     if (!reason.trim()) throw new RuleError('give a reason', 'reason');
-    const review = await this.db(T.referralReviews).where({ id: reviewId, status: 'open' }).first();
+    const review = rowOrNull(await this.db(T.referralReviews).where({ id: reviewId, status: 'open' }).first());
     if (!review) throw new RuleError('This review is already decided.', 'review_id');
-    const clientId = Number(review.client_id);
-    const agentId = Number(review.agent_id);
+    const clientId = num(review.client_id);
+    const agentId = num(review.agent_id);
     // One transaction: a second admin rejecting at once finds the review decided, and nothing half done.
     await this.db.transaction(async (trx) => {
       const n = await trx(T.referralReviews)
@@ -79,16 +83,9 @@ export class ReviewService {
         .update({ status: 'rejected', decided_by: actor.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });
       if (!n) throw new RuleError('This review is already decided.', 'review_id');
       // Another review of the same client may have ended the assignment already.
-      const live = await trx(T.referrals).where({ client_id: clientId, agent_id: agentId }).whereNull('ended_at').first('id');
-      if (live) await this.attribution.unassign(clientId, agentId, actor, reason, trx);
-      const held = (await trx(T.commissions).where({ agent_id: agentId, client_id: clientId, rule: 'auto', status: 'pending' }).forUpdate()).map(commissionFromRow);
-      const invoices = new Set<number>();
-      for (const c of held) {
-        await endPending(trx, this.ledger, c, { status: 'voided', idemKey: `review:${reviewId}:${c.id}`, memo: 'self-referral rejected', reason: `self-referral rejected: ${reason}` });
-        if (c.role !== 'technical') invoices.add(c.invoiceId);
-      }
-      // Those paid orders counted toward the agent's level.
-      await uncountPaidOrders(trx, agentId, invoices.size);
+      const live: unknown = await trx(T.referrals).where({ client_id: clientId, agent_id: agentId }).whereNull('ended_at').first('id');
+      if (live) await this.assignments.unassign(clientId, agentId, actor, reason, trx);
+      await this.held.voidHeldFrom(trx, agentId, clientId, `review:${reviewId}`, reason);
     });
   }
 }

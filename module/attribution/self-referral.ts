@@ -14,7 +14,7 @@ export type SelfReferralMode = z.infer<typeof selfReferralMode>;
 export function mailbox(email: string): string {
   const at = email.lastIndexOf('@');
   if (at < 0) return email.trim().toLowerCase();
-  const local = email.slice(0, at).split('+')[0]!;
+  const local = email.slice(0, at).replace(/\+.*/s, '');
   return `${local}@${email.slice(at + 1)}`.trim().toLowerCase();
 }
 

@@ -1,7 +1,24 @@
+import { z } from 'zod';
 import { minor, type Minor } from '../money/amount';
+import { CERTIFICATIONS } from '../programs/definition';
+import { asRow, json, num, oneOf, stringOrNull, text } from '../db/columns';
 import type { RatePart } from './engine';
 
-export type CommissionStatus = 'pending' | 'available' | 'voided' | 'reversed' | 'rejected' | 'forfeited';
+const COMMISSION_STATUSES = ['pending', 'available', 'voided', 'reversed', 'rejected', 'forfeited'] as const;
+export type CommissionStatus = (typeof COMMISSION_STATUSES)[number];
+
+/** The `parts` column: the rate parts as the engine made them, stored as JSON. */
+const rateParts: z.ZodType<RatePart[]> = z.array(
+  z.object({
+    kind: z.enum(['sales', 'agent_rate', 'technical', 'bonus', 'fixed', 'fx']),
+    rule: z.string(),
+    bp: z.number().optional(),
+    multiplierBp: z.number().optional(),
+    certification: z.enum(CERTIFICATIONS).optional(),
+    fixedMinor: z.number().optional(),
+    fx: z.object({ from: z.string(), rate: z.string(), originalMinor: z.number() }).optional(),
+  }),
+);
 
 export interface Commission {
   id: number;
@@ -25,27 +42,29 @@ export interface Commission {
   availableAt: number;
 }
 
-export function commissionFromRow(r: Record<string, unknown>): Commission {
+/** A commission row, decoded. An empty text column means "none", as a null one does. */
+export function commissionFromRow(row: unknown): Commission {
+  const r = asRow(row);
   return {
-    id: Number(r.id),
-    agentId: Number(r.agent_id),
-    programId: Number(r.program_id),
-    clientId: Number(r.client_id),
-    invoiceId: Number(r.invoice_id),
-    invoiceLineId: Number(r.invoice_line_id),
-    rule: String(r.rule),
-    role: String(r.role),
-    tier: r.tier ? String(r.tier) : null,
-    termsVersion: Number(r.terms_version),
+    id: num(r.id),
+    agentId: num(r.agent_id),
+    programId: num(r.program_id),
+    clientId: num(r.client_id),
+    invoiceId: num(r.invoice_id),
+    invoiceLineId: num(r.invoice_line_id),
+    rule: text(r.rule),
+    role: text(r.role),
+    tier: stringOrNull(r.tier) || null,
+    termsVersion: num(r.terms_version),
     base: minor(r.base_minor),
-    parts: JSON.parse(String(r.parts)) as RatePart[],
+    parts: rateParts.parse(json(r.parts)),
     amount: minor(r.amount_minor),
     adjusted: minor(r.adjusted_minor),
-    currency: String(r.currency),
-    status: String(r.status) as CommissionStatus,
-    reason: r.reason ? String(r.reason) : null,
-    createdAt: Number(r.created_at),
-    availableAt: Number(r.available_at),
+    currency: text(r.currency),
+    status: oneOf(COMMISSION_STATUSES, r.status),
+    reason: stringOrNull(r.reason) || null,
+    createdAt: num(r.created_at),
+    availableAt: num(r.available_at),
   };
 }
 

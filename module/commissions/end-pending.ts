@@ -13,7 +13,7 @@ import { type Commission, remainingOf } from './commission-row';
  */
 export async function endPending(
   trx: Knex.Transaction,
-  ledger: Ledger,
+  ledger: Pick<Ledger, 'post'>,
   c: Commission,
   o: { status: 'voided' | 'forfeited'; idemKey: string; memo: string; reason?: string },
 ): Promise<Minor> {

@@ -1,5 +1,5 @@
 import type { Certification, ProgramDefinition, ProgramRule } from '../programs/definition';
-import { type Minor, minor, parseAmount } from '../money/amount';
+import { type Minor, minor, parseAmount, roundHalfAwayFromZero } from '../money/amount';
 import { currency } from '../money/currencies';
 
 /** One reason a commission is what it is: "20 % sales", "3 % target bonus", "KES 500.00 fixed". */
@@ -87,8 +87,9 @@ function pick(def: ProgramDefinition, role: ProgramRule['role'], line: LineInput
 }
 
 export function levelMultiplier(def: ProgramDefinition, paidOrdersBefore: number): number | undefined {
-  if (!def.levels.length) return undefined;
-  let m = def.levels[0]!.multiplier_bp;
+  const [first] = def.levels;
+  if (!first) return undefined;
+  let m = first.multiplier_bp;
   for (const l of def.levels) if (paidOrdersBefore >= l.min_paid_orders) m = l.multiplier_bp;
   return m;
 }
@@ -104,23 +105,14 @@ export function amountOf(base: Minor, parts: RatePart[]): Minor {
     if (p.fixedMinor !== undefined) fixed += BigInt(p.fixedMinor);
     if (p.bp !== undefined) numerator += BigInt(p.bp) * BigInt(p.multiplierBp ?? 10_000);
   }
-  const product = BigInt(base) * numerator;
-  const sign = product < 0n ? -1n : 1n;
-  const rounded = ((product * sign + 50_000_000n) / 100_000_000n) * sign;
-  return minor(rounded + fixed);
+  return minor(roundHalfAwayFromZero(BigInt(base) * numerator, 100_000_000n) + fixed);
 }
 
 /**
  * What one paid invoice line earns, and for whom, under one program's terms. Pure: the caller
  * gathers the facts (tier, certification, targets, first invoice) and stores the result.
  */
-export function commissionsForLine(
-  def: ProgramDefinition,
-  line: LineInput,
-  sales: SalesAgentInput | null,
-  performer: PerformerInput | null,
-  rec: RecurrenceInput,
-): LineCommission[] {
+export function commissionsForLine(def: ProgramDefinition, line: LineInput, sales: SalesAgentInput | null, performer: PerformerInput | null, rec: RecurrenceInput): LineCommission[] {
   if (line.amount <= 0) return [];
   if (def.rules.some((r) => r.never && matchesLine(r, line))) return [];
 

@@ -4,8 +4,9 @@ import { T } from '../db/tables';
 import { RuleError } from '../core/errors';
 import type { Ledger } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
-import type { AgentService } from '../agents/agent-service';
+import { agentFromRow, type AgentService } from '../agents/agent-service';
 import { minor, neg } from '../money/amount';
+import { asRows, num, text } from '../db/columns';
 import { commissionFromRow } from './commission-row';
 import { endPending } from './end-pending';
 
@@ -27,51 +28,57 @@ export class ForfeitureService {
     const forfeited: Record<string, number> = {};
     const add = (cur: string, n: number) => (forfeited[cur] = (forfeited[cur] ?? 0) + n);
     await this.db.transaction(async (trx) => {
-      const agent = await trx(T.agents).where({ id: agentId }).forUpdate().first();
-      if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
-      if (agent.status === 'blocked') throw new RuleError(`agent ${agentId} is already blocked`, 'agent_id');
-      await trx(T.agents).where({ id: agentId }).update({ status: 'blocked', blocked_reason: reason.slice(0, 255) });
+      const row: unknown = await trx(T.agents).where({ id: agentId }).forUpdate().first();
+      if (!row) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+      if (agentFromRow(row).status === 'blocked') throw new RuleError(`agent ${agentId} is already blocked`, 'agent_id');
+      await trx(T.agents)
+        .where({ id: agentId })
+        .update({ status: 'blocked', blocked_reason: reason.slice(0, 255) });
 
       // Pending money is forfeited commission by commission. Released money is swept below as a
       // balance: part of it may already be in a withdrawal request, or paid out, and which
       // commission that money came from is not recorded, so released commissions keep their status.
-      for (const row of await trx(T.commissions).where({ agent_id: agentId, status: 'pending' })) {
-        const c = commissionFromRow(row);
+      for (const c of asRows(await trx(T.commissions).where({ agent_id: agentId, status: 'pending' })).map(commissionFromRow)) {
         const left = await endPending(trx, this.ledger, c, { status: 'forfeited', idemKey: `forfeit:${c.id}`, memo });
         if (left > 0) add(c.currency, left);
       }
 
-      for (const w of await trx(T.withdrawals).where({ agent_id: agentId, status: 'requested' })) {
-        await trx(T.withdrawals).where({ id: w.id }).update({ status: 'forfeited', reason: reason.slice(0, 255) });
+      for (const w of asRows(await trx(T.withdrawals).where({ agent_id: agentId, status: 'requested' }))) {
+        const id = num(w.id);
+        const currency = text(w.currency);
+        await trx(T.withdrawals)
+          .where({ id })
+          .update({ status: 'forfeited', reason: reason.slice(0, 255) });
         const amount = minor(w.amount_minor);
         await this.ledger.post(trx, {
-          idemKey: `forfeit-withdrawal:${w.id}`,
+          idemKey: `forfeit-withdrawal:${id}`,
           kind: 'forfeit',
-          currency: w.currency,
+          currency,
           memo,
-          withdrawalId: Number(w.id),
+          withdrawalId: id,
           postings: [
             { agentId, account: 'reserved', amount: neg(amount) },
             { agentId: HOUSE, account: 'commission_expense', amount },
           ],
         });
-        add(w.currency, amount);
+        add(currency, amount);
       }
 
-      const balances = await trx(T.balances).where({ agent_id: agentId, account: 'available' }).where('balance_minor', '>', 0).forUpdate();
+      const balances = asRows(await trx(T.balances).where({ agent_id: agentId, account: 'available' }).where('balance_minor', '>', 0).forUpdate());
       for (const b of balances) {
         const amount = minor(b.balance_minor);
+        const currency = text(b.currency);
         await this.ledger.post(trx, {
-          idemKey: `forfeit-available:${agentId}:${b.currency}:${crypto.randomUUID()}`,
+          idemKey: `forfeit-available:${agentId}:${currency}:${crypto.randomUUID()}`,
           kind: 'forfeit',
-          currency: b.currency,
+          currency,
           memo,
           postings: [
             { agentId, account: 'available', amount: neg(amount) },
             { agentId: HOUSE, account: 'commission_expense', amount },
           ],
         });
-        add(b.currency, amount);
+        add(currency, amount);
       }
     });
     this.agents.changed(agentId);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
-import { numberOrNull } from '../db/columns';
+import { asRow, num, numberOrNull, text } from '../db/columns';
 
 /** An admin's choice of who referred one order; keyed by the invoice that bills it. */
 export interface OrderOverride {
@@ -17,22 +17,23 @@ export interface OrderOverride {
   createdAt: number;
 }
 
-export function orderOverrideFromRow(r: Record<string, unknown>): OrderOverride {
+export function orderOverrideFromRow(row: unknown): OrderOverride {
+  const r = asRow(row);
   return {
-    invoiceId: Number(r.invoice_id),
-    orderId: Number(r.order_id),
-    clientId: Number(r.client_id),
+    invoiceId: num(r.invoice_id),
+    orderId: num(r.order_id),
+    clientId: num(r.client_id),
     agentId: numberOrNull(r.agent_id),
     programId: numberOrNull(r.program_id),
     termsVersion: numberOrNull(r.terms_version),
-    version: Number(r.version),
-    actor: String(r.actor),
-    reason: String(r.reason),
-    createdAt: Number(r.created_at),
+    version: num(r.version),
+    actor: text(r.actor),
+    reason: text(r.reason),
+    createdAt: num(r.created_at),
   };
 }
 
 export async function orderOverrideFor(db: Knex | Knex.Transaction, invoiceId: number): Promise<OrderOverride | null> {
-  const row = await db(T.orderReferrals).where({ invoice_id: invoiceId }).first();
+  const row: unknown = await db(T.orderReferrals).where({ invoice_id: invoiceId }).first();
   return row ? orderOverrideFromRow(row) : null;
 }

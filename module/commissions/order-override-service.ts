@@ -1,17 +1,18 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { RuleError, isDeadlock, isUniqueViolation } from '../core/errors';
+import { RuleError, errorMessage, isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
 import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
-import type { AttributionService } from '../attribution/attribution-service';
+import type { AssignmentService } from '../attribution/assignment-service';
 import type { Ledger } from '../ledger/ledger';
+import { asRows } from '../db/columns';
 import { commissionFromRow } from './commission-row';
 import { endPending } from './end-pending';
-import type { CommissionService } from './commission-service';
+import type { EarningService } from './earning-service';
 import { type OrderOverride, orderOverrideFor, orderOverrideFromRow } from './order-override-row';
-import { uncountPaidOrders } from '../agents/paid-orders';
+import { uncountPaidOrders } from '../agents';
 
 /**
  * An admin sets who referred one order, whatever the client's referral says: another agent, or
@@ -24,12 +25,12 @@ import { uncountPaidOrders } from '../agents/paid-orders';
 export class OrderOverrideService {
   constructor(
     private readonly db: Knex,
-    private readonly host: HostApi,
-    private readonly agents: AgentService,
-    private readonly programs: ProgramService,
-    private readonly attribution: AttributionService,
-    private readonly commissions: CommissionService,
-    private readonly ledger: Ledger,
+    private readonly host: Pick<HostApi, 'getOrder' | 'getInvoice'>,
+    private readonly agents: Pick<AgentService, 'get'>,
+    private readonly programs: Pick<ProgramService, 'get'>,
+    private readonly assignments: Pick<AssignmentService, 'forClient'>,
+    private readonly earnings: Pick<EarningService, 'onInvoicePaid'>,
+    private readonly ledger: Pick<Ledger, 'post'>,
     private readonly clock: Clock,
   ) {}
 
@@ -46,17 +47,20 @@ export class OrderOverrideService {
       const agent = await this.agents.get(agentId);
       if (!agent || agent.status !== 'active') throw new RuleError(`agent ${agentId} is not an active agent`, 'agent_id');
       if (agent.clientId === order.client_id) throw new RuleError('an agent cannot be given their own order', 'agent_id');
-      const program = (await this.programs.get(agent.programId))!;
+      const program = await this.programs.get(agent.programId);
+      if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing: a foreign key was broken`);
       terms = { programId: program.id, termsVersion: program.version };
     }
     const now = this.clock.now();
-    const fallback = await this.attribution.forClient(order.client_id);
+    const fallback = await this.assignments.forClient(order.client_id);
 
     // Two admins at once on an order never seen before both insert its first row: one meets the
     // key (or MariaDB's deadlock) and runs again, on the row the other made.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.transaction((trx) => this.save(trx, { orderId, invoiceId: invoice.id, clientId: order.client_id, agentId, terms, actor, reason, now, fallback: fallback && fallback.endedAt === null ? fallback.agentId : null }));
+        await this.db.transaction((trx) =>
+          this.save(trx, { orderId, invoiceId: invoice.id, clientId: order.client_id, agentId, terms, actor, reason, now, fallback: fallback && fallback.endedAt === null ? fallback.agentId : null }),
+        );
         break;
       } catch (e) {
         if (attempt >= 3 || !(isUniqueViolation(e) || isDeadlock(e))) throw e;
@@ -67,25 +71,50 @@ export class OrderOverrideService {
     // InvoicePaid's commissions were then voided by it.
     if ((await this.host.getInvoice(invoice.id))?.status === 'Paid') {
       try {
-        await this.commissions.onInvoicePaid(invoice.id);
+        await this.earnings.onInvoicePaid(invoice.id);
       } catch (e) {
         // The override stands and the old commissions are voided; saving it again earns anew.
-        throw new RuleError(`order #${orderId} changed hands, but its new commissions could not be made (${(e as Error).message}): save the change again to retry`, 'order_id');
+        throw new RuleError(`order #${orderId} changed hands, but its new commissions could not be made (${errorMessage(e)}): save the change again to retry`, 'order_id', { cause: e });
       }
     }
-    return (await orderOverrideFor(this.db, invoice.id))!;
+    const saved = await orderOverrideFor(this.db, invoice.id);
+    if (!saved) throw new Error(`invoice ${invoice.id}'s order override was saved but cannot be read back`);
+    return saved;
   }
 
   /**
    * The override row is written first: InvoicePaid locks the same row before it writes, so the
    * two take turns, and the commissions read below include whatever an InvoicePaid just made.
    */
-  private async save(trx: Knex.Transaction, o: { orderId: number; invoiceId: number; clientId: number; agentId: number | null; terms: { programId: number; termsVersion: number } | null; actor: string; reason: string; now: number; fallback: number | null }): Promise<void> {
+  private async save(
+    trx: Knex.Transaction,
+    o: {
+      orderId: number;
+      invoiceId: number;
+      clientId: number;
+      agentId: number | null;
+      terms: { programId: number; termsVersion: number } | null;
+      actor: string;
+      reason: string;
+      now: number;
+      fallback: number | null;
+    },
+  ): Promise<void> {
     const { orderId, invoiceId, agentId, reason, now } = o;
-    const existing = await trx(T.orderReferrals).where({ invoice_id: invoiceId }).forUpdate().first();
+    const existing: unknown = await trx(T.orderReferrals).where({ invoice_id: invoiceId }).forUpdate().first();
     const previous = existing ? orderOverrideFromRow(existing) : null;
     const version = (previous?.version ?? 0) + 1;
-    const row = { order_id: orderId, client_id: o.clientId, agent_id: agentId, program_id: o.terms?.programId ?? null, terms_version: o.terms?.termsVersion ?? null, version, actor: o.actor.slice(0, 120), reason: reason.slice(0, 255), created_at: now };
+    const row = {
+      order_id: orderId,
+      client_id: o.clientId,
+      agent_id: agentId,
+      program_id: o.terms?.programId ?? null,
+      terms_version: o.terms?.termsVersion ?? null,
+      version,
+      actor: o.actor.slice(0, 120),
+      reason: reason.slice(0, 255),
+      created_at: now,
+    };
     if (previous) await trx(T.orderReferrals).where({ invoice_id: invoiceId }).update(row);
     else await trx(T.orderReferrals).insert({ ...row, invoice_id: invoiceId });
 
@@ -94,18 +123,31 @@ export class OrderOverrideService {
     if (await trx(T.refunds).where({ invoice_id: invoiceId }).first('id')) {
       throw new RuleError(`invoice #${invoiceId} has been refunded, in whole or in part: its commissions cannot change hands; adjust them by hand`, 'order_id');
     }
-    const commissions = (await trx(T.commissions).where({ invoice_id: invoiceId }).forUpdate()).map(commissionFromRow);
+    const commissions = asRows(await trx(T.commissions).where({ invoice_id: invoiceId }).forUpdate()).map(commissionFromRow);
     const released = commissions.find((c) => c.status === 'available' || c.status === 'reversed');
     if (released) throw new RuleError(`invoice #${invoiceId}'s commissions were already released to agent ${released.agentId}: add a manual commission instead`, 'order_id');
     const from = previous ? previous.agentId : o.fallback;
-    await trx(T.assignmentLog).insert({ client_id: o.clientId, order_id: orderId, from_agent_id: from, to_agent_id: agentId, reason: reason.slice(0, 255), actor: o.actor.slice(0, 120), created_at: now });
+    await trx(T.assignmentLog).insert({
+      client_id: o.clientId,
+      order_id: orderId,
+      from_agent_id: from,
+      to_agent_id: agentId,
+      reason: reason.slice(0, 255),
+      actor: o.actor.slice(0, 120),
+      created_at: now,
+    });
 
     // What the earlier attribution earned on hold goes back to the house; what was forfeited
     // (the agent was blocked) or voided stays as it is.
     const sellers = new Set<number>();
     for (const c of commissions.filter((c) => c.status === 'pending')) {
       const given = agentId === null ? 'no agent' : `agent ${agentId}`;
-      await endPending(trx, this.ledger, c, { status: 'voided', idemKey: `override:${invoiceId}:v${version}:${c.id}`, memo: `order ${orderId} re-attributed`, reason: `order #${orderId} given to ${given}: ${reason}` });
+      await endPending(trx, this.ledger, c, {
+        status: 'voided',
+        idemKey: `override:${invoiceId}:v${version}:${c.id}`,
+        memo: `order ${orderId} re-attributed`,
+        reason: `order #${orderId} given to ${given}: ${reason}`,
+      });
       if (c.role !== 'technical') sellers.add(c.agentId);
     }
     // The paid order counted toward the seller's level; it is no longer theirs.
@@ -113,6 +155,6 @@ export class OrderOverrideService {
   }
 
   async forClient(clientId: number): Promise<OrderOverride[]> {
-    return (await this.db(T.orderReferrals).where({ client_id: clientId }).orderBy('order_id', 'desc')).map(orderOverrideFromRow);
+    return asRows(await this.db(T.orderReferrals).where({ client_id: clientId }).orderBy('order_id', 'desc')).map(orderOverrideFromRow);
   }
 }

@@ -98,7 +98,7 @@ export const hookVariables = {
   DailyCronJob: z.object({}),
   ClientAreaPrimarySidebar: z.object({
     client_id: id.nullable(),
-    sidebar: z.custom<Sidebar>((v) => typeof v === 'object' && v !== null && typeof (v as Sidebar).addPanel === 'function', {
+    sidebar: z.custom<Sidebar>((v) => typeof v === 'object' && v !== null && 'addPanel' in v && typeof v.addPanel === 'function', {
       message: 'sidebar must offer addPanel()',
     }),
   }),

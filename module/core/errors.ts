@@ -3,8 +3,9 @@ export class RuleError extends Error {
   constructor(
     message: string,
     readonly field?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'RuleError';
   }
 }
@@ -20,13 +21,24 @@ export class HookInputError extends Error {
   }
 }
 
+/** The message of whatever was thrown: JavaScript lets a throw carry any value, not only an Error. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The driver's error code and number (mysql2 and better-sqlite3 both set `code`; mysql2 `errno`). */
+function driverCode(err: unknown): { code: unknown; errno: unknown } {
+  if (typeof err !== 'object' || err === null) return { code: undefined, errno: undefined };
+  return { code: 'code' in err ? err.code : undefined, errno: 'errno' in err ? err.errno : undefined };
+}
+
 /** MariaDB chose this transaction as a deadlock's victim and rolled it back: it may simply run again. */
 export function isDeadlock(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number } | null;
-  return !!e && (e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213);
+  const { code, errno } = driverCode(err);
+  return code === 'ER_LOCK_DEADLOCK' || errno === 1213;
 }
 
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number } | null;
-  return !!e && (e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.errno === 1062);
+  const { code, errno } = driverCode(err);
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || errno === 1062;
 }

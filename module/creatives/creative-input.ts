@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deepLinkTarget } from '../tracking/deep-link';
+import { deepLinkTarget } from '../tracking';
 import { optionalField, textField } from '../http/forms';
 
 const NO_OTHER_HOSTS: ReadonlySet<string> = new Set();
@@ -14,8 +14,7 @@ export const landingPath = z
   .max(255, 'at most 255 characters')
   .refine((p) => p.startsWith('/') && deepLinkTarget(p, NO_OTHER_HOSTS) === p, 'a path on this site, such as /pricing');
 
-const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().max(max, `at most ${max} characters`).optional().default(''));
+const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().max(max, `at most ${max} characters`).optional().default(''));
 const optionalLanding = optionalField(landingPath);
 
 /** The admin's upload form; width and height are not in it: they are read from the image. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Core } from '../agenttools';
+import type { CreativeService } from './creative-service';
 import { COPY_SCRIPT_PATH, MODULE_FILES } from './creative-paths';
 
 const COPY_SCRIPT = fs.readFileSync(path.join(__dirname, 'assets', 'copy-embed.js'));
@@ -10,13 +10,13 @@ const COPY_SCRIPT = fs.readFileSync(path.join(__dirname, 'assets', 'copy-embed.j
  * The module's public files: creative images, which agents' own sites embed (so no session, and
  * mounted with the referral links, before the host's sessions), and the Assets page's script.
  */
-export function creativeRouter(core: Core): Router {
+export function creativeRouter(creatives: Pick<CreativeService, 'image'>): Router {
   const router = express.Router();
 
   router.get(`${MODULE_FILES}/creative/:id`, async (req: Request, res: Response, next) => {
     try {
       const id = String(req.params.id);
-      const image = /^[1-9]\d{0,9}$/.test(id) ? await core.creatives.image(Number(id)) : null;
+      const image = /^[1-9]\d{0,9}$/.test(id) ? await creatives.image(Number(id)) : null;
       res.set('X-Content-Type-Options', 'nosniff');
       if (!image) return void res.status(404).type('text').send('Not found');
       const etag = `"${image.etag}"`;

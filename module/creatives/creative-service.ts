@@ -5,7 +5,7 @@ import { RuleError } from '../core/errors';
 import { T } from '../db/tables';
 import { checkImage } from './image-check';
 import type { ImageCreativeInput, TextCreativeInput } from './creative-input';
-import { numberOrNull, stringOrNull } from '../db/columns';
+import { asRow, num, numberOrNull, oneOf, rowOrNull, stringOrNull, text } from '../db/columns';
 
 export interface Creative {
   id: number;
@@ -31,20 +31,21 @@ export interface CreativeImage {
 // Every column but the image itself: lists never load the blobs.
 const COLUMNS = ['id', 'kind', 'name', 'alt', 'link_text', 'landing', 'width', 'height', 'mime', 'status', 'created_by', 'created_at'];
 
-function toCreative(r: Record<string, unknown>): Creative {
+function toCreative(value: unknown): Creative {
+  const r = asRow(value);
   return {
-    id: Number(r.id),
-    kind: r.kind === 'image' ? 'image' : 'text',
-    name: String(r.name),
-    alt: String(r.alt ?? ''),
+    id: num(r.id),
+    kind: oneOf(['image', 'text'] as const, r.kind),
+    name: text(r.name),
+    alt: stringOrNull(r.alt) ?? '',
     linkText: stringOrNull(r.link_text),
     landing: stringOrNull(r.landing),
     width: numberOrNull(r.width),
     height: numberOrNull(r.height),
     mime: stringOrNull(r.mime),
-    status: r.status === 'archived' ? 'archived' : 'active',
-    createdBy: String(r.created_by),
-    createdAt: Number(r.created_at),
+    status: oneOf(['active', 'archived'] as const, r.status),
+    createdBy: text(r.created_by),
+    createdAt: num(r.created_at),
   };
 }
 
@@ -98,15 +99,16 @@ export class CreativeService {
   }
 
   async get(id: number): Promise<Creative | null> {
-    const r = await this.db(T.creatives).where({ id }).first(COLUMNS);
+    const r = rowOrNull(await this.db(T.creatives).where({ id }).first(COLUMNS));
     return r ? toCreative(r) : null;
   }
 
   /** The stored image of an image creative, archived or not (agents' pages still show it). */
   async image(id: number): Promise<CreativeImage | null> {
-    const r = await this.db(T.creatives).where({ id, kind: 'image' }).first('mime', 'etag', 'image');
-    if (!r || !r.image) return null;
-    return { mime: String(r.mime), etag: String(r.etag), data: Buffer.from(r.image as Uint8Array) };
+    const r = rowOrNull(await this.db(T.creatives).where({ id, kind: 'image' }).first('mime', 'etag', 'image'));
+    if (!r || r.image === null || r.image === undefined) return null;
+    if (!(r.image instanceof Uint8Array)) throw new TypeError(`creative ${id}: the image column is not binary data`);
+    return { mime: text(r.mime), etag: text(r.etag), data: Buffer.from(r.image) };
   }
 
   private async insert(row: Record<string, unknown>): Promise<Creative> {

@@ -1,6 +1,6 @@
 import { RuleError } from '../core/errors';
 import { REFERRAL_LINK } from '../http/paths';
-import { clickSource, DEFAULT_SOURCE, sourceName } from '../tracking/source';
+import { clickSource, DEFAULT_SOURCE, sourceName } from '../tracking';
 import { landingPath } from './creative-input';
 import type { Creative } from './creative-service';
 import { creativeImagePath } from './creative-paths';

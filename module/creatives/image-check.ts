@@ -36,7 +36,10 @@ export function checkImage(data: Buffer): CheckedImage {
     // A copy of exactly these bytes: a Buffer may be a view of a larger pool, and image-size
     // reads the view's underlying memory, past the end of a truncated file.
     size = imageSize(new Uint8Array(data));
-  } catch {
+  } catch (e) {
+    // image-size refuses a damaged file with a TypeError, and a truncated one with a RangeError
+    // from reading past its end; anything else is a fault of ours, not of the upload.
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
     throw new RuleError('The image could not be read: it is damaged or incomplete.', 'image');
   }
   if (size.type !== format.sizeType) throw new RuleError('The image could not be read: it is damaged or incomplete.', 'image');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
+import { z } from 'zod';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -19,7 +20,7 @@ export function connect(url: string): Knex {
         bigNumberStrings: false,
         timezone: 'Z',
         charset: 'utf8mb4',
-      } as Knex.MySql2ConnectionConfig,
+      },
       pool: { min: 0, max: 10 },
     });
   }
@@ -41,7 +42,10 @@ export function connect(url: string): Knex {
   });
 }
 
+/** The part of knex's client (typed any) that names the driver: `connect` always gives its name. */
+const knexClient = z.object({ config: z.object({ client: z.string() }) });
+
 export function dialectOf(db: Knex): Dialect {
-  const client = (db.client as { config: { client: string } }).config.client;
+  const { client } = knexClient.parse(db.client).config;
   return client === 'mysql2' || client === 'mysql' ? 'mysql' : 'sqlite';
 }

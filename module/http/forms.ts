@@ -16,7 +16,7 @@ export function fieldErrors(error: ZodError): FieldErrors {
 export function formValues(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (body && typeof body === 'object') {
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import ejs from 'ejs';
 import { DateTime } from 'luxon';
-import { formatAmount, formatRate, type Minor, toDecimalString } from '../money/amount';
+import { formatAmount, formatRate, minor, type Minor, toDecimalString } from '../money/amount';
 import { currency } from '../money/currencies';
 import { translator, type Translate } from '../i18n/lang';
 
@@ -19,10 +19,11 @@ export interface ViewHelpers {
 }
 
 export function viewHelpers(language: string, csrf: string): ViewHelpers {
+  const t = translator(language);
   return {
-    t: translator(language),
-    money: (amount, cur) => formatAmount(amount as Minor, currency(cur)),
-    decimal: (amount, cur) => toDecimalString(amount as Minor, currency(cur)),
+    t,
+    money: (amount, cur) => formatAmount(minor(amount), currency(cur)),
+    decimal: (amount, cur) => toDecimalString(minor(amount), currency(cur)),
     rate: formatRate,
     date: (ms, zone = 'UTC') => (ms === null ? '' : DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd')),
     dateTime: (ms, zone = 'UTC') => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd HH:mm:ss'),

@@ -1,11 +1,5 @@
 import english from '../../lang/english';
-
-export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
-
-export interface LangFile {
-  locale: string;
-  strings: Record<string, string | PluralForms>;
-}
+import type { LangFile } from '../../lang/lang-file';
 
 const LANGUAGES: Record<string, LangFile> = { english };
 

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import { type Minor, minor } from '../money/amount';
-import { type Account, FLOOR, HOUSE } from './accounts';
+import { ACCOUNTS, type Account, FLOOR, HOUSE } from './accounts';
 import type { Clock } from '../core/clock';
+import { asRows, num, oneOf, rowOrNull } from '../db/columns';
 
 export interface Posting {
   agentId: number;
@@ -46,6 +47,7 @@ export class Ledger {
       memo: input.memo.slice(0, 255),
       created_at: this.clock.now(),
     });
+    if (txnId === undefined) throw new Error(`ledger: ${input.kind} was inserted, but the database gave back no id for it`);
     await trx(T.entries).insert(
       input.postings.map((p) => ({
         txn_id: txnId,
@@ -66,27 +68,35 @@ export class Ledger {
         if (now < floor) throw new Error(`ledger: ${p.account} of agent ${p.agentId} would fall below ${floor}`);
       }
     }
-    return Number(txnId);
+    return txnId;
   }
 
   async balanceIn(db: Knex | Knex.Transaction, agentId: number, account: Account, currency: string, lock = false): Promise<Minor> {
     let q = db(T.balances).where({ agent_id: agentId, account, currency }).first('balance_minor');
     if (lock) q = q.forUpdate();
-    const row = await q;
+    const row = rowOrNull(await q);
     return minor(row?.balance_minor ?? 0);
   }
 
   async balances(agentId: number, currency: string): Promise<Balances> {
-    return (await this.balancesOf([agentId], currency)).get(agentId)!;
+    return (await this.balancesOf([agentId], currency)).get(agentId) ?? zeros();
   }
 
   /** Several agents' balances in one query (the admin's list), each agent's zeros included. */
   async balancesOf(agentIds: number[], currency: string): Promise<Map<number, Balances>> {
     const out = new Map<number, Balances>();
-    for (const id of agentIds) out.set(id, { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0), withholding_tax: minor(0) });
+    for (const id of agentIds) out.set(id, zeros());
     if (!agentIds.length) return out;
-    const rows = await this.db(T.balances).whereIn('agent_id', agentIds).where({ currency }).select('agent_id', 'account', 'balance_minor');
-    for (const r of rows) out.get(Number(r.agent_id))![r.account as Account] = minor(r.balance_minor);
+    const rows = asRows(await this.db(T.balances).whereIn('agent_id', agentIds).where({ currency }).select('agent_id', 'account', 'balance_minor'));
+    for (const r of rows) {
+      const balances = out.get(num(r.agent_id));
+      if (!balances) throw new Error(`ledger: a balance of agent ${num(r.agent_id)} was read, who was not asked for`);
+      balances[oneOf(ACCOUNTS, r.account)] = minor(r.balance_minor);
+    }
     return out;
   }
+}
+
+function zeros(): Balances {
+  return { pending: minor(0), available: minor(0), reserved: minor(0), withdrawn: minor(0), commission_expense: minor(0), withholding_tax: minor(0) };
 }

@@ -1,39 +1,49 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
-import { TtlCache } from '../core/ttl-cache';
+import type { Clock } from '../core/clock';
+import { LoadingCache, type CacheLimits } from '../core/loading-cache';
+import { num, rowOrNull } from '../db/columns';
 
 /**
  * Which agent a short link's key names (a vanity slug, a referral code), kept in memory so that
- * the link costs no query, the way AgentLinkCache does for /aff.php. Unknown keys are remembered
- * too (as null), so a flood of made-up ones cannot reach the database; and what could never be a
- * key (`normalise` says null) is refused unread. Entries live for `ttlMs`; a change made on this
- * node drops them at once.
+ * a link followed again costs no query. What could never be a key (`normalise` says null) is
+ * refused unread. A key that names no one costs one indexed query, then is remembered (as null)
+ * for the TTL like any other; concurrent clicks on one key share that query. Made-up keys that
+ * differ each cost theirs: unlike agent ids (see AgentLinkCache), keys have no bound to check
+ * against, and keeping every key of every agent in memory would cost more than it saves.
  */
 export class AgentKeyCache {
-  private readonly cache: TtlCache<string, number | null>;
+  private readonly cache: LoadingCache<string, number>;
 
   constructor(
-    private readonly db: Knex,
-    private readonly column: 'slug' | 'referral_code',
+    db: Knex,
+    clock: Clock,
+    column: 'slug' | 'referral_code',
     private readonly normalise: (raw: string) => string | null,
     /** Further conditions a row must meet to be followed (an approved slug). */
-    private readonly where: Record<string, string> = {},
-    ttlMs = 30_000,
-    maxEntries = 100_000,
+    where: Record<string, string>,
+    limits: CacheLimits = {},
   ) {
-    this.cache = new TtlCache(ttlMs, maxEntries);
+    this.cache = new LoadingCache(
+      async (key) => {
+        const row = rowOrNull(
+          await db(T.agents)
+            .where({ [column]: key, ...where })
+            .first('id'),
+        );
+        return row ? num(row.id) : null;
+      },
+      clock,
+      limits,
+    );
   }
 
-  async lookup(raw: string, now = Date.now()): Promise<number | null> {
+  lookup(raw: string): Promise<number | null> {
     const key = this.normalise(raw);
-    if (key === null) return null;
-    return this.cache.get(key, now, async () => {
-      const row = await this.db(T.agents).where({ [this.column]: key, ...this.where }).first('id');
-      return row ? Number(row.id) : null;
-    });
+    return key === null ? Promise.resolve(null) : this.cache.get(key);
   }
 
-  invalidate(...keys: (string | null)[]): void {
-    for (const k of keys) if (k) this.cache.delete(k);
+  protected forget(key: string): void {
+    this.cache.delete(key);
   }
 }

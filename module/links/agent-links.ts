@@ -41,7 +41,7 @@ function rateText(rule: ProgramRule, agent: Agent, program: Program): string | n
  * product the program pays a product rate for (Cloudlessons), landing on the site's product list
  * with the product named (`/?pid=`) — a same-site path, so the deep-link check lets it through.
  */
-export async function agentLinks(host: HostApi, agent: Agent, program: Program): Promise<AgentLinks> {
+export async function agentLinks(host: Pick<HostApi, 'siteUrl' | 'getProduct'>, agent: Agent, program: Program): Promise<AgentLinks> {
   const site = host.siteUrl();
   const products: ProductLink[] = [];
   for (const rule of program.def.rules) {

@@ -3,7 +3,7 @@ import { T } from '../db/tables';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import type { SettingsStore } from '../settings/settings-store';
 import type { AgentService } from '../agents/agent-service';
-import type { SlugCache } from './slug-cache';
+import type { Changes } from '../core/changes';
 import { SLUG_APPROVAL_SETTING, slugApproval, vanitySlugText, type SlugApproval } from './vanity-slug';
 
 /**
@@ -16,7 +16,7 @@ export class SlugService {
     private readonly db: Knex,
     private readonly settings: SettingsStore,
     private readonly agents: AgentService,
-    private readonly cache: SlugCache,
+    private readonly changes: Changes,
   ) {}
 
   async approvalMode(): Promise<SlugApproval> {
@@ -26,7 +26,7 @@ export class SlugService {
   /** The agent's own request; returns the slug and whether it is live yet. */
   async request(agentId: number, raw: string): Promise<{ slug: string; status: 'pending' | 'approved' }> {
     const parsed = vanitySlugText.safeParse(raw);
-    if (!parsed.success) throw new RuleError(parsed.error.issues[0]!.message, 'slug');
+    if (!parsed.success) throw new RuleError(parsed.error.issues[0]?.message ?? parsed.error.message, 'slug');
     const slug = parsed.data;
     const agent = await this.agents.get(agentId);
     if (!agent || agent.status !== 'active') throw new RuleError('Your agent account is not active.', 'slug');
@@ -38,7 +38,7 @@ export class SlugService {
       if (isUniqueViolation(e)) throw new RuleError('This link is taken; choose another.', 'slug');
       throw e;
     }
-    this.cache.invalidate(agent.slug, slug);
+    this.changes.slug(agent.slug, slug);
     return { slug, status };
   }
 
@@ -48,7 +48,7 @@ export class SlugService {
     // Conditional on the slug the admin saw: an agent's change in between is not approved unseen.
     const n = await this.db(T.agents).where({ id: agentId, slug: agent.slug }).update({ slug_status: 'approved' });
     if (!n) throw new RuleError('The agent changed the link; reload the page.', 'slug');
-    this.cache.invalidate(agent.slug);
+    this.changes.slug(agent.slug);
   }
 
   /** Refuses (or withdraws) the agent's slug; the name is free again and the agent may ask anew. */
@@ -56,6 +56,6 @@ export class SlugService {
     const agent = await this.agents.get(agentId);
     if (!agent?.slug) throw new RuleError('The agent has no link to reject.', 'slug');
     await this.db(T.agents).where({ id: agentId }).update({ slug: null, slug_status: null });
-    this.cache.invalidate(agent.slug);
+    this.changes.slug(agent.slug);
   }
 }

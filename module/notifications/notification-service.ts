@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import { isUniqueViolation } from '../core/errors';
 import type { HostApi, HostClient } from '../contract/host-api';
 import type { Agent, AgentService } from '../agents/agent-service';
-import type { AttributionService } from '../attribution/attribution-service';
+import type { AssignmentService } from '../attribution/assignment-service';
 import type { ServiceManagerService } from '../service-managers/service-manager-service';
 import { CLIENT_AREA } from '../http/paths';
 import { renderEmail } from './email-template';
@@ -27,7 +27,7 @@ export class NotificationService {
     private readonly host: HostApi,
     private readonly agents: AgentService,
     private readonly serviceManagers: ServiceManagerService,
-    private readonly attribution: AttributionService,
+    private readonly assignments: AssignmentService,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly language: string,
@@ -52,12 +52,27 @@ export class NotificationService {
     await this.notify('service_suspended', serviceId, clientId, 'service-suspended', { service: { id: serviceId, product: product?.name ?? `#${productId}` } });
   }
 
+  /** An admin made the agent the client's service manager: each is introduced to the other. */
+  async serviceManagerAssigned(client: HostClient, agentClient: HostClient): Promise<void> {
+    const data = {
+      client: { name: fullName(client), email: client.email },
+      agent: { name: fullName(agentClient), email: agentClient.email, phone: agentClient.phonenumber ?? '' },
+    };
+    for (const [to, template] of [
+      [client.email, 'service-manager-assigned-client'],
+      [agentClient.email, 'service-manager-assigned-agent'],
+    ] as const) {
+      const mail = await renderEmail(template, this.language, data);
+      await this.host.sendEmail({ to, subject: mail.subject, text: mail.text });
+    }
+  }
+
   /** The active agents who look after the client now. */
   async agentsFor(clientId: number): Promise<Agent[]> {
     const ids = new Set<number>();
     const grant = await this.serviceManagers.forClient(clientId);
     if (grant) ids.add(grant.agentId);
-    const referral = await this.attribution.forClient(clientId);
+    const referral = await this.assignments.forClient(clientId);
     if (referral && referral.endedAt === null) ids.add(referral.agentId);
     const out: Agent[] = [];
     for (const id of ids) {
@@ -84,13 +99,20 @@ export class NotificationService {
       const key = { event, subject_id: subjectId, agent_id: agent.id };
       if (!(await this.claim(key, clientId, agentClient.email))) continue;
       try {
-        const email = await renderEmail(template, this.language, { ...data, client: { id: client.id, name: fullName(client) }, agent: { id: agent.id, name: fullName(agentClient) }, url: `${this.host.siteUrl()}${CLIENT_AREA}` });
+        const email = await renderEmail(template, this.language, {
+          ...data,
+          client: { id: client.id, name: fullName(client) },
+          agent: { id: agent.id, name: fullName(agentClient) },
+          url: `${this.host.siteUrl()}${CLIENT_AREA}`,
+        });
         await this.host.sendEmail({ to: agentClient.email, ...email });
         await this.db(T.notifications).where(key).update({ status: 'sent', sent_at: this.clock.now() });
       } catch (e) {
-        const error = (e as Error).message || String(e);
+        const error = e instanceof Error && e.message ? e.message : String(e);
         this.logger.error('agent notification not sent', { event, subjectId, agentId: agent.id, to: agentClient.email, error });
-        await this.db(T.notifications).where(key).update({ status: 'failed', error: error.slice(0, 255) });
+        await this.db(T.notifications)
+          .where(key)
+          .update({ status: 'failed', error: error.slice(0, 255) });
       }
     }
   }
@@ -107,6 +129,10 @@ export class NotificationService {
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
     }
-    return (await this.db(T.notifications).where({ ...key, status: 'failed' }).update({ status: 'sending', error: null })) > 0;
+    return (
+      (await this.db(T.notifications)
+        .where({ ...key, status: 'failed' })
+        .update({ status: 'sending', error: null })) > 0
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { RuleError } from '../core/errors';
 import { z } from 'zod';
 import { isCurrency } from '../money/currencies';
 import { parseAmount, type Minor } from '../money/amount';
@@ -11,11 +12,24 @@ const bp = z.number({ message: 'a whole number of basis points' }).int('a whole 
 const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _');
 const code = z.string().refine((c): boolean => isCurrency(c), 'an ISO 4217 currency code such as USD');
 const decimal = z.string().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative amount such as 50.00');
+/** Why parseAmount refuses the text as an amount of `cur`, or null when it reads it. */
+function amountRefused(text: string, cur: string): string | null {
+  try {
+    parseAmount(text, currency(cur));
+    return null;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return e.message;
+  }
+}
+
 const zone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
-  } catch {
+  } catch (e) {
+    // Intl's answer to a zone it does not know.
+    if (!(e instanceof RangeError)) throw e;
     return false;
   }
 }, 'an IANA time zone such as Africa/Nairobi');
@@ -95,9 +109,11 @@ export const programDefinition = z
     if (p.agent_rate && !(p.agent_rate.min_bp <= p.agent_rate.default_bp && p.agent_rate.default_bp <= p.agent_rate.max_bp)) {
       fail(['agent_rate'], 'min_bp ≤ default_bp ≤ max_bp');
     }
-    if (p.levels.length && p.levels[0]!.min_paid_orders !== 0) fail(['levels', 0, 'min_paid_orders'], 'the first level starts at 0 paid orders');
+    const [firstLevel] = p.levels;
+    if (firstLevel && firstLevel.min_paid_orders !== 0) fail(['levels', 0, 'min_paid_orders'], 'the first level starts at 0 paid orders');
     p.levels.forEach((l, i) => {
-      if (i > 0 && l.min_paid_orders <= p.levels[i - 1]!.min_paid_orders) fail(['levels', i, 'min_paid_orders'], 'levels must rise');
+      const previous = p.levels[i - 1];
+      if (previous && l.min_paid_orders <= previous.min_paid_orders) fail(['levels', i, 'min_paid_orders'], 'levels must rise');
     });
     if (!(p.currency in p.payout.thresholds)) fail(['payout', 'thresholds'], `needs a threshold for ${p.currency}`);
     for (const [cur, amount] of Object.entries(p.payout.thresholds)) {
@@ -105,11 +121,8 @@ export const programDefinition = z
         fail(['payout', 'thresholds', cur], 'an ISO 4217 currency code such as USD');
         continue;
       }
-      try {
-        parseAmount(amount, currency(cur));
-      } catch (e) {
-        fail(['payout', 'thresholds', cur], (e as Error).message);
-      }
+      const refused = amountRefused(amount, cur);
+      if (refused) fail(['payout', 'thresholds', cur], refused);
     }
     const ids = new Set<string>();
     p.rules.forEach((r, i) => {
@@ -129,11 +142,8 @@ export const programDefinition = z
       if (r.rate_by_certification && r.role !== 'technical') fail(['rules', i, 'rate_by_certification'], 'only technical rules pay by certification');
       if (r.recurrence === 'months' && !r.months) fail(['rules', i, 'months'], 'required when recurrence is months');
       if (r.fixed !== undefined) {
-        try {
-          parseAmount(r.fixed, currency(p.currency));
-        } catch (e) {
-          fail(['rules', i, 'fixed'], (e as Error).message);
-        }
+        const refused = amountRefused(r.fixed, p.currency);
+        if (refused) fail(['rules', i, 'fixed'], refused);
       }
     });
     // Two rules of the same role and the same specificity that can match the same line at the
@@ -154,9 +164,10 @@ export const programDefinition = z
 export type ProgramDefinition = z.output<typeof programDefinition>;
 export type ProgramRule = ProgramDefinition['rules'][number];
 
-export class DefinitionError extends Error {
+/** A program file refused: one issue a line, shown beside the admin's definition field. */
+export class DefinitionError extends RuleError {
   constructor(readonly issues: string[]) {
-    super(`program definition refused: ${issues.join('; ')}`);
+    super(issues.join('\n'), 'definition');
     this.name = 'DefinitionError';
   }
 }

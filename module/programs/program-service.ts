@@ -2,10 +2,12 @@ import type { Knex } from 'knex';
 import YAML from 'yaml';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
+import type { Changes } from '../core/changes';
 import { isUniqueViolation } from '../core/errors';
 import { currency, type CurrencyCode } from '../money/currencies';
 import type { Minor } from '../money/amount';
 import { percentText, settingsFields, type SettingKey } from '../config';
+import { asRows, json, num, rowOrNull } from '../db/columns';
 import { DefinitionError, parseDefinition, thresholdOf, type ProgramDefinition } from './definition';
 
 export interface Program {
@@ -22,6 +24,8 @@ export interface Program {
 }
 
 function toProgram(id: number, version: number, def: ProgramDefinition): Program {
+  const payoutThreshold = thresholdOf(def, def.currency);
+  if (payoutThreshold === null) throw new Error(`program ${def.slug} v${version} has no payout threshold in ${def.currency}, which parseDefinition requires`);
   return {
     id,
     slug: def.slug,
@@ -32,7 +36,7 @@ function toProgram(id: number, version: number, def: ProgramDefinition): Program
     timezone: def.timezone,
     cookieDays: def.cookie_days,
     holdDays: def.hold_days,
-    payoutThreshold: thresholdOf(def, def.currency) as Minor,
+    payoutThreshold,
   };
 }
 
@@ -41,7 +45,8 @@ export function readProgramText(text: string): unknown {
   try {
     return YAML.parse(text, { prettyErrors: true });
   } catch (e) {
-    throw new DefinitionError([`(file): not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`]);
+    const message = e instanceof Error ? e.message : String(e);
+    throw new DefinitionError([`(file): not valid JSON or YAML: ${message.split('\n')[0]}`]);
   }
 }
 
@@ -72,6 +77,7 @@ export class ProgramService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
+    private readonly changes: Changes,
   ) {}
 
   async ensureDefault(settings: Partial<Record<SettingKey, string>>): Promise<Program> {
@@ -83,8 +89,8 @@ export class ProgramService {
   /** Validates and stores a definition; the same version twice is a no-op, a changed one refused. */
   async load(raw: unknown): Promise<{ program: Program; outcome: 'created' | 'new-version' | 'unchanged' }> {
     const def = parseDefinition(raw);
-    const json = JSON.stringify(def);
-    const row = await this.db(T.programs).where({ slug: def.slug }).first();
+    const definition = JSON.stringify(def);
+    const row = rowOrNull(await this.db(T.programs).where({ slug: def.slug }).first('id', 'current_version'));
     if (!row) {
       try {
         await this.db.transaction(async (trx) => {
@@ -97,25 +103,29 @@ export class ProgramService {
             current_version: def.terms_version,
             created_at: this.clock.now(),
           });
-          await trx(T.programVersions).insert({ program_id: id, version: def.terms_version, definition: json, created_at: this.clock.now() });
+          await trx(T.programVersions).insert({ program_id: id, version: def.terms_version, definition, created_at: this.clock.now() });
         });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         return this.load(raw);
       }
-      return { program: (await this.bySlug(def.slug))!, outcome: 'created' };
+      const program = await this.bySlug(def.slug);
+      if (!program) throw new Error(`program ${def.slug}, just stored, cannot be read back`);
+      this.changes.program(program.id);
+      return { program, outcome: 'created' };
     }
-    const current = Number(row.current_version);
+    const programId = num(row.id);
+    const current = num(row.current_version);
     if (def.terms_version === current) {
-      const stored = await this.terms(Number(row.id), current);
-      if (JSON.stringify(stored) === json) return { program: (await this.get(Number(row.id)))!, outcome: 'unchanged' };
+      const storedTerms = await this.terms(programId, current);
+      if (JSON.stringify(storedTerms) === definition) return { program: await this.stored(programId), outcome: 'unchanged' };
       throw new DefinitionError([`terms_version: ${current} is already in use with other terms; raise it to ${current + 1}`]);
     }
     if (def.terms_version < current) throw new DefinitionError([`terms_version: must be greater than the current ${current}`]);
     try {
       await this.db.transaction(async (trx) => {
-        await trx(T.programVersions).insert({ program_id: row.id, version: def.terms_version, definition: json, created_at: this.clock.now() });
-        await trx(T.programs).where({ id: row.id }).update({
+        await trx(T.programVersions).insert({ program_id: programId, version: def.terms_version, definition, created_at: this.clock.now() });
+        await trx(T.programs).where({ id: programId }).update({
           name: def.name,
           currency: def.currency,
           cookie_days: def.cookie_days,
@@ -127,7 +137,9 @@ export class ProgramService {
       if (isUniqueViolation(e)) throw new DefinitionError([`terms_version: ${def.terms_version} was just loaded by someone else`]);
       throw e;
     }
-    return { program: (await this.get(Number(row.id)))!, outcome: 'new-version' };
+    // Cookie days and attribution are the program row's: links of its agents now follow the new terms.
+    this.changes.program(programId);
+    return { program: await this.stored(programId), outcome: 'new-version' };
   }
 
   /** The terms of one version of a program. */
@@ -135,9 +147,9 @@ export class ProgramService {
     const key = `${programId}:${version}`;
     const hit = this.versions.get(key);
     if (hit) return hit;
-    const row = await db(T.programVersions).where({ program_id: programId, version }).first('definition');
+    const row = rowOrNull(await db(T.programVersions).where({ program_id: programId, version }).first('definition'));
     if (!row) throw new Error(`program ${programId} has no terms version ${version}`);
-    const def = parseDefinition(JSON.parse(String(row.definition)));
+    const def = parseDefinition(json(row.definition));
     this.versions.set(key, def);
     return def;
   }
@@ -147,9 +159,9 @@ export class ProgramService {
    * pass it: on SQLite the transaction holds the only connection.
    */
   async at(programId: number, version?: number, db: Knex | Knex.Transaction = this.db): Promise<Program | null> {
-    const row = await db(T.programs).where({ id: programId }).first('id', 'current_version');
+    const row = rowOrNull(await db(T.programs).where({ id: programId }).first('id', 'current_version'));
     if (!row) return null;
-    const v = version ?? Number(row.current_version);
+    const v = version ?? num(row.current_version);
     return toProgram(programId, v, await this.terms(programId, v, db));
   }
 
@@ -158,12 +170,19 @@ export class ProgramService {
   }
 
   async bySlug(slug: string): Promise<Program | null> {
-    const row = await this.db(T.programs).where({ slug }).first('id');
-    return row ? this.get(Number(row.id)) : null;
+    const row = rowOrNull(await this.db(T.programs).where({ slug }).first('id'));
+    return row ? this.get(num(row.id)) : null;
   }
 
   async list(): Promise<Program[]> {
-    const rows = await this.db(T.programs).orderBy('id').select('id');
-    return Promise.all(rows.map(async (r) => (await this.get(Number(r.id)))!));
+    const rows = asRows(await this.db(T.programs).orderBy('id').select('id'));
+    return Promise.all(rows.map((r) => this.stored(num(r.id))));
+  }
+
+  /** A program whose row was just read or written: its absence would be a broken database. */
+  private async stored(id: number): Promise<Program> {
+    const program = await this.get(id);
+    if (!program) throw new Error(`program ${id} was read a moment ago and is gone: programs are never deleted`);
+    return program;
   }
 }

@@ -5,16 +5,16 @@ import { RuleError } from '../core/errors';
 export const QUOTE_FORM_LINES = 3;
 
 const clientId = z.coerce.number({ message: 'Choose one of your clients' }).int('Choose one of your clients').positive('Choose one of your clients');
-const email = z.string().trim().toLowerCase().email('Enter the prospect\'s e-mail address').max(190, 'At most 190 characters');
+const email = z.string().trim().toLowerCase().email("Enter the prospect's e-mail address").max(190, 'At most 190 characters');
 const productId = z.coerce.number().int().positive('Choose a product');
-const quantity = z.coerce.number({ message: 'Enter a whole number from 1 to 100' }).int('Enter a whole number from 1 to 100').min(1, 'Enter a whole number from 1 to 100').max(100, 'Enter a whole number from 1 to 100');
+const quantity = z.coerce
+  .number({ message: 'Enter a whole number from 1 to 100' })
+  .int('Enter a whole number from 1 to 100')
+  .min(1, 'Enter a whole number from 1 to 100')
+  .max(100, 'Enter a whole number from 1 to 100');
 
-export interface QuoteRequest {
-  /** A client the agent manages, or null for a prospect (then `email` says who). */
-  clientId: number | null;
-  email: string | null;
-  lines: { product_id: number; quantity: number }[];
-}
+/** For a client the agent manages, or for a prospect, whom `email` names. */
+export type QuoteRequest = { lines: { product_id: number; quantity: number }[] } & ({ clientId: number; email: null } | { clientId: null; email: string });
 
 /**
  * The agent's quote form: `client_id` (one of their clients, or empty for a prospect), `email`
@@ -23,15 +23,15 @@ export interface QuoteRequest {
  */
 export function parseQuoteForm(values: Record<string, string>): QuoteRequest {
   const fail = (field: string, r: { error: z.ZodError }) => new RuleError(r.error.issues[0]?.message ?? 'Check this field', field);
-  let request: QuoteRequest = { clientId: null, email: null, lines: [] };
+  let request: QuoteRequest;
   if ((values.client_id ?? '').trim()) {
     const c = clientId.safeParse(values.client_id);
     if (!c.success) throw fail('client_id', c);
-    request = { ...request, clientId: c.data };
+    request = { clientId: c.data, email: null, lines: [] };
   } else {
     const e = email.safeParse(values.email ?? '');
     if (!e.success) throw fail('email', e);
-    request = { ...request, email: e.data };
+    request = { clientId: null, email: e.data, lines: [] };
   }
   for (let i = 0; i < QUOTE_FORM_LINES; i++) {
     if (!(values[`product_${i}`] ?? '').trim()) continue;

@@ -2,10 +2,10 @@ import type { HostApi, HostQuote } from '../contract/host-api';
 import type { Logger } from '../core/logger';
 import { RuleError } from '../core/errors';
 import type { Agent, AgentService } from '../agents/agent-service';
-import type { AttributionService } from '../attribution/attribution-service';
+import type { AssignmentService } from '../attribution/assignment-service';
 import type { ServiceManagerService } from '../service-managers/service-manager-service';
-import { sameMailbox } from '../attribution/self-referral';
-import { formatAmount, type Minor } from '../money/amount';
+import { sameMailbox } from '../attribution/self-referral-service';
+import { formatAmount, minor } from '../money/amount';
 import { currency } from '../money/currencies';
 import { agentOfQuoteRef, agentQuoteRef } from './quote-ref';
 import type { QuoteRequest } from './quote-form';
@@ -20,7 +20,7 @@ export class QuoteService {
     private readonly host: HostApi,
     private readonly agents: AgentService,
     private readonly serviceManagers: ServiceManagerService,
-    private readonly attribution: AttributionService,
+    private readonly assignments: AssignmentService,
     private readonly logger: Logger,
   ) {}
 
@@ -36,10 +36,10 @@ export class QuoteService {
     if (request.clientId !== null) {
       if (!(await this.serviceManagers.manages(agent.id, request.clientId))) throw new RuleError('Choose one of the clients you manage', 'client_id');
       const client = await this.host.getClient(request.clientId);
-      if (!client || client.status === 'Closed') throw new RuleError('This client\'s account is closed', 'client_id');
+      if (!client || client.status === 'Closed') throw new RuleError("This client's account is closed", 'client_id');
       email = client.email;
     } else {
-      email = request.email!;
+      email = request.email;
       const own = await this.host.getClient(agent.clientId);
       if (own && sameMailbox(own.email, email)) throw new RuleError('You cannot send a quote to yourself', 'email');
     }
@@ -69,7 +69,7 @@ export class QuoteService {
   async send(agent: Agent, quote: HostQuote, agentName: string): Promise<void> {
     if (quote.client_id !== null && !(await this.serviceManagers.manages(agent.id, quote.client_id))) throw new RuleError('This client no longer has you as their service manager');
     if (!(await this.host.markQuoteSent(quote.id))) throw new RuleError('This quote has been answered already');
-    const money = (n: number) => formatAmount(n as Minor, currency(quote.currency));
+    const money = (n: number) => formatAmount(minor(n), currency(quote.currency));
     const lines = quote.lines.map((l) => `- ${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}: ${money(l.amount_minor)}`);
     await this.host.sendEmail({
       to: quote.email,
@@ -87,7 +87,7 @@ export class QuoteService {
       const agentId = agentOfQuoteRef(quote.ref);
       if (agentId === null) continue;
       try {
-        await this.attribution.assign(clientId, agentId, `quote:${quote.id}`, `signed up from quote #${quote.id}`, 'quote');
+        await this.assignments.assign(clientId, agentId, `quote:${quote.id}`, `signed up from quote #${quote.id}`, 'quote');
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
         this.logger.warn('quote sign-up not attributed', { clientId, quoteId: quote.id, reason: e.message });

@@ -3,6 +3,7 @@ import { T } from '../db/tables';
 import type { Ledger, Balances } from '../ledger/ledger';
 import type { Program } from '../programs/program-service';
 import { type Minor, minor } from '../money/amount';
+import { num, rowOrNull } from '../db/columns';
 
 export interface AgentSummary {
   clicks: number;
@@ -24,10 +25,15 @@ export async function agentSummary(db: Knex, ledger: Ledger, agentId: number, pr
   ]);
   const gap = program.payoutThreshold - balances.available;
   return {
-    clicks: Number(clicks?.n ?? 0),
-    signups: Number(signups?.n ?? 0),
-    qualified: Number(qualified?.n ?? 0),
+    clicks: count(clicks),
+    signups: count(signups),
+    qualified: count(qualified),
     balances,
     neededForWithdrawal: minor(gap > 0 ? gap : 0),
   };
+}
+
+/** A COUNT(*) row's n: a number on SQLite, a string on MariaDB. */
+function count(row: unknown): number {
+  return num(rowOrNull(row)?.n ?? 0);
 }

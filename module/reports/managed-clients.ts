@@ -3,6 +3,7 @@ import { T } from '../db/tables';
 import type { HostApi, HostClientAccount } from '../contract/host-api';
 import type { ServiceManagerService } from '../service-managers/service-manager-service';
 import { minor, type Minor } from '../money/amount';
+import { asRows, num, text } from '../db/columns';
 
 export interface ManagedClient {
   clientId: number;
@@ -15,10 +16,15 @@ export interface ManagedClient {
 }
 
 /** The clients who made the agent their service manager, with their services, latest invoices and what they earned the agent. */
-export async function managedClients(db: Knex, host: HostApi, serviceManagers: ServiceManagerService, agentId: number): Promise<ManagedClient[]> {
+export async function managedClients(
+  db: Knex,
+  host: Pick<HostApi, 'getClient' | 'clientAccount'>,
+  serviceManagers: Pick<ServiceManagerService, 'clientsOf'>,
+  agentId: number,
+): Promise<ManagedClient[]> {
   const grants = await serviceManagers.clientsOf(agentId);
   if (!grants.length) return [];
-  const sums: { client_id: number; currency: string; s: string | number }[] = await db(T.commissions)
+  const rows = await db(T.commissions)
     .where({ agent_id: agentId })
     .whereIn(
       'client_id',
@@ -27,6 +33,7 @@ export async function managedClients(db: Knex, host: HostApi, serviceManagers: S
     .whereNot('status', 'rejected')
     .groupBy('client_id', 'currency')
     .select('client_id', 'currency', db.raw('SUM(amount_minor - adjusted_minor) as s'));
+  const sums = asRows(rows).map((r) => ({ clientId: num(r.client_id), currency: text(r.currency), amount: minor(r.s) }));
   const out: ManagedClient[] = [];
   for (const g of grants) {
     const c = await host.getClient(g.clientId);
@@ -35,7 +42,7 @@ export async function managedClients(db: Knex, host: HostApi, serviceManagers: S
       name: c ? `${c.firstname} ${c.lastname}` : `#${g.clientId}`,
       company: c?.companyname ?? null,
       since: g.grantedAt,
-      earned: sums.filter((r) => Number(r.client_id) === g.clientId).map((r) => ({ currency: r.currency, amount: minor(r.s) })),
+      earned: sums.filter((r) => r.clientId === g.clientId).map(({ currency, amount }) => ({ currency, amount })),
       account: await host.clientAccount(g.clientId, 5),
     });
   }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
-import { referralFromRow, type Referral } from '../attribution/attribution-service';
+import { referralFromRow, type Referral } from '../attribution/assignment-service';
 import { clickFromRow, type ClickRow } from './recent-clicks';
-import { numberOrNull } from '../db/columns';
+import { asRows, num, numberOrNull, rowOrNull, text } from '../db/columns';
 
 /** What the admin sees of how a client was attributed: the referral, what won it, and its history. */
 export interface ReferralDetails {
@@ -13,20 +13,20 @@ export interface ReferralDetails {
 }
 
 export async function referralDetails(db: Knex, clientId: number): Promise<ReferralDetails> {
-  const row = await db(T.referrals).where({ client_id: clientId }).first();
+  const row = rowOrNull(await db(T.referrals).where({ client_id: clientId }).first());
   const referral = row ? referralFromRow(row) : null;
   let click: ReferralDetails['click'] = null;
   if (referral?.clickUid && referral.clickedAt !== null) {
-    const c = await db(T.clicks).where({ agent_id: referral.agentId, created_at: referral.clickedAt, uid: referral.clickUid }).first();
-    if (c) click = { ...clickFromRow(c), uid: String(c.uid) };
+    const c = rowOrNull(await db(T.clicks).where({ agent_id: referral.agentId, created_at: referral.clickedAt, uid: referral.clickUid }).first());
+    if (c) click = { ...clickFromRow(c), uid: text(c.uid) };
   }
-  const log = (await db(T.assignmentLog).where({ client_id: clientId }).orderBy('id', 'desc').limit(100)).map((r) => ({
-    at: Number(r.created_at),
+  const log = asRows(await db(T.assignmentLog).where({ client_id: clientId }).orderBy('id', 'desc').limit(100)).map((r) => ({
+    at: num(r.created_at),
     orderId: numberOrNull(r.order_id),
     fromAgentId: numberOrNull(r.from_agent_id),
     toAgentId: numberOrNull(r.to_agent_id),
-    reason: String(r.reason),
-    actor: String(r.actor),
+    reason: text(r.reason),
+    actor: text(r.actor),
   }));
   return { referral, click, log };
 }

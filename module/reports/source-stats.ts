@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
+import { asRows, num, text } from '../db/columns';
 
 export interface SourceStats {
   source: string;
@@ -25,14 +26,12 @@ export async function sourceStats(db: Knex, agentId: number): Promise<SourceStat
   ]);
   const bySource = new Map<string, SourceStats>();
   const entry = (source: unknown) => {
-    const key = String(source);
+    const key = text(source);
     let e = bySource.get(key);
     if (!e) bySource.set(key, (e = { source: key, clicks: 0, signups: 0 }));
     return e;
   };
-  for (const r of clicks as Record<string, unknown>[]) entry(r.source).clicks = Number(r.n);
-  for (const r of signups as Record<string, unknown>[]) entry(r.source).signups = Number(r.n);
-  return [...bySource.values()]
-    .sort((a, b) => b.clicks - a.clicks || b.signups - a.signups || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
-    .slice(0, MAX_SOURCES);
+  for (const r of asRows(clicks)) entry(r.source).clicks = num(r.n);
+  for (const r of asRows(signups)) entry(r.source).signups = num(r.n);
+  return [...bySource.values()].sort((a, b) => b.clicks - a.clicks || b.signups - a.signups || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)).slice(0, MAX_SOURCES);
 }

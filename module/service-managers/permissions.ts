@@ -1,10 +1,4 @@
-/**
- * WHMCS client permission keys. What a service manager may do when signed in as the client is
- * the program's list; never the client's password or security settings, payment methods, the
- * grant itself, or signing in as anyone else — none of those is a key here, so none can be granted.
- */
-export const CLIENT_PERMISSIONS = ['profile', 'contacts', 'products', 'manageproducts', 'productsso', 'domains', 'managedomains', 'invoices', 'quotes', 'tickets', 'affiliates', 'emails', 'orders'] as const;
-export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
+import type { ClientPermission } from '../contract/permissions';
 
 export const DEFAULT_AGENT_PERMISSIONS: ClientPermission[] = ['invoices', 'quotes', 'tickets', 'orders', 'products'];
 

@@ -4,8 +4,10 @@ import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { HostApi, HostClient } from '../contract/host-api';
 import type { AgentService, Agent } from '../agents/agent-service';
-import type { AttributionService } from '../attribution/attribution-service';
-import { DEFAULT_AGENT_PERMISSIONS, type ClientPermission } from './permissions';
+import type { AssignmentService } from '../attribution/assignment-service';
+import { clientPermissions, type ClientPermission } from '../contract/permissions';
+import { asRow, asRows, json, num, rowOrNull, text } from '../db/columns';
+import { DEFAULT_AGENT_PERMISSIONS } from './permissions';
 
 export interface Grant {
   clientId: number;
@@ -22,13 +24,14 @@ export interface Offer {
   permissions: ClientPermission[];
 }
 
-function grantFromRow(r: Record<string, unknown>): Grant {
+function grantFromRow(value: unknown): Grant {
+  const r = asRow(value);
   return {
-    clientId: Number(r.client_id),
-    agentId: Number(r.agent_id),
-    permissions: JSON.parse(String(r.permissions)) as ClientPermission[],
-    grantedBy: String(r.granted_by),
-    grantedAt: Number(r.granted_at),
+    clientId: num(r.client_id),
+    agentId: num(r.agent_id),
+    permissions: clientPermissions.parse(json(r.permissions)),
+    grantedBy: text(r.granted_by),
+    grantedAt: num(r.granted_at),
   };
 }
 
@@ -42,7 +45,7 @@ export class ServiceManagerService {
     private readonly db: Knex,
     private readonly host: HostApi,
     private readonly agents: AgentService,
-    private readonly attribution: AttributionService,
+    private readonly assignments: AssignmentService,
     private readonly clock: Clock,
   ) {}
 
@@ -67,25 +70,42 @@ export class ServiceManagerService {
     if (offer.agent.clientId === clientId) throw new RuleError('you cannot be your own service manager');
     let replaced: number | null = null;
     await this.db.transaction(async (trx) => {
-      const current = await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first();
-      if (current && Number(current.agent_id) === agentId) return;
+      const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
+      const current = row && grantFromRow(row);
+      if (current && current.agentId === agentId) return;
       if (current && !replace) throw new RuleError('you already have a service manager; confirm that you want to change', 'replace');
-      replaced = current ? Number(current.agent_id) : null;
+      replaced = current ? current.agentId : null;
       await trx(T.serviceManagers).where({ client_id: clientId }).delete();
-      await trx(T.serviceManagers).insert({ client_id: clientId, agent_id: agentId, permissions: JSON.stringify(offer.permissions), granted_by: grantedBy.slice(0, 120), granted_at: this.clock.now() });
-      await this.attribution.assign(clientId, agentId, grantedBy, replaced ? `service manager changed from agent ${replaced}` : 'service manager granted', 'service_manager', trx);
+      await trx(T.serviceManagers).insert({
+        client_id: clientId,
+        agent_id: agentId,
+        permissions: JSON.stringify(offer.permissions),
+        granted_by: grantedBy.slice(0, 120),
+        granted_at: this.clock.now(),
+      });
+      await this.assignments.assign(clientId, agentId, grantedBy, replaced ? `service manager changed from agent ${replaced}` : 'service manager granted', 'service_manager', trx);
     });
-    return { grant: (await this.forClient(clientId))!, replaced };
+    const grant = await this.forClient(clientId);
+    if (!grant) throw new Error(`client ${clientId}'s grant, just stored or found, cannot be read back`);
+    return { grant, replaced };
   }
 
   /** The client (or an admin) takes the access away; commissions already earned stay. */
   async revoke(clientId: number, by: string, reason: string): Promise<Grant> {
     return this.db.transaction(async (trx) => {
-      const row = await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first();
+      const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
       if (!row) throw new RuleError('you have no service manager');
+      const grant = grantFromRow(row);
       await trx(T.serviceManagers).where({ client_id: clientId }).delete();
-      await trx(T.assignmentLog).insert({ client_id: clientId, from_agent_id: row.agent_id, to_agent_id: null, reason: `service manager access revoked: ${reason}`.slice(0, 255), actor: by.slice(0, 120), created_at: this.clock.now() });
-      return grantFromRow(row);
+      await trx(T.assignmentLog).insert({
+        client_id: clientId,
+        from_agent_id: grant.agentId,
+        to_agent_id: null,
+        reason: `service manager access revoked: ${reason}`.slice(0, 255),
+        actor: by.slice(0, 120),
+        created_at: this.clock.now(),
+      });
+      return grant;
     });
   }
 
@@ -93,11 +113,11 @@ export class ServiceManagerService {
   async unlink(clientId: number, agentId: number, by: string, reason: string): Promise<void> {
     const grant = await this.forClient(clientId);
     if (grant && grant.agentId === agentId) await this.revoke(clientId, by, reason);
-    await this.attribution.unassign(clientId, agentId, by, reason);
+    await this.assignments.unassign(clientId, agentId, by, reason);
   }
 
   async forClient(clientId: number, db: Knex | Knex.Transaction = this.db): Promise<Grant | null> {
-    const row = await db(T.serviceManagers).where({ client_id: clientId }).first();
+    const row = rowOrNull(await db(T.serviceManagers).where({ client_id: clientId }).first());
     return row ? grantFromRow(row) : null;
   }
 
@@ -108,6 +128,6 @@ export class ServiceManagerService {
   }
 
   async clientsOf(agentId: number): Promise<Grant[]> {
-    return (await this.db(T.serviceManagers).where({ agent_id: agentId }).orderBy('granted_at', 'desc')).map(grantFromRow);
+    return asRows(await this.db(T.serviceManagers).where({ agent_id: agentId }).orderBy('granted_at', 'desc')).map(grantFromRow);
   }
 }

@@ -4,9 +4,8 @@ import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { AgentService } from '../agents/agent-service';
-import type { ServiceManagerService } from '../service-managers/service-manager-service';
-import type { ClientPermission } from '../service-managers/permissions';
-import { numberOrNull } from '../db/columns';
+import { clientPermissions, type ClientPermission } from '../contract/permissions';
+import { asRow, asRows, json, num, numberOrNull, rowOrNull, stringOrNull, text } from '../db/columns';
 
 export interface SignIn {
   id: string;
@@ -29,17 +28,27 @@ export interface AuditEntry {
   at: number;
 }
 
-function fromRow(r: Record<string, unknown>): SignIn {
+function fromRow(value: unknown): SignIn {
+  const r = asRow(value);
   return {
-    id: String(r.id),
-    agentId: Number(r.agent_id),
-    clientId: Number(r.client_id),
-    permissions: JSON.parse(String(r.permissions)) as ClientPermission[],
-    startedAt: Number(r.started_at),
-    expiresAt: Number(r.expires_at),
+    id: text(r.id),
+    agentId: num(r.agent_id),
+    clientId: num(r.client_id),
+    permissions: clientPermissions.parse(json(r.permissions)),
+    startedAt: num(r.started_at),
+    expiresAt: num(r.expires_at),
     endedAt: numberOrNull(r.ended_at),
-    endReason: r.end_reason ? String(r.end_reason) : null,
+    endReason: stringOrNull(r.end_reason) || null,
   };
+}
+
+/**
+ * The client's grant to a service manager, as the sign-in reads it: the grants themselves are the
+ * service managers' (service-managers/), which build on this capability, not the other way round.
+ */
+export interface Grants {
+  forClient(clientId: number): Promise<{ agentId: number; permissions: ClientPermission[] } | null>;
+  manages(agentId: number, clientId: number): Promise<boolean>;
 }
 
 /**
@@ -51,7 +60,7 @@ export class SignInService {
   constructor(
     private readonly db: Knex,
     private readonly agents: AgentService,
-    private readonly serviceManagers: ServiceManagerService,
+    private readonly grants: Grants,
     private readonly clock: Clock,
     private readonly minutes: number,
   ) {}
@@ -59,7 +68,7 @@ export class SignInService {
   async start(agentClientId: number, clientId: number, ip: string): Promise<SignIn> {
     const agent = await this.agents.byClient(agentClientId);
     if (!agent || agent.status !== 'active') throw new RuleError('only an active agent can sign in as a client');
-    const grant = await this.serviceManagers.forClient(clientId);
+    const grant = await this.grants.forClient(clientId);
     if (!grant || grant.agentId !== agent.id) throw new RuleError('this client has not made you their service manager');
     const now = this.clock.now();
     const signIn: SignIn = {
@@ -86,31 +95,27 @@ export class SignInService {
 
   /** The sign-in if it may go on; otherwise it is ended, with the reason, and null returned. */
   async live(id: string, ip: string): Promise<SignIn | null> {
-    const row = await this.db(T.signIns).where({ id }).first();
+    const row = rowOrNull(await this.db(T.signIns).where({ id }).first());
     if (!row) return null;
     const s = fromRow(row);
     if (s.endedAt !== null) return null;
     const agent = await this.agents.get(s.agentId);
-    const reason =
-      this.clock.now() >= s.expiresAt
-        ? 'expired'
-        : !agent || agent.status !== 'active'
-          ? 'agent blocked'
-          : !(await this.serviceManagers.manages(s.agentId, s.clientId))
-            ? 'access revoked'
-            : null;
+    const reason = this.clock.now() >= s.expiresAt ? 'expired' : !agent || agent.status !== 'active' ? 'agent blocked' : !(await this.grants.manages(s.agentId, s.clientId)) ? 'access revoked' : null;
     if (!reason) return s;
     await this.end(s, reason, ip);
     return null;
   }
 
   async end(s: SignIn, reason: string, ip: string): Promise<void> {
-    const n = await this.db(T.signIns).where({ id: s.id }).whereNull('ended_at').update({ ended_at: this.clock.now(), end_reason: reason.slice(0, 64) });
+    const n = await this.db(T.signIns)
+      .where({ id: s.id })
+      .whereNull('ended_at')
+      .update({ ended_at: this.clock.now(), end_reason: reason.slice(0, 64) });
     if (n) await this.audit(s, 'end', reason, ip);
   }
 
   async get(id: string): Promise<SignIn | null> {
-    const row = await this.db(T.signIns).where({ id }).first();
+    const row = rowOrNull(await this.db(T.signIns).where({ id }).first());
     return row ? fromRow(row) : null;
   }
 
@@ -130,14 +135,14 @@ export class SignInService {
     let q = this.db(T.signInAudit).orderBy('id', 'desc').limit(limit);
     if (filter.clientId !== undefined) q = q.where({ client_id: filter.clientId });
     if (filter.agentId !== undefined) q = q.where({ agent_id: filter.agentId });
-    return (await q).map((r) => ({
-      signInId: String(r.sign_in_id),
-      agentId: Number(r.agent_id),
-      clientId: Number(r.client_id),
-      action: String(r.action),
-      detail: String(r.detail),
-      ip: String(r.ip),
-      at: Number(r.created_at),
+    return asRows(await q).map((r) => ({
+      signInId: text(r.sign_in_id),
+      agentId: num(r.agent_id),
+      clientId: num(r.client_id),
+      action: text(r.action),
+      detail: text(r.detail),
+      ip: text(r.ip),
+      at: num(r.created_at),
     }));
   }
 }

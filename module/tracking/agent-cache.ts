@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
-import { TtlCache } from '../core/ttl-cache';
+import type { Clock } from '../core/clock';
+import type { Changes } from '../core/changes';
+import { LoadingCache, type CacheLimits } from '../core/loading-cache';
+import { num, numberOrNull, rowOrNull, text } from '../db/columns';
 
 export interface LinkTarget {
   agentId: number;
@@ -10,34 +13,44 @@ export interface LinkTarget {
 }
 
 /**
- * What the redirect needs to know about an agent id, kept in memory so that a click costs no
- * query. Unknown ids are remembered too (as null), so that a flood of bad ids cannot reach the
- * database. Entries live for `ttlMs`, and an admin's change drops them at once on this node.
+ * What the redirect needs to know about an agent id, kept in memory so that a click on a known
+ * link costs no query. Agent ids are given in increasing order and agents are never deleted, so
+ * the cache also keeps the highest id there is: an id above it (made up, /aff.php?aff=<random>)
+ * is answered null with no query, and only ids up to it (agents, blocked ones included, and the
+ * few numbers a failed insert skipped) are read, each once per TTL, misses kept as null.
+ * Concurrent clicks on one id share one query. A new agent, a block or a reactivation on this
+ * node, or a program loaded, takes effect here at once; other nodes see it within the TTL.
  */
 export class AgentLinkCache {
-  private readonly cache: TtlCache<number, LinkTarget | null>;
+  private readonly targets: LoadingCache<number, LinkTarget>;
+  private readonly highest: LoadingCache<'id', number>;
 
-  constructor(
-    private readonly db: Knex,
-    ttlMs = 30_000,
-    maxEntries = 100_000,
-  ) {
-    this.cache = new TtlCache(ttlMs, maxEntries);
-  }
-
-  lookup(agentId: number, now = Date.now()): Promise<LinkTarget | null> {
-    return this.cache.get(agentId, now, async () => {
-      const row = await this.db(T.agents)
-        .join(T.programs, `${T.programs}.id`, `${T.agents}.program_id`)
-        .where(`${T.agents}.id`, agentId)
-        .where(`${T.agents}.status`, 'active')
-        .first(`${T.agents}.id as id`, `${T.programs}.cookie_days as cookie_days`, `${T.programs}.attribution as attribution`);
-      return row ? { agentId: Number(row.id), cookieDays: Number(row.cookie_days), firstClick: row.attribution === 'first_click' } : null;
+  constructor(db: Knex, changes: Changes, clock: Clock, limits: CacheLimits = {}) {
+    this.targets = new LoadingCache(
+      async (agentId) => {
+        const row = rowOrNull(
+          await db(T.agents)
+            .join(T.programs, `${T.programs}.id`, `${T.agents}.program_id`)
+            .where(`${T.agents}.id`, agentId)
+            .where(`${T.agents}.status`, 'active')
+            .first(`${T.agents}.id as id`, `${T.programs}.cookie_days as cookie_days`, `${T.programs}.attribution as attribution`),
+        );
+        return row ? { agentId: num(row.id), cookieDays: num(row.cookie_days), firstClick: text(row.attribution) === 'first_click' } : null;
+      },
+      clock,
+      limits,
+    );
+    this.highest = new LoadingCache(async () => numberOrNull(rowOrNull(await db(T.agents).max('id as id').first())?.id) ?? 0, clock, { ttlMs: limits.ttlMs, maxEntries: 1 });
+    changes.on('agent', (agentId) => {
+      this.targets.delete(agentId);
+      this.highest.clear();
     });
+    // Which agents a program has is not kept here; loads are rare enough to start over.
+    changes.on('program', () => this.targets.clear());
   }
 
-  invalidate(agentId?: number): void {
-    if (agentId === undefined) this.cache.clear();
-    else this.cache.delete(agentId);
+  async lookup(agentId: number): Promise<LinkTarget | null> {
+    if (agentId > ((await this.highest.get('id')) ?? 0)) return null;
+    return this.targets.get(agentId);
   }
 }

@@ -66,7 +66,8 @@ export class ClickDedupe {
 
   private prune(now: number): void {
     while (this.head < this.queue.length) {
-      const oldest = this.queue[this.head]!;
+      const oldest = this.queue[this.head];
+      if (!oldest) throw new Error(`click dedupe: no entry at the queue's head ${this.head}; only slots behind the head are cleared`);
       if (oldest.expires > now && this.seen.size < this.maxEntries && this.queue.length - this.head < 2 * this.maxEntries) break;
       // A key remembered again has a newer entry in the map: leave that one.
       if (this.seen.get(oldest.key) === oldest) this.seen.delete(oldest.key);

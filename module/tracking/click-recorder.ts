@@ -39,7 +39,7 @@ export class ClickRecorder {
     if (this.timer) return;
     this.timer = setInterval(() => {
       this.failing = false;
-      void this.flush();
+      this.flushInBackground();
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -50,7 +50,7 @@ export class ClickRecorder {
       return;
     }
     this.buffer.push(click);
-    if (this.buffer.length >= this.batchSize * 4 && !this.running && !this.failing) void this.flush();
+    if (this.buffer.length >= this.batchSize * 4 && !this.running && !this.failing) this.flushInBackground();
   }
 
   pending(): number {
@@ -64,6 +64,11 @@ export class ClickRecorder {
       this.running = null;
     });
     await this.running;
+  }
+
+  /** A write nobody awaits: a failed batch is kept and logged by writeAll, anything else is logged here. */
+  private flushInBackground(): void {
+    this.flush().catch((e: unknown) => this.logger.error('click flush failed', { error: String(e) }));
   }
 
   async stop(): Promise<void> {

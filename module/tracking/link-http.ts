@@ -1,5 +1,5 @@
-import type { TLSSocket } from 'node:tls';
 import type { Request, Response } from 'express';
+import { serialize } from 'cookie';
 import { REFERRAL_COOKIE } from './referral-cookie';
 
 /*
@@ -18,12 +18,13 @@ export function visitorIp(req: Request): string {
 
 /** req.secure: without X-Forwarded-Proto, it is whether the socket is TLS. */
 export function isHttps(req: Request): boolean {
-  return req.headers['x-forwarded-proto'] === undefined ? (req.socket as Partial<TLSSocket>).encrypted === true : req.secure;
+  return req.headers['x-forwarded-proto'] === undefined ? 'encrypted' in req.socket && req.socket.encrypted === true : req.secure;
 }
 
 /** req.get('referer'), which also reads the header's other spelling. */
 export function referer(req: Request): string {
-  return (req.headers.referrer as string | undefined) || req.headers.referer || '';
+  const other = req.headers.referrer;
+  return (typeof other === 'string' && other) || req.headers.referer || '';
 }
 
 export interface LinkCookie {
@@ -47,9 +48,15 @@ export function sendLinkRedirect(res: Response, location: string, cookie: LinkCo
   if (LOCATION_AS_IS.test(location)) headers.Location = location;
   else res.location(location);
   if (cookie) {
-    const expires = new Date(Date.now() + cookie.maxAgeMs).toUTCString();
-    // The value is the signed mark, letters, digits, '.', '-' and '_' only: nothing to encode.
-    const line = `${REFERRAL_COOKIE}=${cookie.value}; Max-Age=${Math.floor(cookie.maxAgeMs / 1000)}; Path=/; Expires=${expires}; HttpOnly${cookie.secure ? '; Secure' : ''}; SameSite=Lax`;
+    // The options res.cookie hands to the same serializer: maxAge in ms becomes Max-Age in seconds and Expires.
+    const line = serialize(REFERRAL_COOKIE, cookie.value, {
+      maxAge: Math.floor(cookie.maxAgeMs / 1000),
+      path: '/',
+      expires: new Date(Date.now() + cookie.maxAgeMs),
+      httpOnly: true,
+      secure: cookie.secure,
+      sameSite: 'lax',
+    });
     // A cookie set by middleware that ran before is kept, as res.cookie's append would.
     const earlier = res.getHeader('Set-Cookie');
     headers['Set-Cookie'] = earlier === undefined ? line : [...(Array.isArray(earlier) ? earlier : [String(earlier)]), line];

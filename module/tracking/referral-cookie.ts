@@ -31,12 +31,16 @@ export class ReferralCookie {
     if (!value || value.length > 200) return null;
     const m = /^(\d{1,10})\.([A-Za-z0-9_-]{8,32})\.(\d{1,15})(?:\.([A-Za-z0-9_-]{1,32}))?\.([A-Za-z0-9_-]{43})$/.exec(value);
     if (!m) return null;
-    const body = `${m[1]}.${m[2]}.${m[3]}${m[4] === undefined ? '' : `.${m[4]}`}`;
-    if (!this.signer.verify(body, m[5] as string)) return null;
-    const clickedAt = Number(m[3]);
+    const [, agentId, clickUid, at, source, signature] = m;
+    if (agentId === undefined || clickUid === undefined || at === undefined || signature === undefined) {
+      throw new Error('the referral cookie pattern captures every part but the source: it must have changed');
+    }
+    const body = `${agentId}.${clickUid}.${at}${source === undefined ? '' : `.${source}`}`;
+    if (!this.signer.verify(body, signature)) return null;
+    const clickedAt = Number(at);
     if (clickedAt > now + 60_000 || now - clickedAt > maxAgeMs) return null;
-    const mark: ReferralMark = { agentId: Number(m[1]), clickUid: m[2] as string, clickedAt };
-    if (m[4] !== undefined) mark.source = m[4];
+    const mark: ReferralMark = { agentId: Number(agentId), clickUid, clickedAt };
+    if (source !== undefined) mark.source = source;
     return mark;
   }
 }

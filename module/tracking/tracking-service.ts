@@ -41,7 +41,7 @@ export class TrackingService {
     if (typeof rawAgentId !== 'string' || !/^[1-9]\d{0,9}$/.test(rawAgentId)) return { cookie: null, skipped: 'unknown-agent' };
     const agentId = Number(rawAgentId);
     const now = this.clock.now();
-    const target = await this.cache.lookup(agentId, now);
+    const target = await this.cache.lookup(agentId);
     if (!target) return { cookie: null, skipped: 'unknown-agent' };
     // Stored truncated, and only ever shown escaped: these are the visitor's to write.
     const ip = visitor.ip.slice(0, 45);

@@ -8,9 +8,10 @@ import { HOUSE } from '../ledger/accounts';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
 import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
-import { numberOrNull } from '../db/columns';
+import { asRow, asRows, num, numberOrNull, oneOf, rowOrNull, text } from '../db/columns';
 
-export type WithdrawalStatus = 'requested' | 'paid' | 'forfeited';
+export const WITHDRAWAL_STATUSES = ['requested', 'paid', 'forfeited'] as const;
+export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
 
 export interface Withdrawal {
   id: number;
@@ -24,16 +25,17 @@ export interface Withdrawal {
   paidAt: number | null;
 }
 
-function fromRow(r: Record<string, unknown>): Withdrawal {
+function fromRow(value: unknown): Withdrawal {
+  const r = asRow(value);
   return {
-    id: Number(r.id),
-    agentId: Number(r.agent_id),
-    currency: String(r.currency),
+    id: num(r.id),
+    agentId: num(r.agent_id),
+    currency: text(r.currency),
     amount: minor(r.amount_minor),
-    taxBp: Number(r.tax_bp),
+    taxBp: num(r.tax_bp),
     tax: minor(r.tax_minor),
-    status: String(r.status) as WithdrawalStatus,
-    requestedAt: Number(r.requested_at),
+    status: oneOf(WITHDRAWAL_STATUSES, r.status),
+    requestedAt: num(r.requested_at),
     paidAt: numberOrNull(r.paid_at),
   };
 }
@@ -70,7 +72,8 @@ export class WithdrawalService {
     try {
       amount = parseAmount(amountText, program.currency);
     } catch (e) {
-      throw new RuleError((e as Error).message, 'amount');
+      if (!(e instanceof RangeError)) throw e;
+      throw new RuleError(e.message, 'amount');
     }
     return this.reserve(agent, program, amount, null);
   }
@@ -97,6 +100,8 @@ export class WithdrawalService {
       try {
         made.push(await this.reserve(agent, program, available, period));
       } catch (e) {
+        // The agent was paid for this period already (the unique period), or spent the balance
+        // between the read above and the locked one: skip them, the others are still paid.
         if (!(e instanceof RuleError) && !isUniqueViolation(e)) throw e;
       }
     }
@@ -138,12 +143,12 @@ export class WithdrawalService {
       });
       return Number(wid);
     });
-    return (await this.get(id))!;
+    return this.stored(id);
   }
 
   async markPaid(withdrawalId: number, adminId: number): Promise<Withdrawal> {
     await this.db.transaction(async (trx) => {
-      const row = await trx(T.withdrawals).where({ id: withdrawalId }).forUpdate().first();
+      const row = rowOrNull(await trx(T.withdrawals).where({ id: withdrawalId }).forUpdate().first());
       if (!row) throw new RuleError(`withdrawal ${withdrawalId} does not exist`);
       const w = fromRow(row);
       if (w.status !== 'requested') throw new RuleError(`withdrawal ${withdrawalId} is already ${w.status}`);
@@ -162,19 +167,26 @@ export class WithdrawalService {
         postings,
       });
     });
-    return (await this.get(withdrawalId))!;
+    return this.stored(withdrawalId);
   }
 
   async get(id: number): Promise<Withdrawal | null> {
-    const row = await this.db(T.withdrawals).where({ id }).first();
+    const row = rowOrNull(await this.db(T.withdrawals).where({ id }).first());
     return row ? fromRow(row) : null;
   }
 
+  /** A withdrawal just written: withdrawals are never deleted, so its absence is a broken database. */
+  private async stored(id: number): Promise<Withdrawal> {
+    const w = await this.get(id);
+    if (!w) throw new Error(`withdrawal ${id}, just written, cannot be read back`);
+    return w;
+  }
+
   async listForAgent(agentId: number, limit = 50): Promise<Withdrawal[]> {
-    return (await this.db(T.withdrawals).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(fromRow);
+    return asRows(await this.db(T.withdrawals).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(fromRow);
   }
 
   async listRequested(): Promise<Withdrawal[]> {
-    return (await this.db(T.withdrawals).where({ status: 'requested' }).orderBy('id')).map(fromRow);
+    return asRows(await this.db(T.withdrawals).where({ status: 'requested' }).orderBy('id')).map(fromRow);
   }
 }

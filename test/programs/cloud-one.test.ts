@@ -34,13 +34,13 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
 
   it('a Titanium agent who sold and performed a training service with advanced certification, and met the targets, earns 63 %: KES 7,560.00 on KES 12,000.00', async () => {
     const agent = await s.agent(program, { tier: 'titanium', certification: 'advanced' });
-    await s.core.agents.setTargetsMet(agent, '2026-03', true);
+    await s.services.agents.setTargetsMet(agent, '2026-03', true);
     const client = await s.referredClient(agent);
     const invoice = s.unpaid(client, [{ amount: 1_200_000, category: 'Training & Support' }]);
-    await s.core.agents.recordPerformer(invoice.lineIds[0]!, agent);
+    await s.services.agents.recordPerformer(invoice.lineIds[0]!, agent);
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 756_000, 'pending']]);
-    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect(c!.parts.map((p) => [p.kind, p.bp, p.certification])).to.deep.equal([
       ['sales', 2000, undefined],
       ['technical', 4000, 'advanced'],
@@ -50,7 +50,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
 
   it('a new agent starts as an Affiliate', async () => {
     const agent = await s.agent(program);
-    expect((await s.core.agents.get(agent))!.tier).to.equal('affiliate');
+    expect((await s.services.agents.get(agent))!.tier).to.equal('affiliate');
   });
 
   it('an Affiliate earns 10 % one-off on the first managed-subscription invoice only: KES 500.00 on KES 5,000.00, then nothing on the next month’s KES 5,000.00', async () => {
@@ -58,7 +58,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
     const client = await s.referredClient(agent);
     const first = await s.pays(client, [managed(500_000)]);
     expect(await s.commissionsOf(first.invoiceId)).to.deep.equal([[agent, 50_000, 'pending']]);
-    const [c] = await s.core.commissions.forInvoice(first.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(first.invoiceId);
     expect([c!.tier, c!.parts[0]!.rule, c!.parts[0]!.bp]).to.deep.equal(['affiliate', 'managed-one-off', 1000]);
 
     await s.daysPass(30);
@@ -87,7 +87,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 25_000, 'pending']]);
     expect((await s.balances(agent)).pending).to.equal(25_000);
     await s.fire('InvoiceRefunded', { invoiceid: invoice.invoiceId, amount_minor: 250_000, refund_id: 'half-month', line_ids: [invoice.lineIds[0]] });
-    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect([c!.amount, c!.adjusted, c!.status]).to.deep.equal([25_000, 12_500, 'pending']);
   });
 
@@ -110,7 +110,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
       if (month) await s.daysPass(30);
       const invoice = await s.pays(client, [managed(500_000)]);
       expect(await s.commissionsOf(invoice.invoiceId), `month ${month + 1}`).to.deep.equal([[agent, 25_000, 'pending']]);
-      const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+      const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
       expect([c!.tier, c!.parts[0]!.rule, c!.parts[0]!.bp]).to.deep.equal(['bronze', 'managed-recurring', 500]);
     }
     // Day 60: the first month's commission is past its 45 days, the other two are not.
@@ -143,7 +143,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
       [agent, 150_000, 'pending'],
       [agent, 80_000, 'pending'],
     ]);
-    const rows = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const rows = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect(rows.map((c) => [c.invoiceLineId, c.parts[0]!.rule])).to.deep.equal([
       [invoice.lineIds[0], 'talk-time'],
       [invoice.lineIds[1], 'setup-fees'],
@@ -155,11 +155,11 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
 
   it('the refundable deposit never earns: not at Titanium with the targets met, nor for a technical agent recorded as performing it (KES 50,000.00 deposit, nothing)', async () => {
     const agent = await s.agent(program, { tier: 'titanium', certification: 'advanced' });
-    await s.core.agents.setTargetsMet(agent, '2026-05', true);
+    await s.services.agents.setTargetsMet(agent, '2026-05', true);
     const technician = await s.agent(program, { tier: 'gold', certification: 'intermediate' });
     const client = await s.referredClient(agent);
     const invoice = s.unpaid(client, [{ amount: 5_000_000, category: 'Refundable Deposit' }]);
-    await s.core.agents.recordPerformer(invoice.lineIds[0]!, technician);
+    await s.services.agents.recordPerformer(invoice.lineIds[0]!, technician);
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([]);
     expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 0 });
@@ -175,8 +175,8 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
       { amount: 300_000, category: 'Setup Fees' },
       { amount: 400_000, category: 'Training & Support' },
     ]);
-    await s.core.agents.recordPerformer(invoice.lineIds[0]!, basic);
-    await s.core.agents.recordPerformer(invoice.lineIds[1]!, intermediate);
+    await s.services.agents.recordPerformer(invoice.lineIds[0]!, basic);
+    await s.services.agents.recordPerformer(invoice.lineIds[1]!, intermediate);
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([
       [seller, 30_000, 'pending'],
@@ -184,7 +184,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
       [seller, 80_000, 'pending'],
       [intermediate, 120_000, 'pending'],
     ]);
-    const rows = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const rows = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect(rows.map((c) => [c.role, c.parts.map((p) => [p.kind, p.bp, p.certification])])).to.deep.equal([
       ['sales', [['sales', 1000, undefined]]],
       ['technical', [['technical', 2000, 'basic']]],
@@ -197,7 +197,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
     const advanced = await s.agent(program, { tier: 'platinum', certification: 'advanced' });
     const client = await s.signsUp();
     const invoice = s.unpaid(client, [{ amount: 300_000, category: 'Setup Fees' }]);
-    await s.core.agents.recordPerformer(invoice.lineIds[0]!, advanced);
+    await s.services.agents.recordPerformer(invoice.lineIds[0]!, advanced);
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[advanced, 120_000, 'pending']]);
   });
@@ -207,7 +207,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
     const onProbation = await s.agent(program, { certification: 'basic' });
     const client = await s.referredClient(seller);
     const invoice = s.unpaid(client, [{ amount: 300_000, category: 'Setup Fees' }]);
-    await s.core.agents.recordPerformer(invoice.lineIds[0]!, onProbation);
+    await s.services.agents.recordPerformer(invoice.lineIds[0]!, onProbation);
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[seller, 30_000, 'pending']]);
   });
@@ -232,12 +232,15 @@ onEachDatabase('Cloud One agent program: the monthly target bonus', ({ current }
     ];
     for (const [tier, bonusBp, amount] of expected) {
       const agent = await s.agent(program, { tier });
-      await s.core.agents.setTargetsMet(agent, '2026-03', true);
+      await s.services.agents.setTargetsMet(agent, '2026-03', true);
       const client = await s.referredClient(agent);
       const invoice = await s.pays(client, [managed(1_000_000)]);
       expect(await s.commissionsOf(invoice.invoiceId), tier).to.deep.equal([[agent, amount, 'pending']]);
-      const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
-      expect(c!.parts.map((p) => [p.kind, p.bp]), tier).to.deep.equal([
+      const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
+      expect(
+        c!.parts.map((p) => [p.kind, p.bp]),
+        tier,
+      ).to.deep.equal([
         ['sales', 500],
         ['bonus', bonusBp],
       ]);
@@ -246,7 +249,7 @@ onEachDatabase('Cloud One agent program: the monthly target bonus', ({ current }
 
   it('an Affiliate who met the targets earns no bonus: KES 1,000.00 (10 % one-off) on KES 10,000.00', async () => {
     const agent = await s.agent(program);
-    await s.core.agents.setTargetsMet(agent, '2026-03', true);
+    await s.services.agents.setTargetsMet(agent, '2026-03', true);
     const client = await s.referredClient(agent);
     const invoice = await s.pays(client, [managed(1_000_000)]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 100_000, 'pending']]);
@@ -254,7 +257,7 @@ onEachDatabase('Cloud One agent program: the monthly target bonus', ({ current }
 
   it('the bonus is paid only in a month whose targets were met, by Nairobi’s calendar: a Bronze agent who met March’s targets earns 6 % (KES 600.00 on KES 10,000.00) at 23:30 on 31 March, and 5 % (KES 500.00) two hours later, on 1 April', async () => {
     const agent = await s.agent(program, { tier: 'bronze' });
-    await s.core.agents.setTargetsMet(agent, '2026-03', true);
+    await s.services.agents.setTargetsMet(agent, '2026-03', true);
     const client = await s.referredClient(agent);
     s.clock.set('2026-03-31T20:30:00Z'); // 23:30 in Nairobi
     const march = await s.pays(client, [managed(1_000_000)]);
@@ -288,8 +291,8 @@ onEachDatabase('Cloud One agent program: 45 days’ hold, KES 10,000.00 minimum,
   });
 
   it('the smallest withdrawal is KES 10,000.00: KES 9,999.99 is refused, and so is more than the KES 12,000.00 available', async () => {
-    await expectRuleError(s.withdraw(agent, '9999.99'), 'amount', /KES 10,000\.00/);
-    await expectRuleError(s.withdraw(agent, '12000.01'), 'amount', /only KES 12,000\.00 is available/);
+    await expectRuleError(s.withdraw(agent, '9999.99'), 'amount', /KES\u00a010,000\.00/);
+    await expectRuleError(s.withdraw(agent, '12000.01'), 'amount', /only KES\u00a012,000\.00 is available/);
     expect(await s.withdrawalsOf(agent)).to.deep.equal([]);
     expect((await s.balances(agent)).available).to.equal(1_200_000);
   });
@@ -298,14 +301,14 @@ onEachDatabase('Cloud One agent program: 45 days’ hold, KES 10,000.00 minimum,
     const w = await s.withdraw(agent, '10000.00');
     expect([w.amount, w.taxBp, w.tax, w.status]).to.deep.equal([1_000_000, 500, 50_000, 'requested']);
     expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 200_000, reserved: 1_000_000, withdrawn: 0 });
-    await s.core.withdrawals.markPaid(w.id, 1);
+    await s.services.withdrawals.markPaid(w.id, 1);
     expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 200_000, reserved: 0, withdrawn: 950_000 });
-    expect((await s.core.ledger.balances(HOUSE, 'KES')).withholding_tax).to.equal(50_000);
-    await expectRuleError(s.core.withdrawals.markPaid(w.id, 1), undefined, /already paid/);
+    expect((await s.services.ledger.balances(HOUSE, 'KES')).withholding_tax).to.equal(50_000);
+    await expectRuleError(s.services.withdrawals.markPaid(w.id, 1), undefined, /already paid/);
   });
 
   it('the KES 2,000.00 left is below the minimum and stays available', async () => {
-    await expectRuleError(s.withdraw(agent, '2000.00'), 'amount', /KES 10,000\.00/);
+    await expectRuleError(s.withdraw(agent, '2000.00'), 'amount', /KES\u00a010,000\.00/);
     expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 200_000, reserved: 0, withdrawn: 950_000 });
   });
 });
@@ -329,7 +332,7 @@ onEachDatabase('Cloud One agent program: terms are locked at referral', ({ curre
     const v2 = readProgramText(fs.readFileSync(path.join(EXAMPLES, 'cloud-one.yaml'), 'utf8')) as { terms_version: number; rules: { id: string; rate_bp?: number }[] };
     v2.terms_version = 2;
     v2.rules.find((r) => r.id === 'managed-recurring')!.rate_bp = 700;
-    const loaded = await s.core.programs.load(v2);
+    const loaded = await s.services.programs.load(v2);
     expect([loaded.outcome, loaded.program.version]).to.deep.equal(['new-version', 2]);
 
     const newClient = await s.referredClient(agent);
@@ -337,9 +340,9 @@ onEachDatabase('Cloud One agent program: terms are locked at referral', ({ curre
     const newSale = await s.pays(newClient, [managed(500_000)]);
     expect(await s.commissionsOf(oldRenewal.invoiceId)).to.deep.equal([[agent, 25_000, 'pending']]);
     expect(await s.commissionsOf(newSale.invoiceId)).to.deep.equal([[agent, 35_000, 'pending']]);
-    expect((await s.core.attribution.forClient(oldClient))!.termsVersion).to.equal(1);
-    expect((await s.core.attribution.forClient(newClient))!.termsVersion).to.equal(2);
-    const [[oldC], [newC]] = await Promise.all([s.core.commissions.forInvoice(oldRenewal.invoiceId), s.core.commissions.forInvoice(newSale.invoiceId)]);
+    expect((await s.services.assignments.forClient(oldClient))!.termsVersion).to.equal(1);
+    expect((await s.services.assignments.forClient(newClient))!.termsVersion).to.equal(2);
+    const [[oldC], [newC]] = await Promise.all([s.services.commissions.forInvoice(oldRenewal.invoiceId), s.services.commissions.forInvoice(newSale.invoiceId)]);
     expect([oldC!.termsVersion, oldC!.parts[0]!.bp]).to.deep.equal([1, 500]);
     expect([newC!.termsVersion, newC!.parts[0]!.bp]).to.deep.equal([2, 700]);
   });
@@ -364,7 +367,7 @@ onEachDatabase('Cloud One agent program: exclusive assignment and manual commiss
     const unassigned = await s.pays(client, [managed(500_000)]);
     expect(await s.commissionsOf(unassigned.invoiceId)).to.deep.equal([]);
 
-    const referral = await s.core.attribution.assign(client, first, 'admin:1', 'walk-in customer allocated to the Westlands office');
+    const referral = await s.services.assignments.assign(client, first, 'admin:1', 'walk-in customer allocated to the Westlands office');
     expect([referral.agentId, referral.rule, referral.clickUid]).to.deep.equal([first, 'admin', null]);
     const paid: number[] = [];
     for (let month = 0; month < 2; month++) {
@@ -375,13 +378,13 @@ onEachDatabase('Cloud One agent program: exclusive assignment and manual commiss
   });
 
   it('reassigned to another agent, the new agent earns on every later invoice (KES 250.00 on KES 5,000.00) and the old agent keeps the KES 500.00 already earned', async () => {
-    await s.core.attribution.assign(client, second, 'admin:1', 'the Westlands office closed; Karen office takes over');
+    await s.services.assignments.assign(client, second, 'admin:1', 'the Westlands office closed; Karen office takes over');
     expect(await s.agentOf(client)).to.equal(second);
     const invoice = await s.pays(client, [managed(500_000)]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[second, 25_000, 'pending']]);
     expect((await s.balances(first)).pending).to.equal(50_000);
     expect((await s.balances(second)).pending).to.equal(25_000);
-    const log = await s.core.db(T.assignmentLog).where({ client_id: client }).orderBy('id');
+    const log = await s.db(T.assignmentLog).where({ client_id: client }).orderBy('id');
     expect(log.map((l) => [l.from_agent_id === null ? null : Number(l.from_agent_id), Number(l.to_agent_id), l.reason])).to.deep.equal([
       [null, first, 'walk-in customer allocated to the Westlands office'],
       [first, second, 'the Westlands office closed; Karen office takes over'],
@@ -389,7 +392,7 @@ onEachDatabase('Cloud One agent program: exclusive assignment and manual commiss
   });
 
   it('unassigned, the client’s next invoice earns no one anything, and what both agents earned stays', async () => {
-    await s.core.attribution.unassign(client, second, 'admin:1', 'client asked to deal with Cloud One directly');
+    await s.services.assignments.unassign(client, second, 'admin:1', 'client asked to deal with Cloud One directly');
     expect(await s.agentOf(client)).to.equal(null);
     const invoice = await s.pays(client, [managed(500_000)]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([]);
@@ -398,22 +401,22 @@ onEachDatabase('Cloud One agent program: exclusive assignment and manual commiss
   });
 
   it('an agent cannot be assigned their own client account (no self-referral), and an assignment needs a reason', async () => {
-    const own = (await s.core.agents.get(first))!.clientId;
-    await expectRuleError(s.core.attribution.assign(own, first, 'admin:1', 'own account'), 'client_id');
+    const own = (await s.services.agents.get(first))!.clientId;
+    await expectRuleError(s.services.assignments.assign(own, first, 'admin:1', 'own account'), 'client_id');
     const other = await s.signsUp();
-    await expectRuleError(s.core.attribution.assign(other, first, 'admin:1', '  '), 'reason');
+    await expectRuleError(s.services.assignments.assign(other, first, 'admin:1', '  '), 'reason');
     expect(await s.agentOf(other)).to.equal(null);
   });
 
   it('an admin enters a manual commission with a reason: KES 25,000.00 for custom development in Q1, held 45 days like any other', async () => {
-    await expectRuleError(s.core.commissions.addManual(second, '25000.00', ' ', 'q1-2026-custom-dev'), 'reason');
-    const c = await s.core.commissions.addManual(second, '25000.00', 'custom development for client, Q1 2026', 'q1-2026-custom-dev', client);
+    await expectRuleError(s.services.manualCommissions.addManual(second, '25000.00', ' ', 'q1-2026-custom-dev'), 'reason');
+    const c = await s.services.manualCommissions.addManual(second, '25000.00', 'custom development for client, Q1 2026', 'q1-2026-custom-dev', client);
     expect([c.agentId, c.amount, c.status, c.role, c.reason, c.rule]).to.deep.equal([second, 2_500_000, 'pending', 'manual', 'custom development for client, Q1 2026', 'manual:q1-2026-custom-dev']);
     expect((await s.balances(second)).pending).to.equal(2_525_000);
     await s.daysPass(44);
-    expect((await s.core.commissions.get(c.id))!.status).to.equal('pending');
+    expect((await s.services.commissions.get(c.id))!.status).to.equal('pending');
     await s.daysPass(1);
-    expect((await s.core.commissions.get(c.id))!.status).to.equal('available');
+    expect((await s.services.commissions.get(c.id))!.status).to.equal('available');
     // With the KES 250.00 earned the same day on the reassigned client's invoice.
     expect(await s.balances(second)).to.deep.equal({ pending: 0, available: 2_525_000, reserved: 0, withdrawn: 0 });
   });

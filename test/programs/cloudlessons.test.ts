@@ -42,7 +42,7 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
       const customer = await s.referredClient(partner);
       const order = await s.pays(customer, [course(productId, 1_000_000)]);
       expect(await s.commissionsOf(order.invoiceId), `course ${productId}`).to.deep.equal([[partner, amount, 'pending']]);
-      const [c] = await s.core.commissions.forInvoice(order.invoiceId);
+      const [c] = await s.services.commissions.forInvoice(order.invoiceId);
       expect(c!.parts.map((p) => [p.rule, p.bp, p.multiplierBp])).to.deep.equal([[rule, amount / 100, 10_000]]);
     }
     expect((await s.balances(partner)).pending).to.equal(1_050_000);
@@ -55,7 +55,7 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
     const second = await s.pays(customer, [course(103, 2_000_000)]);
     expect(await s.commissionsOf(first.invoiceId)).to.deep.equal([[partner, 300_000, 'pending']]);
     expect(await s.commissionsOf(second.invoiceId)).to.deep.equal([]);
-    expect((await s.core.agents.get(partner))!.paidOrders).to.equal(1);
+    expect((await s.services.agents.get(partner))!.paidOrders).to.equal(1);
   });
 
   it('after 10 paid orders the partner’s level multiplies the course rate by 110 %: ten customers’ first orders of course 101 earn RUB 3,000.00 each, the 11th customer’s earns RUB 3,300.00 (33 % of RUB 10,000.00)', async () => {
@@ -64,10 +64,10 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
       const order = await s.pays(await s.referredClient(partner), [course(101, 1_000_000)]);
       expect(await s.commissionsOf(order.invoiceId), `order ${n}`).to.deep.equal([[partner, 300_000, 'pending']]);
     }
-    expect((await s.core.agents.get(partner))!.paidOrders).to.equal(10);
+    expect((await s.services.agents.get(partner))!.paidOrders).to.equal(10);
     const eleventh = await s.pays(await s.referredClient(partner), [course(101, 1_000_000)]);
     expect(await s.commissionsOf(eleventh.invoiceId)).to.deep.equal([[partner, 330_000, 'pending']]);
-    const [c] = await s.core.commissions.forInvoice(eleventh.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(eleventh.invoiceId);
     expect(c!.parts.map((p) => [p.rule, p.bp, p.multiplierBp])).to.deep.equal([['course-python', 3000, 11_000]]);
     expect((await s.balances(partner)).pending).to.equal(3_330_000);
   });
@@ -116,7 +116,7 @@ onEachDatabase('Cloudlessons partner program: a partial refund', ({ current }) =
     const order = await s.pays(customer, [course(101, 1_000_000)]);
     await s.daysPass(5);
     await s.refund(order.invoiceId, 500_000, 'refund-1');
-    const [c] = await s.core.commissions.forInvoice(order.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(order.invoiceId);
     expect([c!.amount, c!.adjusted, c!.status]).to.deep.equal([300_000, 150_000, 'pending']);
     expect(await s.balances(partner)).to.deep.equal({ pending: 150_000, available: 0, reserved: 0, withdrawn: 0 });
     await s.daysPass(25); // 11 March: the hold is over, and it is not a payout day
@@ -170,8 +170,8 @@ onEachDatabase('Cloudlessons partner program: a refund after payout is deducted 
     expect(await s.withdrawalsOf(partner)).to.deep.equal([]);
     await s.daysPass(7); // 15 April, a payout day
     expect(await s.withdrawalsOf(partner)).to.deep.equal([[300_000, 'requested']]);
-    const [w] = await s.core.withdrawals.listForAgent(partner);
-    await s.core.withdrawals.markPaid(w!.id, 1);
+    const [w] = await s.services.withdrawals.listForAgent(partner);
+    await s.services.withdrawals.markPaid(w!.id, 1);
     expect(await s.balances(partner)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 300_000 });
   });
 
@@ -197,8 +197,8 @@ onEachDatabase('Cloudlessons partner program: a refund after payout is deducted 
       [300_000, 'paid'],
       [100_000, 'requested'],
     ]);
-    const [w] = await s.core.withdrawals.listForAgent(partner);
-    await s.core.withdrawals.markPaid(w!.id, 1);
+    const [w] = await s.services.withdrawals.listForAgent(partner);
+    await s.services.withdrawals.markPaid(w!.id, 1);
     expect(await s.balances(partner)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 400_000 });
   });
 });
@@ -221,8 +221,8 @@ onEachDatabase('Cloudlessons partner program: an order paid twice by mistake', (
     expect(await s.commissionsOf(duplicate.invoiceId)).to.deep.equal([]);
     await s.daysPass(37); // 15 April
     expect(await s.withdrawalsOf(partner)).to.deep.equal([[350_000, 'requested']]);
-    const [w] = await s.core.withdrawals.listForAgent(partner);
-    await s.core.withdrawals.markPaid(w!.id, 1);
+    const [w] = await s.services.withdrawals.listForAgent(partner);
+    await s.services.withdrawals.markPaid(w!.id, 1);
 
     await s.daysPass(1);
     await s.refund(duplicate.invoiceId);
@@ -253,9 +253,9 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
     availableOrder = (await s.pays(second, [course(102, 1_000_000)])).invoiceId;
     await s.daysPass(19); // 8 April: the first is released
     await s.daysPass(7); // 15 April: paid out
-    const [w] = await s.core.withdrawals.listForAgent(partner);
+    const [w] = await s.services.withdrawals.listForAgent(partner);
     expect([w!.amount, w!.status]).to.deep.equal([300_000, 'requested']);
-    await s.core.withdrawals.markPaid(w!.id, 1);
+    await s.services.withdrawals.markPaid(w!.id, 1);
     await s.daysPass(7); // 22 April: the second is released, after the payout days
     pendingOrder = (await s.pays(await s.referredClient(partner), [course(103, 1_000_000)])).invoiceId;
     waiting = await s.referredClient(partner);
@@ -263,10 +263,10 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
   });
 
   it('blocking the partner forfeits the pending RUB 4,000.00 and the available RUB 3,500.00, with the reason on the partner; the RUB 3,000.00 paid out stays paid', async () => {
-    const { forfeited } = await s.core.forfeiture.block(partner, reason, 'admin:1');
+    const { forfeited } = await s.services.forfeiture.block(partner, reason, 'admin:1');
     expect(forfeited).to.deep.equal({ RUB: 750_000 });
     expect(await s.balances(partner)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 300_000 });
-    const agent = (await s.core.agents.get(partner))!;
+    const agent = (await s.services.agents.get(partner))!;
     expect([agent.status, agent.blockedReason]).to.deep.equal(['blocked', reason]);
     // Released money is forfeited as a balance (some of it may have been paid out already), so a
     // released commission keeps its status; a pending one is forfeited by name.
@@ -275,7 +275,7 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
   });
 
   it('a blocked partner earns and is paid nothing more: the link sets no cookie, a customer they referred earlier orders course 101 for RUB 10,000.00 and earns them nothing, and the 1 May payout passes them by', async () => {
-    const click = await s.core.tracking.click(String(partner), { ip: '203.0.113.1', userAgent: 'scenario', referer: '' });
+    const click = await s.services.tracking.click(String(partner), { ip: '203.0.113.1', userAgent: 'scenario', referer: '' });
     expect(click.cookie).to.equal(null);
     const order = await s.pays(waiting, [course(101, 1_000_000)]);
     expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([]);

@@ -31,15 +31,15 @@ onEachDatabase('CloudSigma partner program: the partner’s own rate, for the cu
     const customer = await s.referredClient(partner);
     const invoice = await s.pays(customer, [{ amount: 30_000 }]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[partner, 4_500, 'pending']]);
-    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect(c!.parts.map((p) => [p.kind, p.bp])).to.deep.equal([['agent_rate', 1500]]);
   });
 
   it('an admin sets a partner’s rate inside 15 %–25 %: 30 % and 10 % are refused with a RuleError and the rate stays 20 %, which earns USD 60.00 on USD 300.00', async () => {
     const partner = await s.agent(program, { ratePercentBp: 2000 });
-    await expectRuleError(s.core.agents.setTerms(partner, { ...noTerms, rateBp: 3000 }), 'rate', /15 %.*25 %/);
-    await expectRuleError(s.core.agents.setTerms(partner, { ...noTerms, rateBp: 1000 }), 'rate', /15 %.*25 %/);
-    expect((await s.core.agents.get(partner))!.rateBp).to.equal(2000);
+    await expectRuleError(s.services.agents.setTerms(partner, { ...noTerms, rateBp: 3000 }), 'rate', /15 %.*25 %/);
+    await expectRuleError(s.services.agents.setTerms(partner, { ...noTerms, rateBp: 1000 }), 'rate', /15 %.*25 %/);
+    expect((await s.services.agents.get(partner))!.rateBp).to.equal(2000);
     const customer = await s.referredClient(partner);
     const invoice = await s.pays(customer, [{ amount: 30_000 }]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[partner, 6_000, 'pending']]);
@@ -73,7 +73,7 @@ onEachDatabase('CloudSigma partner program: the partner’s own rate, for the cu
     const partner = await s.agent(program, { ratePercentBp: 2000 });
     const customer = await s.referredClient(partner);
     const before = await s.pays(customer, [{ amount: 30_000 }]);
-    await s.core.agents.setTerms(partner, { ...noTerms, rateBp: 2500 });
+    await s.services.agents.setTerms(partner, { ...noTerms, rateBp: 2500 });
     const after = await s.pays(customer, [{ amount: 30_000 }]);
     expect(await s.commissionsOf(before.invoiceId)).to.deep.equal([[partner, 6_000, 'pending']]);
     expect(await s.commissionsOf(after.invoiceId)).to.deep.equal([[partner, 7_500, 'pending']]);
@@ -85,7 +85,7 @@ onEachDatabase('CloudSigma partner program: the partner’s own rate, for the cu
     const customer = await s.referredClient(partner);
     const invoice = await s.pays(customer, [{ amount: 30_000 }], 'EUR');
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[partner, 6_507, 'pending']]);
-    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect([c!.currency, c!.base]).to.deep.equal(['USD', 32_535]);
     expect(c!.parts[0]).to.deep.equal({ kind: 'fx', rule: 'fx', fx: { from: 'EUR', rate: '1.0845', originalMinor: 30_000 } });
     expect((await s.balances(partner)).pending).to.equal(6_507);
@@ -96,7 +96,7 @@ onEachDatabase('CloudSigma partner program: the partner’s own rate, for the cu
     const customer = await s.referredClient(partner);
     const invoice = await s.pays(customer, [{ amount: 30_000 }], 'GBP');
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[partner, 0, 'rejected']]);
-    const [c] = await s.core.commissions.forInvoice(invoice.invoiceId);
+    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
     expect([c!.reason, c!.currency, c!.base]).to.deep.equal(['invoice in GBP; the program pays USD and the platform has no GBP→USD rate', 'GBP', 30_000]);
     expect(await s.balances(partner)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 0 });
     expect(await s.balances(partner, 'GBP')).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 0 });
@@ -136,8 +136,8 @@ onEachDatabase('CloudSigma partner program: paid once a quarter, from USD 100.00
     await s.daysPass(50); // 1 April
     expect(await s.withdrawalsOf(enough)).to.deep.equal([[10_000, 'requested']]);
     expect(await s.withdrawalsOf(short)).to.deep.equal([]);
-    const [w] = await s.core.withdrawals.listForAgent(enough);
-    await s.core.withdrawals.markPaid(w!.id, 1);
+    const [w] = await s.services.withdrawals.listForAgent(enough);
+    await s.services.withdrawals.markPaid(w!.id, 1);
     expect(await s.balances(enough)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 10_000 });
     expect(await s.balances(short)).to.deep.equal({ pending: 0, available: 9_999, reserved: 0, withdrawn: 0 });
   });
@@ -150,8 +150,8 @@ onEachDatabase('CloudSigma partner program: paid once a quarter, from USD 100.00
     await s.daysPass(61); // 1 July
     expect(await s.withdrawalsOf(short)).to.deep.equal([[15_999, 'requested']]);
     expect(await s.withdrawalsOf(enough)).to.deep.equal([[10_000, 'paid']]);
-    const [w] = await s.core.withdrawals.listForAgent(short);
-    await s.core.withdrawals.markPaid(w!.id, 1);
+    const [w] = await s.services.withdrawals.listForAgent(short);
+    await s.services.withdrawals.markPaid(w!.id, 1);
     expect(await s.balances(short)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 15_999 });
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { T } from '../../module/db/tables';
-import type { ClientPermission } from '../../module/service-managers/permissions';
+import type { ClientPermission } from '../../module/contract/permissions';
 import { type Fixture, PASSWORD, csrfFrom, session, signUp, type Session } from './host-fixture';
 
 const AREA = '/index.php?m=agenttools';
@@ -28,8 +28,8 @@ async function agent(f: Fixture, email: string, first: string): Promise<number> 
   const s = await session(f.host);
   await s.post('/register', '/register', { firstname: first, lastname: 'Agent', email, password: PASSWORD, currency: 'USD' });
   const id = Number((await f.host.db('host_clients').where({ email }).first()).id);
-  const program = await f.host.agentTools.core.programs.bySlug('default');
-  return (await f.host.agentTools.core.agents.activateForClient(id, program!.id)).id;
+  const program = await f.host.agentTools.services.programs.bySlug('default');
+  return (await f.host.agentTools.services.agents.activateForClient(id, program!.id)).id;
 }
 
 async function signInAs(f: Fixture, clientId: number, email: string): Promise<Session> {
@@ -51,9 +51,12 @@ export async function agentWorld(f: Fixture, withheld: ClientPermission): Promis
   const clientId = await signUp(f.host, client, 'wanjiru@example.com');
   await client.post(`${AREA}&t=serviceManager&affid=${ann}`, `${AREA}&action=serviceManagerConfirm`, { affid: ann });
   const asAgent = await signInAs(f, clientId, 'ann@example.com');
-  const grant = await f.host.agentTools.core.serviceManagers.forClient(clientId);
+  const grant = await f.host.agentTools.services.serviceManagers.forClient(clientId);
   const granted = JSON.stringify(grant!.permissions);
-  await f.host.db(T.serviceManagers).where({ client_id: clientId }).update({ permissions: JSON.stringify(grant!.permissions.filter((p) => p !== withheld)) });
+  await f.host
+    .db(T.serviceManagers)
+    .where({ client_id: clientId })
+    .update({ permissions: JSON.stringify(grant!.permissions.filter((p) => p !== withheld)) });
   const asAgentWithout = await signInAs(f, clientId, 'ann@example.com');
   await f.host.db(T.serviceManagers).where({ client_id: clientId }).update({ permissions: granted });
   const other = await session(f.host);
@@ -78,7 +81,10 @@ export async function agentWorld(f: Fixture, withheld: ClientPermission): Promis
       const s = sessions[actor];
       if (method === 'GET') return s.agent.get(path);
       const token = csrfFrom((await s.agent.get(actor === 'anonymous' ? '/register' : '/')).text);
-      return s.agent.post(path).type('form').send({ ...form, _csrf: token });
+      return s.agent
+        .post(path)
+        .type('form')
+        .send({ ...form, _csrf: token });
     },
   };
 }

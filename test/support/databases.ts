@@ -77,7 +77,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
  * Runs the same suite on SQLite and on MariaDB. Each suite gets its own database. MariaDB
  * suites skip with a message when no server answers, unless AGENTTOOLS_REQUIRE_MARIADB=1.
  */
-export function onEachDatabase(title: string, suite: (ctx: { current(): TestDatabase }) => void, kinds: DatabaseKind[] = ['sqlite', 'mariadb']): void {
+export function onEachDatabase(title: string, suite: (ctx: { current: () => TestDatabase }) => void, kinds: DatabaseKind[] = ['sqlite', 'mariadb']): void {
   for (const kind of kinds) {
     describe(`${title} [${kind}]`, function () {
       let current: TestDatabase | null = null;

@@ -42,7 +42,10 @@ export async function session(host: Host, login?: { admin?: boolean; email?: str
     const path = login.admin ? '/admin/login' : '/login';
     const page = await agent.get(path);
     const fields = login.admin ? { username: 'admin' } : { email: login.email };
-    const res = await agent.post(path).type('form').send({ ...fields, password: PASSWORD, _csrf: csrfFrom(page.text) });
+    const res = await agent
+      .post(path)
+      .type('form')
+      .send({ ...fields, password: PASSWORD, _csrf: csrfFrom(page.text) });
     if (res.status !== 303) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 300)}`);
   }
   return {
@@ -50,7 +53,10 @@ export async function session(host: Host, login?: { admin?: boolean; email?: str
     /** GETs `page` for a token, then POSTs the form to `action`. */
     async post(page: string, action: string, form: Record<string, string | number>) {
       const p = await agent.get(page);
-      return agent.post(action).type('form').send({ ...form, _csrf: csrfFrom(p.text) });
+      return agent
+        .post(action)
+        .type('form')
+        .send({ ...form, _csrf: csrfFrom(p.text) });
     },
   };
 }
@@ -68,6 +74,6 @@ export async function signUp(host: Host, s: Session, email: string): Promise<num
 /** A client account signed up through the form and made an agent of the default program. */
 export async function agentAccount(host: Host, email: string): Promise<{ clientId: number; agentId: number }> {
   const clientId = await signUp(host, await session(host), email);
-  const program = await host.agentTools.core.programs.bySlug('default');
-  return { clientId, agentId: (await host.agentTools.core.agents.activateForClient(clientId, program!.id)).id };
+  const program = await host.agentTools.services.programs.bySlug('default');
+  return { clientId, agentId: (await host.agentTools.services.agents.activateForClient(clientId, program!.id)).id };
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- an in-memory HostApi: async by the contract, with nothing to wait for */
 import type { HostApi, HostClient, HostEmail, HostInvoice, HostOrder, HostProduct, HostQuote } from '../../module/contract/host-api';
 
 export interface InvoiceLineSpec {
@@ -29,7 +30,13 @@ export class MemoryHost implements HostApi {
 
   /** A paid invoice with one line per amount (minor units). */
   addPaidInvoice(id: number, clientId: number, amounts: number[], paidAt: number, currency = 'USD'): HostInvoice {
-    return this.addInvoice(id, clientId, amounts.map((amount) => ({ amount })), paidAt, currency);
+    return this.addInvoice(
+      id,
+      clientId,
+      amounts.map((amount) => ({ amount })),
+      paidAt,
+      currency,
+    );
   }
 
   /** A paid invoice whose lines name their product and category, as a real host's do. */
@@ -55,7 +62,10 @@ export class MemoryHost implements HostApi {
     return [...this.clients.values()].reverse().slice(0, limit);
   }
   async clientAccount(clientId: number, invoices: number) {
-    const mine = [...this.invoices.values()].filter((i) => i.client_id === clientId).reverse().slice(0, invoices);
+    const mine = [...this.invoices.values()]
+      .filter((i) => i.client_id === clientId)
+      .reverse()
+      .slice(0, invoices);
     return { services: [], invoices: mine.map((i) => ({ id: i.id, currency: i.currency, total_minor: i.total_minor, status: i.status, created_at: i.date_paid ?? 0 })) };
   }
   async getInvoice(id: number) {

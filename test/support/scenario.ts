@@ -14,6 +14,7 @@ import type { Certification } from '../../module/programs/definition';
 import { T } from '../../module/db/tables';
 import { RuleError } from '../../module/core/errors';
 import { MemoryHost, type InvoiceLineSpec } from './memory-host';
+import { BROWSER } from './user-agents';
 
 export const EXAMPLES = path.resolve(__dirname, '../../examples/programs');
 
@@ -30,14 +31,17 @@ export class Scenario {
   private nextClient = 1;
   private nextInvoice = 1;
 
-  constructor(db: Knex, startAt: string) {
+  constructor(
+    readonly db: Knex,
+    startAt: string,
+  ) {
     this.clock = new ManualClock();
     this.clock.set(startAt);
     this.tools = createAgentTools({ db, host: this.host, clock: this.clock, logger: new MemoryLogger(), secret: 'scenario-secret' });
   }
 
-  get core() {
-    return this.tools.core;
+  get services() {
+    return this.tools.services;
   }
 
   async start(): Promise<this> {
@@ -49,7 +53,7 @@ export class Scenario {
   /** Loads examples/programs/<file> (or any definition object). */
   async program(fileOrDefinition: string | object): Promise<Program> {
     const raw = typeof fileOrDefinition === 'string' ? readProgramText(fs.readFileSync(path.join(EXAMPLES, fileOrDefinition), 'utf8')) : fileOrDefinition;
-    return (await this.core.programs.load(raw)).program;
+    return (await this.services.programs.load(raw)).program;
   }
 
   async fire(name: HookName, vars: unknown, ctx?: Parameters<HookHandler>[1]): Promise<void> {
@@ -60,9 +64,9 @@ export class Scenario {
   async agent(program: Program, terms: { tier?: string; ratePercentBp?: number; certification?: Certification } = {}): Promise<number> {
     const clientId = this.nextClient++;
     this.host.addClient(clientId);
-    const agent = await this.core.agents.activateForClient(clientId, program.id);
+    const agent = await this.services.agents.activateForClient(clientId, program.id);
     if (terms.tier || terms.ratePercentBp !== undefined || terms.certification) {
-      await this.core.agents.setTerms(agent.id, { tier: terms.tier ?? agent.tier, rateBp: terms.ratePercentBp ?? null, certification: terms.certification ?? null });
+      await this.services.agents.setTerms(agent.id, { tier: terms.tier ?? agent.tier, rateBp: terms.ratePercentBp ?? null, certification: terms.certification ?? null });
     }
     return agent.id;
   }
@@ -76,7 +80,7 @@ export class Scenario {
 
   /** A visitor follows the agent's referral link now; returns the cookie value the browser keeps. */
   async click(agentId: number): Promise<string> {
-    const click = await this.core.tracking.click(String(agentId), { ip: '203.0.113.1', userAgent: 'scenario', referer: '' });
+    const click = await this.services.tracking.click(String(agentId), { ip: '203.0.113.1', userAgent: BROWSER, referer: '' });
     if (!click.cookie) throw new Error(`agent ${agentId} has no working link`);
     return click.cookie.value;
   }
@@ -92,20 +96,20 @@ export class Scenario {
 
   /** The agent the client is assigned to, or null. */
   async agentOf(clientId: number): Promise<number | null> {
-    const referral = await this.core.attribution.forClient(clientId);
+    const referral = await this.services.assignments.forClient(clientId);
     return referral && referral.endedAt === null ? referral.agentId : null;
   }
 
   /** The agent asks to withdraw an amount typed as a person would ("50.00"). */
   async withdraw(agentId: number, amountText: string) {
-    const agent = (await this.core.agents.get(agentId))!;
-    const program = (await this.core.programs.get(agent.programId))!;
-    return this.core.withdrawals.request(agent, program, amountText);
+    const agent = (await this.services.agents.get(agentId))!;
+    const program = (await this.services.programs.get(agent.programId))!;
+    return this.services.withdrawals.request(agent, program, amountText);
   }
 
   /** Every withdrawal or scheduled payout of the agent as [amount, status], in id order. */
   async withdrawalsOf(agentId: number): Promise<[number, string][]> {
-    const rows = await this.core.db(T.withdrawals).where({ agent_id: agentId }).orderBy('id');
+    const rows = await this.db(T.withdrawals).where({ agent_id: agentId }).orderBy('id');
     return rows.map((r) => [Number(r.amount_minor), String(r.status)]);
   }
 
@@ -146,18 +150,18 @@ export class Scenario {
   }
 
   async balances(agentId: number, currency = this.defaultCurrency) {
-    const b = await this.core.ledger.balances(agentId, currency);
+    const b = await this.services.ledger.balances(agentId, currency);
     return { pending: b.pending, available: b.available, reserved: b.reserved, withdrawn: b.withdrawn };
   }
 
   /** Every commission of the invoice as [agent, amount, status], in id order. */
   async commissionsOf(invoiceId: number): Promise<[number, number, string][]> {
-    const rows = await this.core.db(T.commissions).where({ invoice_id: invoiceId }).orderBy('id');
+    const rows = await this.db(T.commissions).where({ invoice_id: invoiceId }).orderBy('id');
     return rows.map((r) => [Number(r.agent_id), Number(r.amount_minor), String(r.status)]);
   }
 
   async mustVerify(): Promise<void> {
-    const report = await verifyLedger(this.core.db);
+    const report = await verifyLedger(this.db);
     expect(report.problems).to.deep.equal([]);
   }
 

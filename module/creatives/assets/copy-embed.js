@@ -5,10 +5,19 @@ document.querySelectorAll('button[data-copy]').forEach(function (button) {
   if (!box) return;
   button.hidden = false;
   button.addEventListener('click', function () {
-    var done = function () { button.textContent = button.getAttribute('data-copied'); };
+    var done = function () {
+      button.textContent = button.getAttribute('data-copied');
+    };
     box.select();
     // The clipboard API exists only on secure origins; elsewhere the selected text is copied.
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand('copy'); done(); });
-    else { document.execCommand('copy'); done(); }
+    if (navigator.clipboard && window.isSecureContext)
+      navigator.clipboard.writeText(box.value).then(done, function () {
+        document.execCommand('copy');
+        done();
+      });
+    else {
+      document.execCommand('copy');
+      done();
+    }
   });
 });

@@ -29,6 +29,6 @@ export async function up(db: Knex): Promise<void> {
   });
 }
 
-export async function down(): Promise<void> {
-  throw new Error('Agent Tools migrations are forward-only');
+export function down(): Promise<void> {
+  return Promise.reject(new Error('Agent Tools migrations are forward-only'));
 }

@@ -1,11 +1,24 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { T } from '../tables';
-import { newReferralCode } from '../../agents/referral-code';
+import { asRows, num } from '../columns';
 
 // Vanity slugs (/go/<slug>) and referral codes live on the agent: one of each per agent, unique by
 // index so that two requests for the same name cannot both win. NULLs do not collide, on either
 // database, so agents without a slug need nothing. Self-referrals a program chose to flag rather
 // than refuse wait in the review table until an admin keeps or rejects them.
+// A code made as the agents' codes were when this migration was written: 8 of these 25 letters and
+// digits, each equally likely. Kept here, so that what this migration did never changes with them.
+const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
+function backfillCode(): string {
+  let code = '';
+  while (code.length < 8) {
+    const byte = crypto.randomBytes(1)[0] ?? 255;
+    if (byte < 250) code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+  }
+  return code;
+}
+
 export async function up(db: Knex): Promise<void> {
   await db.schema.alterTable(T.agents, (t) => {
     t.string('slug', 32).nullable();
@@ -17,8 +30,10 @@ export async function up(db: Knex): Promise<void> {
     t.unique(['referral_code'], { indexName: 'ux_at_agents_referral_code' });
   });
   // Agents from before codes get one now; the unique index guards the (unlikely) collision.
-  for (const row of await db(T.agents).whereNull('referral_code').select('id')) {
-    await db(T.agents).where({ id: row.id }).update({ referral_code: newReferralCode() });
+  for (const row of asRows(await db(T.agents).whereNull('referral_code').select('id'))) {
+    await db(T.agents)
+      .where({ id: num(row.id) })
+      .update({ referral_code: backfillCode() });
   }
   await db.schema.createTable(T.referralReviews, (t) => {
     t.increments('id').primary();
@@ -35,6 +50,6 @@ export async function up(db: Knex): Promise<void> {
   });
 }
 
-export async function down(): Promise<void> {
-  throw new Error('Agent Tools migrations are forward-only');
+export function down(): Promise<void> {
+  return Promise.reject(new Error('Agent Tools migrations are forward-only'));
 }

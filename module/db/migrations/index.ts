@@ -22,11 +22,10 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrations: () => Promise.resolve(MIGRATIONS.map(([name]) => name)),
   getMigrationName: (name) => name,
-  getMigration: async (name) => {
+  getMigration: (name) => {
     const found = MIGRATIONS.find(([n]) => n === name);
-    if (!found) throw new Error(`unknown migration ${name}`);
-    return found[1];
+    return found ? Promise.resolve(found[1]) : Promise.reject(new Error(`unknown migration ${name}`));
   },
 };

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { HostAdmin } from '../contract/host-api';
+import { RuleError } from '../core/errors';
+import { percentText } from '../config';
+import { CERTIFICATIONS } from '../programs/definition';
+import type { ProgramService } from '../programs/program-service';
+import type { Actions } from '../http/action';
+import { idField as id, optionalField as optional } from '../http/forms';
+import type { AdminPageForm } from '../http/admin-page-form';
+import type { AgentService } from './agent-service';
+
+const forms = {
+  activate: z.object({ client_id: id, program_id: optional(id) }),
+  terms: z.object({
+    agent_id: id,
+    tier: optional(z.string()),
+    rate: optional(percentText),
+    certification: optional(z.enum(CERTIFICATIONS, { message: 'basic, intermediate or advanced' })),
+  }),
+  targets: z.object({ agent_id: id, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-03'), met: z.enum(['yes', 'no']) }),
+  reactivate: z.object({ agent_id: id }),
+  performer: z.object({ agent_id: id, invoice_line_id: id }),
+};
+
+/** The forms of the admin's pages that make a client an agent and set the agent's terms and standing. */
+export function agentAdminActions(
+  form: AdminPageForm,
+  agents: Pick<AgentService, 'activateForClient' | 'setTerms' | 'setTargetsMet' | 'reactivate' | 'recordPerformer'>,
+  programs: Pick<ProgramService, 'bySlug'>,
+): Actions<HostAdmin> {
+  return {
+    activateAgent: form('activate', forms.activate, async (_admin, v) => {
+      const programId = v.program_id ?? (await programs.bySlug('default'))?.id;
+      if (!programId) throw new RuleError('choose a program', 'program_id');
+      await agents.activateForClient(v.client_id, programId);
+      return 'activated';
+    }),
+
+    setAgentTerms: form('terms', forms.terms, async (_admin, v) => {
+      await agents.setTerms(v.agent_id, { tier: v.tier, rateBp: v.rate, certification: v.certification });
+      return 'terms';
+    }),
+
+    setTargets: form('targets', forms.targets, async (_admin, v) => {
+      await agents.setTargetsMet(v.agent_id, v.month, v.met === 'yes');
+      return 'targets';
+    }),
+
+    reactivateAgent: form('reactivate', forms.reactivate, async (_admin, v) => {
+      await agents.reactivate(v.agent_id);
+      return 'reactivated';
+    }),
+
+    recordPerformer: form('performer', forms.performer, async (_admin, v) => {
+      await agents.recordPerformer(v.invoice_line_id, v.agent_id);
+      return 'performer';
+    }),
+  };
+}

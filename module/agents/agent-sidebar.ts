@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+import type { SidebarPanel } from '../contract/hooks';
+import type { Ledger } from '../ledger/ledger';
+import type { ProgramService } from '../programs/program-service';
+import type { Pages } from '../http/pages';
+import { CLIENT_AREA } from '../http/paths';
+import type { AgentService } from './agent-service';
+
+export interface AgentSidebarDeps {
+  db: Knex;
+  pages: Pages;
+  agents: Pick<AgentService, 'byClient'>;
+  programs: Pick<ProgramService, 'get'>;
+  ledger: Pick<Ledger, 'balanceIn'>;
+}
+
+/** The "Affiliate" panel for a client who is an agent: their available balance and a link. */
+export function agentSidebarPanel({ db, pages, agents, programs, ledger }: AgentSidebarDeps) {
+  return async (clientId: number): Promise<SidebarPanel | null> => {
+    const agent = await agents.byClient(clientId);
+    if (!agent || agent.status !== 'active') return null;
+    const program = await programs.get(agent.programId);
+    if (!program) return null;
+    const available = await ledger.balanceIn(db, agent.id, 'available', program.currency);
+    const h = pages.helpers();
+    return {
+      name: 'agenttools-affiliate',
+      label: h.t('sidebar.affiliate'),
+      order: 20,
+      bodyHtml: await pages.render('client/sidebar-agent', { h, available, program }),
+      items: [{ label: h.t('sidebar.open'), uri: CLIENT_AREA }],
+    };
+  };
+}

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import type { AddHook } from '../contract/hooks';
+import type { HostApi } from '../contract/host-api';
+import type { Pages } from '../http/pages';
+import { agentSidebarPanel } from '../agents/agent-sidebar';
+import { serviceManagerSidebarPanel } from '../service-managers/service-manager-sidebar';
+import type { HookBase } from '../../hooks/parse';
+import { afterModuleSuspend } from '../../hooks/after-module-suspend';
+import { afterShoppingCartCheckout } from '../../hooks/after-shopping-cart-checkout';
+import { clientAdd } from '../../hooks/client-add';
+import { clientAreaPrimarySidebar } from '../../hooks/client-area-primary-sidebar';
+import { clientClose } from '../../hooks/client-close';
+import { clientDetailsValidation } from '../../hooks/client-details-validation';
+import { dailyCronJob } from '../../hooks/daily-cron-job';
+import { invoiceOverdue } from '../../hooks/invoice-overdue';
+import { invoicePaid } from '../../hooks/invoice-paid';
+import { invoiceRefunded } from '../../hooks/invoice-refunded';
+import { shoppingCartValidateCheckout } from '../../hooks/shopping-cart-validate-checkout';
+import type { Services } from './services';
+
+/** A hook the module listens to, in WHMCS's add_hook(name, priority, handler) shape. */
+export type HookRegistration = Parameters<AddHook>;
+
+/** hooks.php: one add_hook per event the module listens to, each handler with the services it uses. */
+export function buildHooks(s: Services, base: HookBase, db: Knex, host: HostApi, pages: Pages): HookRegistration[] {
+  const { agents, serviceManagers, notifications } = s;
+  const sidebar = [serviceManagerSidebarPanel({ pages, host, agents, serviceManagers }), agentSidebarPanel({ db, pages, agents, programs: s.programs, ledger: s.ledger })];
+  return [
+    ['ClientDetailsValidation', 1, clientDetailsValidation(base, s.claims)],
+    ['ClientAdd', 1, clientAdd(base, s.attribution, s.quotes)],
+    ['InvoicePaid', 1, invoicePaid(base, s.earnings, notifications)],
+    ['InvoiceRefunded', 1, invoiceRefunded(base, s.refunds)],
+    ['ClientClose', 1, clientClose(base, s.assignments)],
+    ['DailyCronJob', 1, dailyCronJob(base, s.releases, s.withdrawals)],
+    ['ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(base, sidebar)],
+    ['ShoppingCartValidateCheckout', 1, shoppingCartValidateCheckout(base, s.claims)],
+    ['AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(base, s.attribution, notifications)],
+    ['InvoiceOverdue', 1, invoiceOverdue(base, notifications)],
+    ['AfterModuleSuspend', 1, afterModuleSuspend(base, notifications)],
+  ];
+}

@@ -1,0 +1,252 @@
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { isDeadlock, isUniqueViolation } from '../core/errors';
+import type { HostApi, HostInvoice } from '../contract/host-api';
+import { agentFromRow, type AgentService } from '../agents/agent-service';
+import type { Program, ProgramService } from '../programs/program-service';
+import type { AssignmentService } from '../attribution/assignment-service';
+import type { SelfReferralService } from '../attribution/self-referral-service';
+import { openReview, REVIEW_REASON } from '../attribution/review-service';
+import type { Ledger } from '../ledger/ledger';
+import { orderOverrideFor } from './order-override-row';
+import { planInvoice, type PerformerContext, type Planned, type SalesContext } from './line-plans';
+import type { RecurrenceInput } from './engine';
+import { writeCommission } from './commission-writer';
+import { ZERO } from '../money/amount';
+import { requireInvoice } from './invoices';
+import { numberOrNull, rowOrNull } from '../db/columns';
+
+export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
+
+export const SELF_PAID_REASON = "paid with the agent's own payment details";
+
+/** The order's override changed while an InvoicePaid was being worked out. */
+class StaleClaim extends Error {}
+
+/**
+ * Who sells on an invoice, under which terms: the client's referral, or an admin's override of
+ * the order the invoice bills.
+ */
+interface SalesClaim {
+  agentId: number;
+  programId: number;
+  termsVersion: number;
+  /** Where "N months" counts from. */
+  since: number;
+  /** The client's referral row, whose first paid invoice this may be; null for an override, whose invoice is the deal's first. */
+  referralId: number | null;
+  /** Payment details are checked against the agent's own for a referral, not for an admin's choice. */
+  checkPayment: boolean;
+}
+
+/**
+ * Turns a paid invoice into commissions by the program's rules, pending for the program's hold.
+ * Each event is one transaction, and the unique key (invoice line, agent, rule) makes a second
+ * delivery of it change nothing.
+ */
+export class EarningService {
+  constructor(
+    private readonly db: Knex,
+    private readonly host: Pick<HostApi, 'getInvoice' | 'paymentFingerprints' | 'exchangeRate'>,
+    private readonly agents: Pick<AgentService, 'get' | 'performersOf' | 'targetsMet'>,
+    private readonly programs: Pick<ProgramService, 'get' | 'at'>,
+    private readonly assignments: Pick<AssignmentService, 'forClient'>,
+    private readonly ledger: Pick<Ledger, 'post'>,
+    private readonly selfReferral: Pick<SelfReferralService, 'mode'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async onInvoicePaid(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
+    // An admin's override of the order may commit between reading who earns and writing what they
+    // earn; the write then finds the override changed and starts again (so does a deadlock's victim).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.earnOnce(invoiceId);
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof StaleClaim || isDeadlock(e))) throw e;
+      }
+    }
+  }
+
+  private async earnOnce(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
+    const invoice = await requireInvoice(this.host, invoiceId);
+    if (invoice.status !== 'Paid') throw new Error(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
+    const { claim, rule, overrideVersion } = await this.salesClaim(invoice);
+    const performerIds = await this.agents.performersOf(invoice.lines.map((l) => l.id));
+    if (!claim && !performerIds.size) return { outcome: 'not-referred', commissions: 0 };
+    const paidAt = invoice.date_paid ?? this.clock.now();
+    // Asked of the host before the transaction: on SQLite the transaction holds the only connection.
+    const rates = await this.ratesFrom(invoice.currency, claim, [...new Set(performerIds.values())]);
+    const selfPaid = claim?.checkPayment ? await this.paidByAgent(invoice, claim.agentId) : null;
+
+    try {
+      return await this.db.transaction(async (trx) => {
+        // Locked before anything is written: an override being saved waits for this transaction,
+        // and one saved since the claim was read sends the event round again.
+        const current = rowOrNull(await trx(T.orderReferrals).where({ invoice_id: invoice.id }).forUpdate().first('version'));
+        if ((numberOrNull(current?.version) ?? 0) !== overrideVersion) throw new StaleClaim();
+        const sales = claim ? await this.salesContext(trx, claim, invoice, paidAt) : null;
+        if (sales && selfPaid === 'flag') await openReview(trx, invoice.client_id, sales.agent.id, REVIEW_REASON.payment, this.clock.now());
+        const performers = await this.performerContexts(trx, performerIds, sales);
+        const planned = planInvoice(invoice, sales, performers, rates, selfPaid === 'reject' ? SELF_PAID_REASON : null);
+        let created = 0;
+        let earnedSales = false;
+        for (const p of planned) {
+          if (!(await this.store(trx, invoice, p, paidAt, rule))) continue;
+          created++;
+          if (p.commission?.role !== 'technical') earnedSales = true;
+        }
+        if (sales && earnedSales) await trx(T.agents).where({ id: sales.agent.id }).increment('paid_orders', 1);
+        return { outcome: created || planned.length ? 'created' : 'nothing-to-pay', commissions: created } as const;
+      });
+    } catch (e) {
+      // Another delivery of this event got there first; its commissions stand, ours roll back.
+      if (isUniqueViolation(e)) return { outcome: 'duplicate', commissions: 0 };
+      throw e;
+    }
+  }
+
+  /**
+   * An admin's override of the invoice's order comes first (its agent may be no one); otherwise
+   * the client's live referral. The rule key says which override made the commissions: 'auto',
+   * or 'order:v<n>' under the n-th override of the order.
+   */
+  private async salesClaim(invoice: HostInvoice): Promise<{ claim: SalesClaim | null; rule: string; overrideVersion: number }> {
+    const override = await orderOverrideFor(this.db, invoice.id);
+    if (override) {
+      const rule = `order:v${override.version}`;
+      const overrideVersion = override.version;
+      if (override.agentId === null) return { claim: null, rule, overrideVersion };
+      if (override.programId === null || override.termsVersion === null) throw new Error(`order override of invoice ${invoice.id} names an agent but no terms`);
+      return {
+        claim: { agentId: override.agentId, programId: override.programId, termsVersion: override.termsVersion, since: override.createdAt, referralId: null, checkPayment: false },
+        rule,
+        overrideVersion,
+      };
+    }
+    const referral = await this.assignments.forClient(invoice.client_id);
+    if (!referral || referral.endedAt !== null) return { claim: null, rule: 'auto', overrideVersion: 0 };
+    return {
+      claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, checkPayment: true },
+      rule: 'auto',
+      overrideVersion: 0,
+    };
+  }
+
+  /**
+   * Self-referral by payment details: the invoice was paid with a payment method the agent has
+   * paid their own invoices with. Null when not, or when the host cannot tell.
+   */
+  private async paidByAgent(invoice: HostInvoice, agentId: number): Promise<'reject' | 'flag' | null> {
+    if (!invoice.paid_with) return null;
+    const agent = await this.agents.get(agentId);
+    if (!agent || agent.clientId === invoice.client_id) return null;
+    if (!(await this.host.paymentFingerprints(agent.clientId)).includes(invoice.paid_with)) return null;
+    return this.selfReferral.mode();
+  }
+
+  /** The facts about the sales agent that the rules read, taken under the agent's row lock. */
+  private async salesContext(trx: Knex.Transaction, claim: SalesClaim, invoice: HostInvoice, paidAt: number): Promise<SalesContext | null> {
+    const row: unknown = await trx(T.agents).where({ id: claim.agentId }).forUpdate().first();
+    const agent = row ? agentFromRow(row) : null;
+    if (agent?.status !== 'active') return null;
+    const program = await this.programOrFail(this.programs.at(claim.programId, claim.termsVersion, trx), claim.programId);
+    let isFirstInvoice = true;
+    if (claim.referralId !== null) {
+      await trx(T.referrals).where({ id: claim.referralId }).whereNull('first_paid_invoice_id').update({ first_paid_invoice_id: invoice.id });
+      const first = rowOrNull(await trx(T.referrals).where({ id: claim.referralId }).first('first_paid_invoice_id'));
+      isFirstInvoice = numberOrNull(first?.first_paid_invoice_id) === invoice.id;
+    }
+    const month = DateTime.fromMillis(paidAt, { zone: program.timezone }).toFormat('yyyy-LL');
+    const since = DateTime.fromMillis(claim.since, { zone: program.timezone });
+    const earned = new Set<string>(
+      await trx(T.commissions)
+        .where({ agent_id: agent.id, client_id: invoice.client_id })
+        .whereNot('invoice_id', invoice.id)
+        .whereNotIn('status', ['voided', 'rejected'])
+        .whereNotNull('sales_rule')
+        .distinct()
+        .pluck('sales_rule'),
+    );
+    const rec: RecurrenceInput = {
+      isFirstInvoice,
+      earnedBefore: (ruleId) => earned.has(ruleId),
+      withinMonths: (n) => paidAt < since.plus({ months: n }).toMillis(),
+    };
+    const input = { agentId: agent.id, tier: agent.tier, rateBp: agent.rateBp, targetsMet: await this.agents.targetsMet(agent.id, month, trx), paidOrdersBefore: agent.paidOrders };
+    return { agent, program, input, rec };
+  }
+
+  /** Each line's performer who is still an active agent, under their own program. */
+  private async performerContexts(trx: Knex.Transaction, performerIds: Map<number, number>, sales: SalesContext | null): Promise<Map<number, PerformerContext>> {
+    const out = new Map<number, PerformerContext>();
+    for (const [lineId, performerId] of performerIds) {
+      const row: unknown = await trx(T.agents).where({ id: performerId, status: 'active' }).first();
+      if (!row) continue;
+      const agent = agentFromRow(row);
+      const program = sales && sales.agent.id === agent.id ? sales.program : await this.programOrFail(this.programs.get(agent.programId, trx), agent.programId);
+      out.set(lineId, { agent, program, input: { agentId: agent.id, tier: agent.tier, certification: agent.certification } });
+    }
+    return out;
+  }
+
+  /**
+   * The host's rates from the invoice currency into the currency of each program that may pay on
+   * this invoice (the referral's terms, the performers' programs), where that program converts.
+   */
+  private async ratesFrom(from: string, claim: SalesClaim | null, performerIds: number[]): Promise<Map<string, string | null>> {
+    const programs: Program[] = [];
+    if (claim) programs.push(await this.programOrFail(this.programs.at(claim.programId, claim.termsVersion), claim.programId));
+    for (const id of performerIds) {
+      const agent = await this.agents.get(id);
+      if (agent) programs.push(await this.programOrFail(this.programs.get(agent.programId), agent.programId));
+    }
+    const rates = new Map<string, string | null>();
+    for (const p of programs) {
+      if (p.currency !== from && p.def.convert_currencies && !rates.has(p.currency)) rates.set(p.currency, await this.host.exchangeRate(from, p.currency));
+    }
+    return rates;
+  }
+
+  private async programOrFail(found: Promise<Program | null>, programId: number): Promise<Program> {
+    const program = await found;
+    if (!program) throw new Error(`program ${programId} is missing`);
+    return program;
+  }
+
+  /** Writes one planned commission; null when it was a rejection, which earns nothing. */
+  private async store(trx: Knex.Transaction, invoice: HostInvoice, p: Planned, paidAt: number, rule: string): Promise<number | null> {
+    const c = p.commission;
+    const agentId = c?.agentId ?? p.rejected?.agentId;
+    if (agentId === undefined) throw new Error('a planned commission names no agent');
+    const id = await writeCommission(
+      trx,
+      this.ledger,
+      {
+        agent_id: agentId,
+        program_id: p.program.id,
+        client_id: invoice.client_id,
+        invoice_id: invoice.id,
+        invoice_line_id: p.line.id,
+        rule,
+        role: c ? c.role : 'rejected',
+        sales_rule: c ? c.salesRule : null,
+        tier: c ? c.tier : null,
+        terms_version: p.program.version,
+        base_minor: p.base ?? p.line.amount_minor,
+        parts: JSON.stringify(c ? c.parts : []),
+        amount_minor: c ? c.amount : ZERO,
+        adjusted_minor: 0,
+        currency: c ? p.program.currency : invoice.currency,
+        status: c ? 'pending' : 'rejected',
+        reason: p.rejected?.reason ?? null,
+        created_at: paidAt,
+        available_at: DateTime.fromMillis(paidAt, { zone: p.program.timezone }).plus({ days: p.program.holdDays }).toMillis(),
+      },
+      `invoice ${invoice.id} line ${p.line.id}`,
+    );
+    return c ? id : null;
+  }
+}

@@ -1,0 +1,8 @@
+import type { HostApi, HostInvoice } from '../contract/host-api';
+
+/** The host's invoice an event names; an event about an invoice the host does not have is a host bug. */
+export async function requireInvoice(host: Pick<HostApi, 'getInvoice'>, invoiceId: number): Promise<HostInvoice> {
+  const invoice = await host.getInvoice(invoiceId);
+  if (!invoice) throw new Error(`invoice ${invoiceId} does not exist in the host`);
+  return invoice;
+}

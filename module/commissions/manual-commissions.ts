@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { RuleError, isUniqueViolation } from '../core/errors';
+import type { AgentService } from '../agents/agent-service';
+import type { ProgramService } from '../programs/program-service';
+import type { Ledger } from '../ledger/ledger';
+import { parseAmount, type Minor } from '../money/amount';
+import type { Commission } from './commission-row';
+import type { CommissionQueries } from './commission-queries';
+import { writeCommission } from './commission-writer';
+import { num, rowOrNull } from '../db/columns';
+
+/**
+ * An admin's commission for work the rules do not see (custom development, add-ons), pending for
+ * the program's hold like any other. The form's key makes sending it twice add it once.
+ */
+export class ManualCommissions {
+  constructor(
+    private readonly db: Knex,
+    private readonly agents: Pick<AgentService, 'get'>,
+    private readonly programs: Pick<ProgramService, 'get'>,
+    private readonly ledger: Pick<Ledger, 'post'>,
+    private readonly queries: Pick<CommissionQueries, 'get'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async addManual(agentId: number, amountText: string, reason: string, key: string, clientId = 0): Promise<Commission> {
+    const agent = await this.agents.get(agentId);
+    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    const program = await this.programs.get(agent.programId);
+    if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing`);
+    let amount: Minor;
+    try {
+      amount = parseAmount(amountText, program.currency);
+    } catch (e) {
+      // parseAmount refuses what the admin typed with a RangeError; anything else is a fault.
+      if (!(e instanceof RangeError)) throw e;
+      throw new RuleError(e.message, 'amount', { cause: e });
+    }
+    if (amount <= 0) throw new RuleError('more than zero', 'amount');
+    const now = this.clock.now();
+    const rule = `manual:${key}`.slice(0, 64);
+    const id = await this.db
+      .transaction((trx) =>
+        writeCommission(
+          trx,
+          this.ledger,
+          {
+            agent_id: agentId,
+            program_id: program.id,
+            client_id: clientId,
+            invoice_id: 0,
+            invoice_line_id: 0,
+            rule,
+            role: 'manual',
+            tier: agent.tier,
+            terms_version: program.version,
+            base_minor: 0,
+            parts: JSON.stringify([{ kind: 'fixed', rule: 'manual', fixedMinor: amount }]),
+            amount_minor: amount,
+            adjusted_minor: 0,
+            currency: program.currency,
+            status: 'pending',
+            reason: reason.slice(0, 255),
+            created_at: now,
+            available_at: DateTime.fromMillis(now, { zone: program.timezone }).plus({ days: program.holdDays }).toMillis(),
+          },
+          `manual: ${reason}`,
+        ),
+      )
+      .catch(async (e: unknown) => {
+        // The same form sent twice: the key is taken, and the first answer stands.
+        if (!isUniqueViolation(e)) throw e;
+        const first = rowOrNull(await this.db(T.commissions).where({ agent_id: agentId, invoice_line_id: 0, rule }).first('id'));
+        if (!first) throw new Error(`manual commission ${rule} of agent ${agentId} was refused as a duplicate, but there is no first one`, { cause: e });
+        return num(first.id);
+      });
+    const commission = await this.queries.get(id);
+    if (!commission) throw new Error(`manual commission ${id} was not stored`);
+    return commission;
+  }
+}

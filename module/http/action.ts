@@ -1,0 +1,15 @@
+import type { Request, Response } from 'express';
+import type { ClientPermission } from '../contract/permissions';
+
+/** One page or form of the module, reached by `action` (or WHMCS's `t`) in its area's address. */
+export interface Action<Who> {
+  method: 'GET' | 'POST';
+  /**
+   * For a service manager signed in as the client: the permission the client must have granted.
+   * Unset means never (the safe default); 'always' is only for the way back to the agent panel.
+   */
+  asClient?: ClientPermission | 'always';
+  run(who: Who, req: Request, res: Response): Promise<void>;
+}
+
+export type Actions<Who> = Record<string, Action<Who>>;

@@ -1,0 +1,75 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { HostAdmin, HostHttp, HostUser } from '../contract/host-api';
+import type { Logger } from '../core/logger';
+import { RuleError } from '../core/errors';
+import type { Actions } from './action';
+import type { Pages } from './pages';
+import { liveSignIn, type LiveSignIn } from './live-sign-in';
+import { ADMIN_AREA, CLIENT_AREA } from './paths';
+
+export interface ModuleRouterDeps {
+  http: HostHttp;
+  logger: Logger;
+  state: { readonly active: boolean };
+  pages: Pages;
+  /** Writes down that a service manager signed in as the client asked for what was not granted. */
+  refusedAsClient(signIn: LiveSignIn, action: string, ip: string): Promise<void>;
+  clientActions: Actions<HostUser>;
+  adminActions: Actions<HostAdmin>;
+}
+
+/**
+ * The module's HTTP surface at its WHMCS addresses. A dispatcher picks the controller action by
+ * `action`; state-changing actions answer only POST and only with the session's CSRF token.
+ */
+export function moduleRouter(deps: ModuleRouterDeps): Router {
+  const router = express.Router();
+  const { http } = deps;
+
+  router.all('/index.php', (req, res, next) => {
+    if (req.query.m !== 'agenttools') return next();
+    const user = http.currentUser(req);
+    if (!user) return res.redirect(302, http.loginUrl('client', req.originalUrl));
+    dispatch(deps, 'client', deps.clientActions, user, req, res, next).catch(next);
+  });
+
+  router.all('/admin/addonmodules.php', (req, res, next) => {
+    if (req.query.module !== 'agenttools') return next();
+    const admin = http.currentAdmin(req);
+    if (!admin) return res.redirect(302, http.loginUrl('admin', req.originalUrl));
+    dispatch(deps, 'admin', deps.adminActions, admin, req, res, next).catch(next);
+  });
+
+  return router;
+}
+
+async function dispatch<Who>(deps: ModuleRouterDeps, area: 'client' | 'admin', actions: Actions<Who>, who: Who, req: Request, res: Response, next: NextFunction): Promise<void> {
+  // WHMCS links name the page with t= (index.php?m=agenttools&t=serviceManager); forms use action=.
+  const asked = req.query.action ?? req.query.t;
+  const name = typeof asked === 'string' ? asked : 'index';
+  const action = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
+  const page = (status: number, text: string) =>
+    deps.pages.alert(req, res, { area, title: 'Agent Tools', breadcrumb: [{ label: 'Agent Tools', href: area === 'client' ? CLIENT_AREA : ADMIN_AREA }], status }, text);
+  if (!deps.state.active) return page(503, 'Agent Tools is not active.');
+  if (!action) return page(404, 'There is no such page.');
+  if (req.method !== action.method && !(action.method === 'GET' && req.method === 'HEAD')) {
+    res.set('Allow', action.method);
+    deps.logger.warn('refused: wrong method', { action: name, method: req.method });
+    return page(405, 'This action needs a form submission.');
+  }
+  if (req.method === 'POST' && !deps.http.verifyCsrf(req)) {
+    deps.logger.warn('refused: missing or wrong CSRF token', { action: name });
+    return page(403, 'The form has expired. Go back, reload the page and try again.');
+  }
+  const signIn = liveSignIn(res);
+  if (signIn && action.asClient !== 'always' && !(action.asClient && signIn.permissions.includes(action.asClient))) {
+    await deps.refusedAsClient(signIn, `Agent Tools ${name}`, req.ip ?? '');
+    return page(403, 'The client has not allowed their service manager to do this.');
+  }
+  try {
+    await action.run(who, req, res);
+  } catch (e) {
+    if (e instanceof RuleError) return page(422, e.message);
+    next(e);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import type { HostApi } from '../contract/host-api';
+import type { Ledger } from '../ledger/ledger';
+import type { Program } from '../programs/program-service';
+import type { ServiceManagerService } from '../service-managers/service-manager-service';
+import { agentSummary, type AgentSummary } from './agent-summary';
+import { managedClients, type ManagedClient } from './managed-clients';
+import { recentClicks, type ClickRow } from './recent-clicks';
+import { referralDetails, type ReferralDetails } from './referral-details';
+import { sourceStats, type SourceStats } from './source-stats';
+
+/** The read-only figures the agent's and the admin's pages show; each query in its own file. */
+export class ReportService {
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    private readonly host: Pick<HostApi, 'getClient' | 'clientAccount'>,
+    private readonly serviceManagers: Pick<ServiceManagerService, 'clientsOf'>,
+  ) {}
+
+  agentSummary(agentId: number, program: Program): Promise<AgentSummary> {
+    return agentSummary(this.db, this.ledger, agentId, program);
+  }
+
+  sources(agentId: number): Promise<SourceStats[]> {
+    return sourceStats(this.db, agentId);
+  }
+
+  managedClients(agentId: number): Promise<ManagedClient[]> {
+    return managedClients(this.db, this.host, this.serviceManagers, agentId);
+  }
+
+  recentClicks(agentId: number, limit?: number): Promise<ClickRow[]> {
+    return recentClicks(this.db, agentId, limit);
+  }
+
+  referralDetails(clientId: number): Promise<ReferralDetails> {
+    return referralDetails(this.db, clientId);
+  }
+}

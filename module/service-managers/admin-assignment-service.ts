@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import { num } from '../db/columns';
+import { RuleError } from '../core/errors';
+import type { HostApi, HostClient } from '../contract/host-api';
+import type { AgentService } from '../agents/agent-service';
+import type { AssignmentService } from '../attribution/assignment-service';
+import type { ServiceManagerService } from './service-manager-service';
+
+/** Introduces the client and the agent to each other by e-mail (the notifications do it). */
+export interface Introductions {
+  serviceManagerAssigned(client: HostClient, agentClient: HostClient): Promise<void>;
+}
+
+export interface AdminAssignment {
+  clientId: number;
+  agentId: number;
+  serviceManager: boolean;
+  email: boolean;
+  reason: string;
+}
+
+/** The admin's list of clients who have no agent, and assigning one of them, as service manager or not. */
+export class AdminAssignmentService {
+  constructor(
+    private readonly db: Knex,
+    private readonly host: Pick<HostApi, 'listClients' | 'getClient'>,
+    private readonly agents: Pick<AgentService, 'get'>,
+    private readonly assignments: Pick<AssignmentService, 'assign'>,
+    private readonly serviceManagers: Pick<ServiceManagerService, 'grant'>,
+    private readonly introductions: Introductions,
+  ) {}
+
+  /** Clients with no agent, newest first. */
+  async unassignedClients(limit = 50): Promise<HostClient[]> {
+    const clients = (await this.host.listClients(limit * 4)).filter((c) => c.status !== 'Closed');
+    if (!clients.length) return [];
+    const ids = clients.map((c) => c.id);
+    const taken = new Set<number>([
+      ...(await this.db(T.referrals).whereIn('client_id', ids).whereNull('ended_at').pluck('client_id')).map(num),
+      ...(await this.db(T.agents).whereIn('client_id', ids).pluck('client_id')).map(num),
+    ]);
+    return clients.filter((c) => !taken.has(c.id)).slice(0, limit);
+  }
+
+  /**
+   * An admin assigns a client to an agent, optionally as the client's service manager (which the
+   * client can still revoke), and optionally tells both by e-mail from the editable templates.
+   */
+  async assign(input: AdminAssignment, admin: string): Promise<void> {
+    const agent = await this.agents.get(input.agentId);
+    if (!agent) throw new RuleError(`agent ${input.agentId} does not exist`, 'to_agent');
+    const [client, agentClient] = await Promise.all([this.host.getClient(input.clientId), this.host.getClient(agent.clientId)]);
+    if (!client) throw new RuleError(`client ${input.clientId} does not exist`, 'client_id');
+    if (!agentClient) throw new RuleError(`agent ${input.agentId} has no client account`, 'to_agent');
+    if (!input.serviceManager) {
+      if (input.email) throw new RuleError('the e-mails introduce a service manager: tick that box too, or leave this one', 'email');
+      await this.assignments.assign(input.clientId, input.agentId, admin, input.reason);
+      return;
+    }
+    await this.serviceManagers.grant(input.clientId, input.agentId, `admin:${admin}`, true);
+    if (input.email) await this.introductions.serviceManagerAssigned(client, agentClient);
+  }
+}
