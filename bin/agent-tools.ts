@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import fs from 'node:fs';
-import { connect } from '../module/db/connection';
+import type { Knex } from 'knex';
+import { connect, DatabaseUrlError, redactUrl } from '../module/db/connection';
 import { migrationSource } from '../module/db/migrations';
 import { MIGRATIONS_TABLE } from '../module/db/tables';
 import { systemClock } from '../module/core/clock';
@@ -8,6 +9,7 @@ import { DefinitionError, parseDefinition } from '../module/programs/definition'
 import { Changes } from '../module/core/changes';
 import { ProgramService, readProgramText } from '../module/programs/program-service';
 import { verifyLedger } from '../module/ledger/verify';
+import { reconcileCommand, RECONCILE_USAGE } from './reconcile';
 
 const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sqlite:data/agenttools.sqlite)
 
@@ -15,7 +17,7 @@ const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sql
   agent-tools programs load FILE...    load them: a new program, or a new terms version
   agent-tools programs list            every program with its current terms version
   agent-tools verify                   re-derive every balance from the ledger; exit 1 on a mismatch
-`;
+${RECONCILE_USAGE}`;
 
 /** Why a program file failed, indented under its name: each issue of a definition, or the error. */
 function failure(e: unknown): string {
@@ -23,8 +25,18 @@ function failure(e: unknown): string {
   return `        ${e instanceof Error ? e.message : String(e)}`;
 }
 
+/** A database that does not answer is named in one line, not in a driver's stack trace. */
+async function reachable(db: Knex, url: string): Promise<void> {
+  try {
+    await db.raw('select 1');
+  } catch (e) {
+    throw new DatabaseUrlError(`cannot reach the database at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...files] = argv;
+  if (cmd === 'reconcile') return reconcileCommand(argv.slice(1));
   if (cmd === 'programs' && sub === 'check') {
     let bad = 0;
     for (const f of files) {
@@ -39,9 +51,16 @@ async function main(argv: string[]): Promise<number> {
     return bad ? 1 : 0;
   }
   if (cmd === 'verify' || (cmd === 'programs' && (sub === 'load' || sub === 'list'))) {
-    const db = connect(process.env.DATABASE_URL ?? 'sqlite:data/agenttools.sqlite');
+    const url = process.env.DATABASE_URL ?? 'sqlite:data/agenttools.sqlite';
+    // verify reads a ledger that must already be there: it never makes a database to check.
+    const db = connect(url, { mustExist: cmd === 'verify' });
     try {
-      await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+      await reachable(db, url);
+      if (cmd === 'verify') {
+        if (!(await db.schema.hasTable(MIGRATIONS_TABLE))) throw new DatabaseUrlError(`${redactUrl(url)} holds no Agent Tools tables: nothing to verify`);
+      } else {
+        await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+      }
       if (cmd === 'verify') {
         const report = await verifyLedger(db);
         for (const p of report.problems) console.log(`MISMATCH  ${p}`);
@@ -75,8 +94,9 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (e) => {
-    console.error(e);
+  (e: unknown) => {
+    // A bad or unreachable DATABASE_URL is the operator's to fix: its message is enough.
+    console.error(e instanceof DatabaseUrlError ? `agent-tools: ${e.message}` : e);
     process.exit(1);
   },
 );

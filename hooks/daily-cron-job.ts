@@ -3,7 +3,11 @@ import type { ReleaseService } from '../module/commissions/release-service';
 import type { WithdrawalService } from '../module/withdrawals/withdrawal-service';
 import { parseHook, type HookBase } from './parse';
 
-/** Once a day: commissions whose hold has passed become available, then scheduled payouts. */
+/**
+ * Once a day: commissions whose hold has passed become available, then scheduled payouts. In
+ * that order: a hold ends at the start of a day, so on a payout day the commissions released
+ * that morning are in the payout, as the agent's page promised.
+ */
 export const dailyCronJob =
   ({ logger, state }: HookBase, releases: Pick<ReleaseService, 'releaseDue'>, withdrawals: Pick<WithdrawalService, 'runScheduledPayouts'>): HookHandler =>
   async (raw) => {

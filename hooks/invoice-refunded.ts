@@ -1,12 +1,18 @@
 import type { HookHandler } from '../module/contract/hooks';
 import type { RefundService } from '../module/commissions/refund-service';
+import { refundKey, type HostEventLog } from '../module/reconcile/host-event-log';
 import { parseHook, type HookBase } from './parse';
 
-/** A refund, whole or partial: the same share of the invoice's commissions is taken back. */
+/**
+ * A refund, whole or partial: the same share of the invoice's commissions is taken back; then the
+ * record that it was done, which the daily reconciliation looks for.
+ */
 export const invoiceRefunded =
-  ({ logger, state }: HookBase, refunds: Pick<RefundService, 'onInvoiceRefunded'>): HookHandler =>
+  ({ logger, state }: HookBase, refunds: Pick<RefundService, 'onInvoiceRefunded'>, events: Pick<HostEventLog, 'record'>): HookHandler =>
   async (raw) => {
     const vars = parseHook('InvoiceRefunded', raw, logger);
     if (!state.active) return;
-    await refunds.onInvoiceRefunded(vars.invoiceid, { amountMinor: vars.amount_minor, refundId: vars.refund_id, lineIds: vars.line_ids });
+    const refund = { amountMinor: vars.amount_minor, refundId: vars.refund_id, lineIds: vars.line_ids };
+    const changed = await refunds.onInvoiceRefunded(vars.invoiceid, refund);
+    await events.record('InvoiceRefunded', vars.invoiceid, refundKey(refund), `changed:${changed}`);
   };

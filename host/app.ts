@@ -16,7 +16,9 @@ import { type Clock, systemClock } from '../module/core/clock';
 import { type Logger, consoleLogger } from '../module/core/logger';
 import { migrateHost } from './db/migrations';
 import { HookBus } from './hook-bus';
-import { createPassport } from './auth/passport';
+import { createPassport, type VerifyPassword } from './auth/passport';
+import { LoginThrottle } from './auth/login-throttle';
+import { clientErrorOf } from './request-errors';
 import { createHostApi } from './host-api';
 import { Billing } from './services/billing';
 import { Mailer } from './services/mailer';
@@ -34,6 +36,10 @@ export interface HostOptions {
   logger?: Logger;
   siteUrl?: string;
   smtpUrl?: string;
+  /** How often expired sessions are deleted (15 minutes); a test makes it short. */
+  sessionCleanupMs?: number;
+  /** Checks a password against its hash (scrypt); a test passes one that counts the checks. */
+  verifyPassword?: VerifyPassword;
   /** Passed through to the module (its settings, cookie secret, click flush interval). */
   module?: Partial<Omit<AgentToolsOptions, 'db' | 'host' | 'clock' | 'logger'>>;
 }
@@ -43,6 +49,7 @@ export interface HostContext {
   billing: Billing;
   render: Renderer;
   passport: HostPassport;
+  throttle: LoginThrottle;
   /** What a service manager signed in as the client may do on a route (see Agent Tools). */
   allow: AgentTools['requireClientPermission'];
 }
@@ -95,7 +102,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const hooks = new HookBus(logger);
   const billing = new Billing(db, hooks, clock);
   const render = createRenderer(hooks);
-  const passport = createPassport(db);
+  const passport = createPassport(db, options.verifyPassword);
+  const throttle = await LoginThrottle.create(db);
   const mailer = new Mailer(db, clock, options.smtpUrl);
   const hostApi = createHostApi(db, mailer, siteUrl, render.modulePage, billing.quotes);
 
@@ -111,7 +119,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
   app.use('/assets', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   app.use(cookieParser());
 
-  const store = new ConnectSessionKnexStore({ knex: db, tableName: 'host_sessions', createTable: true, cleanupInterval: 0 });
+  // The store deletes expired sessions on start and then every cleanupInterval, on each node
+  // (a delete by expiry time, which nodes may run at once).
+  const store = new ConnectSessionKnexStore({
+    knex: db,
+    tableName: 'host_sessions',
+    createTable: true,
+    cleanupInterval: options.sessionCleanupMs ?? 15 * 60_000,
+    onDbCleanupError: (e) => logger.error('expired sessions could not be deleted', { error: e instanceof Error ? e.message : inspect(e) }),
+  });
   app.use(
     session({
       name: 'billing.sid',
@@ -152,7 +168,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   app.use(csrfSynchronisedProtection);
   app.use(agentTools.signInGuard());
 
-  const ctx: HostContext = { db, billing, render, passport, allow: (p) => agentTools.requireClientPermission(p) };
+  const ctx: HostContext = { db, billing, render, passport, throttle, allow: (p) => agentTools.requireClientPermission(p) };
   app.use(publicRoutes(ctx));
   app.use(clientRoutes(ctx));
   app.use(adminRoutes(ctx));
@@ -168,6 +184,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       logger.warn('refused: missing or wrong CSRF token', { path: req.path });
       return render.page(req, res, { title: 'Form expired', html: '<p class="alert">The form has expired. Go back, reload the page and try again.</p>', area: 'public', status: 403 }).catch(next);
     }
+    // A request that cannot be read (a broken %-escape, a body too large or in an unknown
+    // encoding) is the sender's fault: a 4xx page, logged as a warning without a stack.
+    const refused = clientErrorOf(err);
+    if (refused) {
+      logger.warn('refused: unreadable request', { path: req.path, status: refused.status, type: refused.type });
+      return render.page(req, res, { title: refused.title, html: `<p class="alert">${refused.text}</p>`, area: 'public', status: refused.status }).catch(next);
+    }
     logger.error('request failed', { path: req.path, error: err.stack ?? String(err) });
     res.status(500).type('text').send('Internal error');
   });
@@ -180,6 +203,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     agentTools,
     api: hostApi,
     async stop() {
+      // Set to 0, the store schedules no next cleanup after one that is running now.
+      store.options.cleanupInterval = 0;
+      clearTimeout(store.nextDbCleanup);
       await agentTools.stop();
     },
   };

@@ -74,6 +74,28 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       } satisfies HostInvoice;
     },
 
+    async invoicesChangedSince(since, after, limit) {
+      const rows = allRows(
+        invoiceRow,
+        await db('host_invoices')
+          .where('id', '>', after)
+          .where((q) => {
+            q.where('date_paid', '>=', since).orWhere('date_refunded', '>=', since);
+          })
+          .orderBy('id')
+          .limit(limit),
+      );
+      // This platform refunds an invoice whole, once, and fires InvoiceRefunded without a refund id.
+      return rows.map((r) => ({
+        id: r.id,
+        client_id: r.client_id,
+        status: r.status,
+        total_minor: r.total_minor,
+        date_paid: r.date_paid,
+        refunds: r.date_refunded === null ? [] : [{ refund_id: null, amount_minor: r.total_minor, line_ids: null, refunded_at: r.date_refunded }],
+      }));
+    },
+
     async getOrder(id) {
       const r = oneRow(orderRow, await db('host_orders').where({ id }).first());
       if (!r) return null;

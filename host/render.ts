@@ -16,13 +16,18 @@ export interface PageOptions {
   locals?: Record<string, unknown>;
   status?: number;
   area: 'public' | 'client' | 'admin';
+  /** The page shows a form to a visitor who need not be signed in (log in, sign up): it needs a CSRF token. */
+  form?: boolean;
 }
 
 /** Renders a page into the platform's layout; client-area pages get the hook-built sidebar. */
 export function createRenderer(hooks: HookBus) {
   async function page(req: Request, res: Response, opts: PageOptions): Promise<void> {
     const user = req.user ?? null;
-    const csrf = req.csrfToken?.() ?? '';
+    // The token lives in the session, so making one gives the visitor a session row and a cookie:
+    // only a signed-in user, a session that has one already, or a page with a form gets one, and
+    // browsing the site without signing in leaves no session behind.
+    const csrf = user || opts.form || req.session?.csrfToken ? (req.csrfToken?.() ?? '') : '';
     const locals = { ...opts.locals, user, csrf, money: showMoney, errors: opts.locals?.errors ?? {}, values: opts.locals?.values ?? {} };
     const body = opts.html ?? (await ejs.renderFile(path.join(VIEWS, `${opts.view}.ejs`), locals, { cache: true }));
     const panels: SidebarPanel[] = [];

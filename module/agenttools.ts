@@ -53,7 +53,11 @@ export function createAgentTools(options: AgentToolsOptions) {
   const language = options.language ?? config.language;
   const state = new ModuleState();
   const s = buildServices({
-    ...{ db, host, clock, logger, language },
+    db,
+    host,
+    clock,
+    logger,
+    language,
     // The secret may live in the database: activate() supplies it unless the host did.
     secret: options.secret ?? null,
     clickFlushMs: options.clickFlushMs ?? 1000,

@@ -76,7 +76,8 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
     expect(Number(c.base_minor)).to.equal(12_345);
     expect(Number(c.amount_minor)).to.equal(1_235);
     expect(c.status).to.equal('pending');
-    expect(Number(c.available_at)).to.equal(Date.parse('2026-02-09T12:00:00Z'));
+    // Paid on 10 January (the program's zone is UTC): available from the start of 9 February, day 30.
+    expect(Number(c.available_at)).to.equal(Date.parse('2026-02-09T00:00:00Z'));
     const b = await f.host.agentTools.services.ledger.balances(agentId, 'USD');
     expect([b.pending, b.available]).to.deep.equal([1_235, 0]);
   });

@@ -113,6 +113,11 @@ export class MemoryBilling implements HostApi {
   getInvoice(id: number) {
     return Promise.resolve(this.invoices.get(id) ?? null);
   }
+  /** This host never refunds: only paid invoices, by when they were paid. */
+  invoicesChangedSince(since: number, after: number, limit: number) {
+    const changed = [...this.invoices.values()].filter((i) => i.id > after && i.date_paid !== null && i.date_paid >= since).sort((a, b) => a.id - b.id);
+    return Promise.resolve(changed.slice(0, limit).map((i) => ({ id: i.id, client_id: i.client_id, status: i.status, total_minor: i.total_minor, date_paid: i.date_paid, refunds: [] })));
+  }
   getOrder() {
     return Promise.resolve(null);
   }

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { adminRow, clientRow, oneRow, userRow } from '../db/rows';
-import { verifyPassword } from './passwords';
+import { dummyHash, verifyPassword } from './passwords';
 
 export type HostPassport = InstanceType<typeof Passport>;
 
@@ -59,8 +59,14 @@ export async function loadClientUser(db: Knex, by: { userId?: number; clientId?:
   return clientSessionUser(u);
 }
 
-/** Two local strategies on one passport: clients by e-mail, admins by username. */
-export function createPassport(db: Knex): HostPassport {
+/** Checks a password against a stored hash; a test passes its own to count the checks. */
+export type VerifyPassword = (password: string, stored: string) => Promise<boolean>;
+
+/**
+ * Two local strategies on one passport: clients by e-mail, admins by username. An unknown name
+ * is checked against a dummy hash, so that it takes as long as a known one.
+ */
+export function createPassport(db: Knex, verify: VerifyPassword = verifyPassword): HostPassport {
   const passport = new Passport();
 
   passport.use(
@@ -68,7 +74,7 @@ export function createPassport(db: Knex): HostPassport {
     new LocalStrategy({ usernameField: 'email' }, (email, password, done) => {
       (async () => {
         const u = oneRow(clientUserRow, await db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').where('u.email', email.trim().toLowerCase()).first(clientUserColumns));
-        if (!u || !(await verifyPassword(password, u.password_hash))) return done(null, false, { message: 'Wrong e-mail or password' });
+        if (!(await verify(password, u?.password_hash ?? (await dummyHash()))) || !u) return done(null, false, { message: 'Wrong e-mail or password' });
         if (u.status === 'Closed') return done(null, false, { message: 'This account is closed' });
         return done(null, clientSessionUser(u));
       })().catch(done);
@@ -80,7 +86,7 @@ export function createPassport(db: Knex): HostPassport {
     new LocalStrategy((username, password, done) => {
       (async () => {
         const a = oneRow(adminRow, await db('host_admins').where({ username }).first());
-        if (!a || !(await verifyPassword(password, a.password_hash))) return done(null, false, { message: 'Wrong username or password' });
+        if (!(await verify(password, a?.password_hash ?? (await dummyHash()))) || !a) return done(null, false, { message: 'Wrong username or password' });
         return done(null, adminSessionUser(a));
       })().catch(done);
     }),

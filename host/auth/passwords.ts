@@ -20,3 +20,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const got = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem });
   return crypto.timingSafeEqual(expected, got);
 }
+
+let dummy: Promise<string> | null = null;
+
+/**
+ * A hash of a random password, made once: a sign-in for a name with no account checks the
+ * password against it, so that it costs one scrypt like a sign-in for a real account and the
+ * time of the answer does not tell whether the account exists.
+ */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(crypto.randomBytes(18).toString('base64url'));
+  return dummy;
+}

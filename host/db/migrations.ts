@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { upTicketsQuotes } from './002-tickets-quotes';
 import { upServices } from './003-host-services';
 import { upCheckout } from './004-host-checkout';
+import { upLoginLimits } from './005-login-limits';
 
 // The reference billing platform's own tables, kept apart from the module's (host_ prefix, its
 // own migrations table). Times are epoch ms; amounts integer minor units.
@@ -100,6 +101,7 @@ const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [
   ['002-host-tickets-quotes', upTicketsQuotes],
   ['003-host-services', upServices],
   ['004-host-checkout', upCheckout],
+  ['005-host-login-limits', upLoginLimits],
 ];
 
 const source: Knex.MigrationSource<string> = {

@@ -24,7 +24,7 @@ const registerForm = z.object({
 /** Home, sign-up, log in and out: the pages anyone may open. */
 export function publicRoutes(ctx: HostContext): Router {
   const r = express.Router();
-  const { db, billing, render, passport } = ctx;
+  const { db, billing, render, passport, throttle } = ctx;
 
   r.get('/', async (req, res) => {
     const products = allRows(productWithCategoryRow, await db('host_products as p').join('host_product_groups as g', 'g.id', 'p.group_id').select('p.*', 'g.name as category').orderBy('p.id'));
@@ -38,6 +38,7 @@ export function publicRoutes(ctx: HostContext): Router {
       title: 'Sign up',
       view: 'register',
       area: 'public',
+      form: true,
       locals: { currencies: CURRENCIES, values: { currency: 'USD', return: safeReturn(req.query.return, ''), quote: typeof req.query.quote === 'string' ? req.query.quote : '' } },
     }),
   );
@@ -45,7 +46,8 @@ export function publicRoutes(ctx: HostContext): Router {
   r.post('/register', async (req, res, next) => {
     const values = bodyStrings(req.body);
     const parsed = registerForm.safeParse(values);
-    const fail = (errors: Record<string, string>) => render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', status: 422, locals: { currencies: CURRENCIES, values, errors } });
+    const fail = (errors: Record<string, string>) =>
+      render.page(req, res, { title: 'Sign up', view: 'register', area: 'public', form: true, status: 422, locals: { currencies: CURRENCIES, values, errors } });
     if (!parsed.success) return fail(errorsOf(parsed.error));
     try {
       await billing.createClient({ ...parsed.data, quote_token: parsed.data.quote || undefined }, hookContext(req));
@@ -68,6 +70,7 @@ export function publicRoutes(ctx: HostContext): Router {
         title: area === 'admin' ? 'Admin login' : 'Log in',
         view: 'login',
         area: 'public',
+        form: true,
         status,
         locals: {
           action: area === 'admin' ? '/admin/login' : '/login',
@@ -84,13 +87,25 @@ export function publicRoutes(ctx: HostContext): Router {
     const show = loginPage(area);
     r.get(path, (req, res) => show(req, res));
     r.post(path, (req, res, next) => {
-      authenticateWith(passport, area, (err, user, info) => {
+      const name = bodyField(req.body, area === 'admin' ? 'username' : 'email');
+      const username = typeof name === 'string' ? name : '';
+      const ip = req.ip ?? '';
+      const login = authenticateWith(passport, area, (err, user, info) => {
         if (err) return next(err);
         if (!user) return void show(req, res, { _form: info?.message ?? 'Wrong credentials' }, 401).catch(next);
         const returnTo = safeReturn(bodyField(req.body, 'return'), area === 'admin' ? '/admin' : '/clientarea');
         // passport regenerates the session id on login (no fixation).
-        req.login(user, (e) => (e ? next(e) : res.redirect(303, returnTo)));
-      })(req, res, next);
+        throttle.succeeded(area, username, ip).then(() => req.login(user, (e) => (e ? next(e) : res.redirect(303, returnTo))), next);
+      });
+      throttle
+        .attempt(area, username, ip)
+        .then((verdict) => {
+          if (verdict.allowed) return login(req, res, next);
+          const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+          res.set('Retry-After', String(verdict.retryAfterSeconds));
+          return show(req, res, { _form: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
+        }, next)
+        .catch(next);
     });
     r.post(area === 'admin' ? '/admin/logout' : '/logout', (req, res, next) => req.logout((e) => (e ? next(e) : res.redirect(303, area === 'admin' ? '/admin/login' : '/'))));
   }

@@ -58,14 +58,14 @@ export class Billing {
 
   async createClient(input: NewClient, ctx?: HookContext): Promise<number> {
     const email = input.email.trim().toLowerCase();
-    if (await this.db('host_users').where({ email }).first()) throw new BillingError('an account with this e-mail exists', 'email');
+    if (await this.db('host_users').where({ email }).first()) throw new BillingError(EMAIL_TAKEN, 'email');
     const referralCode = input.referral_code?.trim() || undefined;
     const invalid = Object.entries(await this.hooks.validate('ClientDetailsValidation', { email, referral_code: referralCode }, ctx))[0];
     if (invalid) throw new BillingError(invalid[1], invalid[0]);
     const passwordHash = await hashPassword(input.password);
     const now = this.clock.now();
     const { clientId, userId } = await this.db.transaction(async (trx) => {
-      const [clientId] = await trx('host_clients').insert({
+      const [clientId] = await insertOnce(trx('host_clients'), {
         firstname: input.firstname,
         lastname: input.lastname,
         email,
@@ -75,7 +75,7 @@ export class Billing {
         currency: input.currency,
         created_at: now,
       });
-      const [userId] = await trx('host_users').insert({ client_id: clientId, email, password_hash: passwordHash, created_at: now });
+      const [userId] = await insertOnce(trx('host_users'), { client_id: clientId, email, password_hash: passwordHash, created_at: now });
       // Before ClientAdd fires, so that its handlers see whose quote brought the client.
       if (input.quote_token) await trx('host_quotes').where({ token: input.quote_token }).whereNull('client_id').update({ client_id: clientId });
       return { clientId: Number(clientId), userId: Number(userId) };
@@ -258,6 +258,21 @@ export class Billing {
   private async orderingClient(clientId: number): Promise<void> {
     const client = oneRow(clientRow, await this.db('host_clients').where({ id: clientId }).first());
     if (!client || client.status === 'Closed') throw new BillingError('this account cannot order');
+  }
+}
+
+const EMAIL_TAKEN = 'this e-mail already has an account';
+
+/**
+ * An account's row, whose e-mail is a unique key: sign-ups with one e-mail sent at once all pass
+ * the check before it, and the key refuses all but one; the others hear what the check says.
+ */
+async function insertOnce(into: Knex.QueryBuilder, row: Record<string, unknown>): Promise<number[]> {
+  try {
+    return await into.insert(row);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new BillingError(EMAIL_TAKEN, 'email');
+    throw e;
   }
 }
 

@@ -23,6 +23,8 @@ import { creativeActions } from '../creatives/creatives-controller';
 import { adminPages } from '../reports/admin-pages';
 import { clientReferralActions } from '../reports/client-referral-controller';
 import { dashboardActions } from '../reports/dashboard-controller';
+import { applicationActions } from '../applications/application-controller';
+import { applicationAdminActions } from '../applications/application-admin-controller';
 import type { Services } from './services';
 
 /**
@@ -46,13 +48,14 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
     // A client's side of a service manager, and the sign-in's own forms: not agent pages.
     ...serviceManagerActions({ pages, logger, host, agents, serviceManagers: s.serviceManagers, signIns: s.signIns }),
     ...signInActions({ http: host.http, signIns: s.signIns, logger }),
+    ...applicationActions({ pages, applications: s.applications }),
     ...agentPages,
   };
 
   const home = adminPages({
     ...{ pages, logger, host, agents, programs, ledger: s.ledger, verifyLedger: () => verifyLedger(db), commissions: s.commissions, assignments },
     ...{ unassignedClients: () => s.adminAssignments.unassignedClients(), withdrawals: s.withdrawals, reviews: s.reviews, slugs: s.slugs },
-    ...{ selfReferral: s.selfReferral, linkHosts: s.linkHosts, reports },
+    ...{ selfReferral: s.selfReferral, linkHosts: s.linkHosts, reports, applications: s.applications },
   });
   const { form } = home;
   const admin: Actions<HostAdmin> = {
@@ -70,6 +73,7 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
     ...signUpSettingsActions(form, s.settings, s.selfReferral),
     ...linkHostsAdminActions(form, s.linkHosts),
     ...programAdminActions(form, programs),
+    ...applicationAdminActions({ pages, logger, host, programs, applications: s.applications }),
   };
   return { client, admin };
 }

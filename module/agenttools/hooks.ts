@@ -15,6 +15,7 @@ import { dailyCronJob } from '../../hooks/daily-cron-job';
 import { invoiceOverdue } from '../../hooks/invoice-overdue';
 import { invoicePaid } from '../../hooks/invoice-paid';
 import { invoiceRefunded } from '../../hooks/invoice-refunded';
+import { thenReconcile } from '../../hooks/daily-reconcile';
 import { shoppingCartValidateCheckout } from '../../hooks/shopping-cart-validate-checkout';
 import type { Services } from './services';
 
@@ -28,10 +29,10 @@ export function buildHooks(s: Services, base: HookBase, db: Knex, host: HostApi,
   return [
     ['ClientDetailsValidation', 1, clientDetailsValidation(base, s.claims)],
     ['ClientAdd', 1, clientAdd(base, s.attribution, s.quotes)],
-    ['InvoicePaid', 1, invoicePaid(base, s.earnings, notifications)],
-    ['InvoiceRefunded', 1, invoiceRefunded(base, s.refunds)],
+    ['InvoicePaid', 1, invoicePaid(base, s.earnings, s.hostEvents, notifications)],
+    ['InvoiceRefunded', 1, invoiceRefunded(base, s.refunds, s.hostEvents)],
     ['ClientClose', 1, clientClose(base, s.assignments)],
-    ['DailyCronJob', 1, dailyCronJob(base, s.releases, s.withdrawals)],
+    ['DailyCronJob', 1, thenReconcile(base, dailyCronJob(base, s.releases, s.withdrawals), s.reconcile)],
     ['ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(base, sidebar)],
     ['ShoppingCartValidateCheckout', 1, shoppingCartValidateCheckout(base, s.claims)],
     ['AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(base, s.attribution, notifications)],

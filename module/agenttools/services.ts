@@ -19,6 +19,7 @@ import { SlugService } from '../links/slug-service';
 import { AgentDevices } from '../attribution/agent-devices';
 import { AssignmentService } from '../attribution/assignment-service';
 import { AttributionService } from '../attribution/attribution-service';
+import { OrderClickService } from '../attribution/order-click-service';
 import { DeviceCookie } from '../attribution/device-cookie';
 import { DomainService } from '../attribution/domain-service';
 import { ReferralClaims } from '../attribution/referral-claims';
@@ -27,6 +28,7 @@ import { SelfReferralCheck } from '../attribution/self-referral-check';
 import { SelfReferralService } from '../attribution/self-referral-service';
 import { CommissionQueries } from '../commissions/commission-queries';
 import { EarningService } from '../commissions/earning-service';
+import { SalesClaims } from '../commissions/sales-claims';
 import { ForfeitureService } from '../commissions/forfeiture-service';
 import { HeldEarningsService } from '../commissions/held-earnings-service';
 import { ManualCommissions } from '../commissions/manual-commissions';
@@ -41,6 +43,10 @@ import { NotificationService } from '../notifications/notification-service';
 import { QuoteService } from '../quotes/quote-service';
 import { CreativeService } from '../creatives/creative-service';
 import { ReportService } from '../reports/report-service';
+import { ApplicationService } from '../applications/application-service';
+import { renderEmail } from '../notifications/email-template';
+import { HostEventLog } from '../reconcile/host-event-log';
+import { ReconcileService } from '../reconcile/reconcile-service';
 
 export interface ServiceOptions {
   db: Knex;
@@ -88,11 +94,13 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const selfReferral = new SelfReferralService(settings);
   const assignments = new AssignmentService(db, agents, programs, clock);
   const claims = new ReferralClaims(agents, programs, referralCookie, domains);
-  const attribution = new AttributionService(db, claims, new SelfReferralCheck(host, devices, selfReferral, logger), assignments, programs, host, clock, logger);
+  const selfReferralCheck = new SelfReferralCheck(host, devices, selfReferral, logger);
+  const orderClicks = new OrderClickService(db, claims, selfReferralCheck, programs, host, clock, logger);
+  const attribution = new AttributionService(db, claims, selfReferralCheck, assignments, programs, host, clock, logger, orderClicks);
 
   // Money: commissions, refunds, releases, forfeiture, reviews, withdrawals.
   const commissions = new CommissionQueries(db);
-  const earnings = new EarningService(db, host, agents, programs, assignments, ledger, selfReferral, clock);
+  const earnings = new EarningService(db, host, agents, programs, new SalesClaims(db, assignments, programs, orderClicks, clock), ledger, selfReferral, clock);
   const refunds = new RefundService(db, host, ledger, clock);
   const releases = new ReleaseService(db, ledger, clock);
   const manualCommissions = new ManualCommissions(db, agents, programs, ledger, commissions, clock);
@@ -100,20 +108,26 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const forfeiture = new ForfeitureService(db, ledger, agents);
   const reviews = new ReviewService(db, assignments, new HeldEarningsService(ledger), clock);
   const withdrawals = new WithdrawalService(db, ledger, programs, agents, clock);
+  // The host's payments and refunds whose hooks a crash cut short, found and done again.
+  const hostEvents = new HostEventLog(db, clock);
+  const reconcile = new ReconcileService(db, host, earnings, refunds, hostEvents, clock, logger);
 
   // The agent's clients: service managers, signing in as them, quotes, e-mails, creatives, figures.
   const serviceManagers = new ServiceManagerService(db, host, agents, assignments, clock);
-  const signIns = new SignInService(db, agents, serviceManagers, clock, signInMinutes);
+  const signIns = new SignInService(db, agents, serviceManagers, host, clock, signInMinutes);
   const notifications = new NotificationService(db, host, agents, serviceManagers, assignments, clock, logger, language);
   const adminAssignments = new AdminAssignmentService(db, host, agents, assignments, serviceManagers, notifications);
   const quotes = new QuoteService(host, agents, serviceManagers, assignments, logger);
   const creatives = new CreativeService(db, clock);
   const reports = new ReportService(db, ledger, host, serviceManagers);
+  const applications = new ApplicationService(db, host, programs, agents, clock, logger, (template, data) => renderEmail(template, language, data));
 
   return {
     ...{ signer, settings, ledger, programs, agents, clicks, linkHosts, tracking, slugCache, codeCache, slugs },
     ...{ deviceCookie, devices, domains, selfReferral, assignments, claims, attribution },
     ...{ commissions, earnings, refunds, releases, manualCommissions, orderOverrides, forfeiture, reviews, withdrawals },
+    ...{ hostEvents, reconcile },
     ...{ serviceManagers, signIns, notifications, adminAssignments, quotes, creatives, reports },
+    ...{ applications },
   };
 }

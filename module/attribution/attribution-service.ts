@@ -7,6 +7,7 @@ import type { HostApi } from '../contract/host-api';
 import type { ProgramService } from '../programs/program-service';
 import { REFERRAL_COOKIE } from '../tracking';
 import type { AssignmentService, Referral } from './assignment-service';
+import type { OrderClickService } from './order-click-service';
 import type { ReferralClaims } from './referral-claims';
 import type { SelfReferralCheck } from './self-referral-check';
 import { hasReview, openReview } from './review-service';
@@ -39,6 +40,7 @@ export class AttributionService {
     private readonly host: Pick<HostApi, 'getClient'>,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly orderClicks: Pick<OrderClickService, 'record'>,
   ) {}
 
   /**
@@ -80,12 +82,22 @@ export class AttributionService {
   }
 
   /**
-   * An order, with the code typed and the domain ordered at checkout. A client with no live
-   * assignment becomes the code's agent (or else the domain's), so this order and later ones
-   * earn for them. A live assignment is exclusive and stays: the evidence is logged, not applied.
-   * The self-referral rules are those of sign-up.
+   * An order, with the code typed and the domain ordered at checkout, and the referral cookie its
+   * browser carries. The code or domain assigns the client as below; the cookie's click is kept
+   * for this order when its agent's program attributes orders (`attribution_scope: order`).
    */
   async onCheckout(clientId: number, orderId: number, cookies: Record<string, string | undefined>, details: CheckoutDetails): Promise<Referral | null> {
+    const assigned = await this.assignAtCheckout(clientId, orderId, cookies, details);
+    await this.orderClicks.record(clientId, orderId, cookies);
+    return assigned;
+  }
+
+  /**
+   * A client with no live assignment becomes the code's agent (or else the domain's), so this
+   * order and later ones earn for them. A live assignment is exclusive and stays: the evidence is
+   * logged, not applied. The self-referral rules are those of sign-up.
+   */
+  private async assignAtCheckout(clientId: number, orderId: number, cookies: Record<string, string | undefined>, details: CheckoutDetails): Promise<Referral | null> {
     const claim = (await this.claims.byCode(details.referralCode)) ?? (await this.claims.byDomain(details.domain));
     if (!claim) return null;
     const { agent } = claim;

@@ -6,17 +6,19 @@ import { isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostInvoice } from '../contract/host-api';
 import { agentFromRow, type AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
-import type { AssignmentService } from '../attribution/assignment-service';
 import type { SelfReferralService } from '../attribution/self-referral-service';
 import { openReview, REVIEW_REASON } from '../attribution/review-service';
 import type { Ledger } from '../ledger/ledger';
-import { orderOverrideFor } from './order-override-row';
+import type { SalesClaim, SalesClaims } from './sales-claims';
 import { planInvoice, type PerformerContext, type Planned, type SalesContext } from './line-plans';
 import type { RecurrenceInput } from './engine';
 import { writeCommission } from './commission-writer';
+import { availableFrom } from './hold';
+import { invoiceLockRow, lockInvoice } from './invoice-lock';
+import { storedRefundFromRow, takeBackRefund } from './take-back';
 import { ZERO } from '../money/amount';
 import { requireInvoice } from './invoices';
-import { numberOrNull, rowOrNull } from '../db/columns';
+import { asRows, numberOrNull, rowOrNull } from '../db/columns';
 
 export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
 
@@ -24,22 +26,6 @@ export const SELF_PAID_REASON = "paid with the agent's own payment details";
 
 /** The order's override changed while an InvoicePaid was being worked out. */
 class StaleClaim extends Error {}
-
-/**
- * Who sells on an invoice, under which terms: the client's referral, or an admin's override of
- * the order the invoice bills.
- */
-interface SalesClaim {
-  agentId: number;
-  programId: number;
-  termsVersion: number;
-  /** Where "N months" counts from. */
-  since: number;
-  /** The client's referral row, whose first paid invoice this may be; null for an override, whose invoice is the deal's first. */
-  referralId: number | null;
-  /** Payment details are checked against the agent's own for a referral, not for an admin's choice. */
-  checkPayment: boolean;
-}
 
 /**
  * Turns a paid invoice into commissions by the program's rules, pending for the program's hold.
@@ -52,7 +38,7 @@ export class EarningService {
     private readonly host: Pick<HostApi, 'getInvoice' | 'paymentFingerprints' | 'exchangeRate'>,
     private readonly agents: Pick<AgentService, 'get' | 'performersOf' | 'targetsMet'>,
     private readonly programs: Pick<ProgramService, 'get' | 'at'>,
-    private readonly assignments: Pick<AssignmentService, 'forClient'>,
+    private readonly claims: Pick<SalesClaims, 'forInvoice'>,
     private readonly ledger: Pick<Ledger, 'post'>,
     private readonly selfReferral: Pick<SelfReferralService, 'mode'>,
     private readonly clock: Clock,
@@ -73,7 +59,7 @@ export class EarningService {
   private async earnOnce(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     const invoice = await requireInvoice(this.host, invoiceId);
     if (invoice.status !== 'Paid') throw new Error(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
-    const { claim, rule, overrideVersion } = await this.salesClaim(invoice);
+    const { claim, rule, overrideVersion } = await this.claims.forInvoice(invoice);
     const performerIds = await this.agents.performersOf(invoice.lines.map((l) => l.id));
     if (!claim && !performerIds.size) return { outcome: 'not-referred', commissions: 0 };
     const paidAt = invoice.date_paid ?? this.clock.now();
@@ -81,8 +67,12 @@ export class EarningService {
     const rates = await this.ratesFrom(invoice.currency, claim, [...new Set(performerIds.values())]);
     const selfPaid = claim?.checkPayment ? await this.paidByAgent(invoice, claim.agentId) : null;
 
+    await invoiceLockRow(this.db, invoice.id);
     try {
       return await this.db.transaction(async (trx) => {
+        // The invoice's lock first: a refund being saved waits for this transaction, and one saved
+        // since the invoice was read is found below and taken back from what is written here.
+        await lockInvoice(trx, invoice.id);
         // Locked before anything is written: an override being saved waits for this transaction,
         // and one saved since the claim was read sends the event round again.
         const current = rowOrNull(await trx(T.orderReferrals).where({ invoice_id: invoice.id }).forUpdate().first('version'));
@@ -91,48 +81,25 @@ export class EarningService {
         if (sales && selfPaid === 'flag') await openReview(trx, invoice.client_id, sales.agent.id, REVIEW_REASON.payment, this.clock.now());
         const performers = await this.performerContexts(trx, performerIds, sales);
         const planned = planInvoice(invoice, sales, performers, rates, selfPaid === 'reject' ? SELF_PAID_REASON : null);
-        let created = 0;
+        const created: number[] = [];
         let earnedSales = false;
         for (const p of planned) {
-          if (!(await this.store(trx, invoice, p, paidAt, rule))) continue;
-          created++;
+          const id = await this.store(trx, invoice, p, paidAt, rule);
+          if (!id) continue;
+          created.push(id);
           if (p.commission?.role !== 'technical') earnedSales = true;
         }
+        for (const refund of asRows(await trx(T.refunds).where({ invoice_id: invoice.id }).orderBy('id')).map(storedRefundFromRow)) {
+          await takeBackRefund(trx, this.ledger, invoice, refund, created);
+        }
         if (sales && earnedSales) await trx(T.agents).where({ id: sales.agent.id }).increment('paid_orders', 1);
-        return { outcome: created || planned.length ? 'created' : 'nothing-to-pay', commissions: created } as const;
+        return { outcome: created.length || planned.length ? 'created' : 'nothing-to-pay', commissions: created.length } as const;
       });
     } catch (e) {
       // Another delivery of this event got there first; its commissions stand, ours roll back.
       if (isUniqueViolation(e)) return { outcome: 'duplicate', commissions: 0 };
       throw e;
     }
-  }
-
-  /**
-   * An admin's override of the invoice's order comes first (its agent may be no one); otherwise
-   * the client's live referral. The rule key says which override made the commissions: 'auto',
-   * or 'order:v<n>' under the n-th override of the order.
-   */
-  private async salesClaim(invoice: HostInvoice): Promise<{ claim: SalesClaim | null; rule: string; overrideVersion: number }> {
-    const override = await orderOverrideFor(this.db, invoice.id);
-    if (override) {
-      const rule = `order:v${override.version}`;
-      const overrideVersion = override.version;
-      if (override.agentId === null) return { claim: null, rule, overrideVersion };
-      if (override.programId === null || override.termsVersion === null) throw new Error(`order override of invoice ${invoice.id} names an agent but no terms`);
-      return {
-        claim: { agentId: override.agentId, programId: override.programId, termsVersion: override.termsVersion, since: override.createdAt, referralId: null, checkPayment: false },
-        rule,
-        overrideVersion,
-      };
-    }
-    const referral = await this.assignments.forClient(invoice.client_id);
-    if (!referral || referral.endedAt !== null) return { claim: null, rule: 'auto', overrideVersion: 0 };
-    return {
-      claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, checkPayment: true },
-      rule: 'auto',
-      overrideVersion: 0,
-    };
   }
 
   /**
@@ -243,7 +210,7 @@ export class EarningService {
         status: c ? 'pending' : 'rejected',
         reason: p.rejected?.reason ?? null,
         created_at: paidAt,
-        available_at: DateTime.fromMillis(paidAt, { zone: p.program.timezone }).plus({ days: p.program.holdDays }).toMillis(),
+        available_at: availableFrom(paidAt, p.program),
       },
       `invoice ${invoice.id} line ${p.line.id}`,
     );

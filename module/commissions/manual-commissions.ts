@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError, isUniqueViolation } from '../core/errors';
@@ -10,6 +9,7 @@ import { parseAmount, type Minor } from '../money/amount';
 import type { Commission } from './commission-row';
 import type { CommissionQueries } from './commission-queries';
 import { writeCommission } from './commission-writer';
+import { availableFrom } from './hold';
 import { num, rowOrNull } from '../db/columns';
 
 /**
@@ -66,7 +66,7 @@ export class ManualCommissions {
             status: 'pending',
             reason: reason.slice(0, 255),
             created_at: now,
-            available_at: DateTime.fromMillis(now, { zone: program.timezone }).plus({ days: program.holdDays }).toMillis(),
+            available_at: availableFrom(now, program),
           },
           `manual: ${reason}`,
         ),

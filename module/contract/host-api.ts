@@ -152,6 +152,27 @@ export interface HostHttp {
   uploadedFile(req: Request, field: string): { name: string; mime: string; data: Buffer } | null;
 }
 
+/** A refund of an invoice, as the host recorded it. */
+export interface HostRefund {
+  /** The host's id of the refund (the one InvoiceRefunded carries); null when the host keeps none. */
+  refund_id: string | null;
+  amount_minor: number;
+  /** The lines refunded, when the host knows; null spreads it over the invoice. */
+  line_ids: number[] | null;
+  refunded_at: number;
+}
+
+/** An invoice as the module checks its hooks against: whether it is paid, and its refunds. */
+export interface HostInvoiceChange {
+  id: number;
+  client_id: number;
+  status: HostInvoice['status'];
+  total_minor: number;
+  date_paid: number | null;
+  /** Oldest first; empty when none. */
+  refunds: HostRefund[];
+}
+
 /** A client's services and recent invoices, for the agent panel. */
 export interface HostClientAccount {
   services: { id: number; product: string; status: string }[];
@@ -165,6 +186,13 @@ export interface HostApi {
   /** The client's services and their latest invoices (at most `invoices`). */
   clientAccount(clientId: number, invoices: number): Promise<HostClientAccount>;
   getInvoice(id: number): Promise<HostInvoice | null>;
+  /**
+   * Invoices paid or refunded at or after `since` (epoch ms), ordered by id, with an id above
+   * `after` (0 for the first page), at most `limit`: the module pages through them to find the
+   * InvoicePaid and InvoiceRefunded events it never finished (a crash between the payment and the
+   * hook). WHMCS: tblinvoices by datepaid, and tblaccounts' refunds by date.
+   */
+  invoicesChangedSince(since: number, after: number, limit: number): Promise<HostInvoiceChange[]>;
   getOrder(id: number): Promise<HostOrder | null>;
   /** The fingerprints (see HostInvoice.paid_with) of every payment method the client has paid with. */
   paymentFingerprints(clientId: number): Promise<string[]>;

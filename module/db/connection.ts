@@ -5,11 +5,19 @@ import { z } from 'zod';
 
 export type Dialect = 'sqlite' | 'mysql';
 
+/** A database URL this module cannot open: its scheme is none it knows, or nothing is there. */
+export class DatabaseUrlError extends Error {}
+
 /**
  * One knex instance from a URL: `mysql://user:pass@host:3306/db` for MySQL / MariaDB, or
- * `sqlite:path/to/file.sqlite` (the embedded default). The file's folder is created if missing.
+ * `sqlite:path/to/file.sqlite` (the embedded default). Any other scheme is refused rather than
+ * read as a file name (`postgres://x` would otherwise become a new, empty SQLite file). The
+ * file's folder is created if missing, unless `mustExist`: then a missing file is refused too.
  */
-export function connect(url: string): Knex {
+export function connect(url: string, { mustExist = false }: { mustExist?: boolean } = {}): Knex {
+  if (!/^(mysql:\/\/|mariadb:\/\/|sqlite:)/.test(url)) {
+    throw new DatabaseUrlError(`unknown database URL ${redactUrl(url)}: use mysql://user:password@host:3306/db, mariadb://… or sqlite:path/to/file.sqlite`);
+  }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
     return knex({
       client: 'mysql2',
@@ -25,6 +33,7 @@ export function connect(url: string): Knex {
     });
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
+  if (mustExist && (file === ':memory:' || !fs.existsSync(file))) throw new DatabaseUrlError(`no SQLite database at ${file}`);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   return knex({
     client: 'better-sqlite3',
@@ -48,4 +57,9 @@ const knexClient = z.object({ config: z.object({ client: z.string() }) });
 export function dialectOf(db: Knex): Dialect {
   const { client } = knexClient.parse(db.client).config;
   return client === 'mysql2' || client === 'mysql' ? 'mysql' : 'sqlite';
+}
+
+/** The URL as it may be printed: without its password. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }

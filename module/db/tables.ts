@@ -25,6 +25,12 @@ export const T = {
   domains: 'mod_agenttools_domains',
   orderReferrals: 'mod_agenttools_order_referrals',
   agentDevices: 'mod_agenttools_agent_devices',
+  hostEvents: 'mod_agenttools_host_events',
+  orderClicks: 'mod_agenttools_order_clicks',
+  firstPaidOrders: 'mod_agenttools_first_paid_orders',
+  applications: 'mod_agenttools_applications',
+  payoutSteps: 'mod_agenttools_payout_steps',
+  invoiceLocks: 'mod_agenttools_invoice_locks',
 } as const;
 
 export const MIGRATIONS_TABLE = 'mod_agenttools_migrations';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isCurrency } from '../money/currencies';
 import { parseAmount, type Minor } from '../money/amount';
 import { currency } from '../money/currencies';
+import { joiningDefinition } from './joining';
 
 /**
  * A partner program, as a provider writes it (JSON or YAML). Everything a seed program promises
@@ -76,6 +77,12 @@ export const programDefinition = z
     timezone: zone,
     cookie_days: z.number().int().min(0).max(3650),
     attribution: z.enum(['last_click', 'first_click']).default('last_click'),
+    /**
+     * What a click attributes: the client, at sign-up, for life (client); or each order, to the
+     * last click within order_window_days before it (order: Cloudlessons).
+     */
+    attribution_scope: z.enum(['client', 'order']).default('client'),
+    order_window_days: z.number().int().min(1).max(3650).optional(),
     hold_days: z.number().int().min(0).max(365),
     withholding_tax_bp: bp.default(0),
     /** Invoices in other currencies earn at the host's exchange rate instead of being refused. */
@@ -85,6 +92,8 @@ export const programDefinition = z
      * an order of one is theirs. Off unless a program says so.
      */
     deal_registration: z.boolean().default(false),
+    /** How a client joins from the client area (module/programs/joining.ts); absent: closed, an admin switches clients on. */
+    joining: joiningDefinition.optional(),
     /** The host's product category names that rules may name; any other name is a mistake. */
     categories: z.array(z.string().min(1)).default([]),
     agent_rate: z.object({ min_bp: bp, max_bp: bp, default_bp: bp }).strict().optional(),
@@ -106,6 +115,8 @@ export const programDefinition = z
     const categories = new Set(p.categories);
     if (p.default_tier && !tierKeys.has(p.default_tier)) fail(['default_tier'], `unknown tier "${p.default_tier}"`);
     if (p.tiers.length && !p.default_tier) fail(['default_tier'], 'required when the program has tiers');
+    if (p.attribution_scope === 'order' && p.order_window_days === undefined) fail(['order_window_days'], 'required when attribution_scope is order');
+    if (p.attribution_scope === 'client' && p.order_window_days !== undefined) fail(['order_window_days'], 'only with attribution_scope: order');
     if (p.agent_rate && !(p.agent_rate.min_bp <= p.agent_rate.default_bp && p.agent_rate.default_bp <= p.agent_rate.max_bp)) {
       fail(['agent_rate'], 'min_bp ≤ default_bp ≤ max_bp');
     }
@@ -141,6 +152,8 @@ export const programDefinition = z
       if (r.agent_rate && !p.agent_rate) fail(['rules', i, 'agent_rate'], 'the program has no agent_rate range');
       if (r.rate_by_certification && r.role !== 'technical') fail(['rules', i, 'rate_by_certification'], 'only technical rules pay by certification');
       if (r.recurrence === 'months' && !r.months) fail(['rules', i, 'months'], 'required when recurrence is months');
+      // An order's click is claimed on the client's first paid invoice only (see SalesClaims).
+      if (p.attribution_scope === 'order' && r.role === 'sales' && !r.never && r.recurrence !== 'first_invoice') fail(['rules', i, 'recurrence'], 'first_invoice with attribution_scope: order');
       if (r.fixed !== undefined) {
         const refused = amountRefused(r.fixed, p.currency);
         if (refused) fail(['rules', i, 'fixed'], refused);

@@ -40,10 +40,22 @@ function toProgram(id: number, version: number, def: ProgramDefinition): Program
   };
 }
 
+/**
+ * The most bytes a stored version may take: its column is a TEXT, 65,535 bytes on MySQL/MariaDB
+ * (SQLite has no limit, but a program must load on both alike).
+ */
+export const DEFINITION_MAX_BYTES = 65_535;
+
+/**
+ * How many aliases (`*name`) a YAML file may use. A few anchors shared between rules is what a
+ * program file needs; aliases of aliases make a small file expand without bound.
+ */
+const YAML_MAX_ALIASES = 50;
+
 /** Reads a program file's text: JSON, or YAML (which JSON also is). */
 export function readProgramText(text: string): unknown {
   try {
-    return YAML.parse(text, { prettyErrors: true });
+    return YAML.parse(text, { prettyErrors: true, maxAliasCount: YAML_MAX_ALIASES });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     throw new DefinitionError([`(file): not valid JSON or YAML: ${message.split('\n')[0]}`]);
@@ -90,6 +102,10 @@ export class ProgramService {
   async load(raw: unknown): Promise<{ program: Program; outcome: 'created' | 'new-version' | 'unchanged' }> {
     const def = parseDefinition(raw);
     const definition = JSON.stringify(def);
+    // Checked here, not left to the database: MariaDB would refuse the row with an error, SQLite
+    // would keep it, and a file could pass `programs check` yet fail to load.
+    const bytes = Buffer.byteLength(definition, 'utf8');
+    if (bytes > DEFINITION_MAX_BYTES) throw new DefinitionError([`(file): the program takes ${bytes} bytes once stored, over the ${DEFINITION_MAX_BYTES} a program may take`]);
     const row = rowOrNull(await this.db(T.programs).where({ slug: def.slug }).first('id', 'current_version'));
     if (!row) {
       try {

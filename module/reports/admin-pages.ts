@@ -23,6 +23,7 @@ import { formValues, idField } from '../http/forms';
 import type { Pages } from '../http/pages';
 import { ADMIN_AREA, adminAction } from '../http/paths';
 import type { AgentService } from '../agents/agent-service';
+import type { ApplicationService } from '../applications/application-service';
 
 interface AdminState {
   errors?: Record<string, FieldErrors>;
@@ -67,6 +68,7 @@ export interface AdminPagesDeps {
   selfReferral: Pick<SelfReferralService, 'mode'>;
   linkHosts: Pick<LinkHosts, 'current'>;
   reports: Pick<ReportService, 'recentClicks' | 'sources'>;
+  applications: Pick<ApplicationService, 'countPending'>;
 }
 
 /** An agent's id in a form (the page it came from), or null for the home page's forms. */
@@ -114,6 +116,7 @@ export function adminPages(deps: AdminPagesDeps) {
       prefillClient: typeof req.query.client_id === 'string' ? req.query.client_id : '',
       linkHosts: [...deps.linkHosts.current()].join(', '),
       reviews: await deps.reviews.listOpen(),
+      applicationsWaiting: await deps.applications.countPending(),
       slugApproval: await deps.slugs.approvalMode(),
       selfReferral: await deps.selfReferral.mode(),
       action: adminAction,

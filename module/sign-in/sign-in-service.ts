@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { AgentService } from '../agents/agent-service';
 import { clientPermissions, type ClientPermission } from '../contract/permissions';
+import type { HostApi } from '../contract/host-api';
 import { asRow, asRows, json, num, numberOrNull, rowOrNull, stringOrNull, text } from '../db/columns';
 
 export interface SignIn {
@@ -61,6 +62,7 @@ export class SignInService {
     private readonly db: Knex,
     private readonly agents: AgentService,
     private readonly grants: Grants,
+    private readonly clients: Pick<HostApi, 'getClient'>,
     private readonly clock: Clock,
     private readonly minutes: number,
   ) {}
@@ -70,6 +72,10 @@ export class SignInService {
     if (!agent || agent.status !== 'active') throw new RuleError('only an active agent can sign in as a client');
     const grant = await this.grants.forClient(clientId);
     if (!grant || grant.agentId !== agent.id) throw new RuleError('this client has not made you their service manager');
+    // Before anything is written: the host cannot sign anyone in as a closed account, and a
+    // sign-in row with its audit entry for a session that never began would never end.
+    const client = await this.clients.getClient(clientId);
+    if (!client || client.status === 'Closed') throw new RuleError('this client account is closed');
     const now = this.clock.now();
     const signIn: SignIn = {
       id: crypto.randomBytes(16).toString('base64url'),

@@ -56,5 +56,12 @@ export function linkRouter({ tracking, linkHosts, slugs, codes }: LinkRouterDeps
   );
   router.get('/go/:slug', handle(byKey(slugs, (req) => String(req.params.slug).toLowerCase())));
   router.get(`${CODE_LINK}:code`, handle(byKey(codes, (req) => String(req.params.code))));
+  // A key that is not valid percent-encoding (/go/%, /r/%ZZ) fails in express's decoding, before
+  // any handler: it names no agent, so it goes home with no cookie like an unknown key, rather
+  // than reaching the host as an error. Only this router's own links come here.
+  router.use((err: unknown, _req: Request, res: Response, next: express.NextFunction) => {
+    if (err instanceof URIError) return sendLinkRedirect(res, '/', null);
+    next(err);
+  });
   return router;
 }

@@ -81,31 +81,43 @@ export class WithdrawalService {
   /**
    * For programs paid on a schedule: the first cron run on a payout day (the period's first day,
    * or soon after if the cron missed it) pays the whole available balance of every active agent
-   * who has reached the threshold. Once per program and period, whatever the number of nodes.
+   * who has reached the threshold. Each agent's payout is a step of its own, kept in the
+   * transaction that reserves it: a run that stops half-way is finished by the next one, which
+   * pays only those without a step. The period is marked done once every agent has one.
    */
   async generateScheduled(program: Program, agents: Agent[]): Promise<Withdrawal[]> {
     const period = payoutDue(program.def.payout.schedule, this.clock.now(), program.timezone);
     if (!period) return [];
-    try {
-      await this.db(T.payoutRuns).insert({ program_id: program.id, period, ran_at: this.clock.now() });
-    } catch (e) {
-      if (isUniqueViolation(e)) return [];
-      throw e;
-    }
+    if (await this.db(T.payoutRuns).where({ program_id: program.id, period }).first('period')) return [];
     const made: Withdrawal[] = [];
     for (const agent of agents) {
       if (agent.programId !== program.id || agent.status !== 'active') continue;
-      const available = await this.ledger.balanceIn(this.db, agent.id, 'available', program.currency);
-      if (available <= 0 || available < program.payoutThreshold) continue;
-      try {
-        made.push(await this.reserve(agent, program, available, period));
-      } catch (e) {
-        // The agent was paid for this period already (the unique period), or spent the balance
-        // between the read above and the locked one: skip them, the others are still paid.
-        if (!(e instanceof RuleError) && !isUniqueViolation(e)) throw e;
-      }
+      const paid = await this.payoutStep(agent, program, period);
+      if (paid) made.push(paid);
     }
+    await this.db(T.payoutRuns).insert({ program_id: program.id, period, ran_at: this.clock.now() }).onConflict(['program_id', 'period']).ignore();
     return made;
+  }
+
+  /** One agent's payout for the period, once: null when they are under the threshold or had theirs. */
+  private async payoutStep(agent: Agent, program: Program, period: string): Promise<Withdrawal | null> {
+    const step = { program_id: program.id, period, agent_id: agent.id };
+    try {
+      const id = await this.db.transaction(async (trx) => {
+        // First, so that another node on the same step waits here and then finds it taken.
+        await trx(T.payoutSteps).insert({ ...step, outcome: 'below', withdrawal_id: null, created_at: this.clock.now() });
+        const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
+        if (available <= 0 || available < program.payoutThreshold) return null;
+        const wid = await this.reserveIn(trx, agent, program, available, period);
+        await trx(T.payoutSteps).where(step).update({ outcome: 'paid', withdrawal_id: wid });
+        return wid;
+      });
+      return id === null ? null : await this.stored(id);
+    } catch (e) {
+      // Another run took this step (or paid this agent for the period) first: theirs stands.
+      if (isUniqueViolation(e)) return null;
+      throw e;
+    }
   }
 
   private async reserve(agent: Agent, program: Program, amount: Minor, period: string | null): Promise<Withdrawal> {
@@ -114,36 +126,38 @@ export class WithdrawalService {
     if (amount < program.payoutThreshold) {
       throw new RuleError(`the smallest withdrawal is ${formatAmount(program.payoutThreshold, program.currency)}`, 'amount');
     }
+    return this.stored(await this.db.transaction((trx) => this.reserveIn(trx, agent, program, amount, period)));
+  }
+
+  /** Moves the amount from available to reserved under the balance row's lock; the withdrawal's id. */
+  private async reserveIn(trx: Knex.Transaction, agent: Agent, program: Program, amount: Minor, period: string | null): Promise<number> {
     const taxBp = program.def.withholding_tax_bp;
-    const id = await this.db.transaction(async (trx) => {
-      const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
-      if (amount > available) {
-        throw new RuleError(`only ${formatAmount(available < 0 ? minor(0) : available, program.currency)} is available`, 'amount');
-      }
-      const [wid] = await trx(T.withdrawals).insert({
-        agent_id: agent.id,
-        currency: program.currency,
-        amount_minor: amount,
-        tax_bp: taxBp,
-        tax_minor: percentOf(amount, taxBp),
-        status: 'requested',
-        requested_at: this.clock.now(),
-        period,
-      });
-      await this.ledger.post(trx, {
-        idemKey: `reserve:${wid}`,
-        kind: 'reserve',
-        currency: program.currency,
-        memo: period ? `payout ${wid} for ${period}` : `withdrawal ${wid} requested`,
-        withdrawalId: Number(wid),
-        postings: [
-          { agentId: agent.id, account: 'available', amount: neg(amount) },
-          { agentId: agent.id, account: 'reserved', amount },
-        ],
-      });
-      return Number(wid);
+    const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
+    if (amount > available) {
+      throw new RuleError(`only ${formatAmount(available < 0 ? minor(0) : available, program.currency)} is available`, 'amount');
+    }
+    const [wid] = await trx(T.withdrawals).insert({
+      agent_id: agent.id,
+      currency: program.currency,
+      amount_minor: amount,
+      tax_bp: taxBp,
+      tax_minor: percentOf(amount, taxBp),
+      status: 'requested',
+      requested_at: this.clock.now(),
+      period,
     });
-    return this.stored(id);
+    await this.ledger.post(trx, {
+      idemKey: `reserve:${wid}`,
+      kind: 'reserve',
+      currency: program.currency,
+      memo: period ? `payout ${wid} for ${period}` : `withdrawal ${wid} requested`,
+      withdrawalId: Number(wid),
+      postings: [
+        { agentId: agent.id, account: 'available', amount: neg(amount) },
+        { agentId: agent.id, account: 'reserved', amount },
+      ],
+    });
+    return Number(wid);
   }
 
   async markPaid(withdrawalId: number, adminId: number): Promise<Withdrawal> {

@@ -3,13 +3,16 @@ import type { Knex } from 'knex';
 import { onEachDatabase } from '../support/databases';
 import { Scenario, expectRuleError, verifyAfterEach } from '../support/scenario';
 import type { Program } from '../../module/programs/program-service';
+import { ordersAndPays, visitorSignsUp } from '../support/checkout';
 
 /**
  * Cloudlessons (seeds/003), in RUB, Moscow time: each course its own rate (101 → 30 %,
  * 102 → 35 %, 103 → 40 %), only the customer's first paid order earns, ×110 % from 10 paid orders;
- * the cookie lives 7 days and the last click wins; held 30 days, paid out on the 1st and the 15th
- * from RUB 1,000.00; a refund after payout is carried as a negative balance into later
- * commissions; a violation blocks the partner without payout.
+ * the cookie lives 7 days and the last click before the order wins (`attribution_scope: order`:
+ * every order here is placed through checkout with the browser's referral cookie, and
+ * test/order-attribution.test.ts tells the clicks between sign-up and order); held 30 days, paid
+ * out on the 1st and the 15th from RUB 1,000.00; a refund after payout is carried as a negative
+ * balance into later commissions; a violation blocks the partner without payout.
  *
  * Payouts are made by the first cron run on a payout day (the 1st to the 7th, the 15th to the
  * 21st, Moscow time), so the blocks move the clock to the days their story needs.
@@ -21,6 +24,12 @@ async function cloudlessons(db: Knex, startAt: string): Promise<{ s: Scenario; p
 }
 
 const course = (productId: 101 | 102 | 103, amount: number) => ({ amount, productId, description: `course ${productId}` });
+
+/** A visitor who followed the partner's link signs up and at once orders and pays, with the cookie still in the browser. */
+async function referredOrder(s: Scenario, partner: number, lines: ReturnType<typeof course>[]): Promise<{ invoiceId: number; client: number; cookie: string }> {
+  const { client, cookie } = await visitorSignsUp(s, partner);
+  return { ...(await ordersAndPays(s, client, cookie, lines)), client, cookie };
+}
 
 onEachDatabase('Cloudlessons partner program: course rates, first order, levels, cookie, last click', ({ current }) => {
   let s: Scenario;
@@ -39,8 +48,7 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
       [103, 400_000, 'course-architecture'],
     ];
     for (const [productId, amount, rule] of expected) {
-      const customer = await s.referredClient(partner);
-      const order = await s.pays(customer, [course(productId, 1_000_000)]);
+      const order = await referredOrder(s, partner, [course(productId, 1_000_000)]);
       expect(await s.commissionsOf(order.invoiceId), `course ${productId}`).to.deep.equal([[partner, amount, 'pending']]);
       const [c] = await s.services.commissions.forInvoice(order.invoiceId);
       expect(c!.parts.map((p) => [p.rule, p.bp, p.multiplierBp])).to.deep.equal([[rule, amount / 100, 10_000]]);
@@ -50,9 +58,9 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
 
   it('only the customer’s first paid order earns: RUB 3,000.00 on the first (course 101, RUB 10,000.00), nothing on a second order of course 103 for RUB 20,000.00', async () => {
     const partner = await s.agent(program);
-    const customer = await s.referredClient(partner);
-    const first = await s.pays(customer, [course(101, 1_000_000)]);
-    const second = await s.pays(customer, [course(103, 2_000_000)]);
+    const first = await referredOrder(s, partner, [course(101, 1_000_000)]);
+    // Ordered the same day, with the partner's cookie still in the browser.
+    const second = await ordersAndPays(s, first.client, first.cookie, [course(103, 2_000_000)]);
     expect(await s.commissionsOf(first.invoiceId)).to.deep.equal([[partner, 300_000, 'pending']]);
     expect(await s.commissionsOf(second.invoiceId)).to.deep.equal([]);
     expect((await s.services.agents.get(partner))!.paidOrders).to.equal(1);
@@ -61,27 +69,27 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
   it('after 10 paid orders the partner’s level multiplies the course rate by 110 %: ten customers’ first orders of course 101 earn RUB 3,000.00 each, the 11th customer’s earns RUB 3,300.00 (33 % of RUB 10,000.00)', async () => {
     const partner = await s.agent(program);
     for (let n = 1; n <= 10; n++) {
-      const order = await s.pays(await s.referredClient(partner), [course(101, 1_000_000)]);
+      const order = await referredOrder(s, partner, [course(101, 1_000_000)]);
       expect(await s.commissionsOf(order.invoiceId), `order ${n}`).to.deep.equal([[partner, 300_000, 'pending']]);
     }
     expect((await s.services.agents.get(partner))!.paidOrders).to.equal(10);
-    const eleventh = await s.pays(await s.referredClient(partner), [course(101, 1_000_000)]);
+    const eleventh = await referredOrder(s, partner, [course(101, 1_000_000)]);
     expect(await s.commissionsOf(eleventh.invoiceId)).to.deep.equal([[partner, 330_000, 'pending']]);
     const [c] = await s.services.commissions.forInvoice(eleventh.invoiceId);
     expect(c!.parts.map((p) => [p.rule, p.bp, p.multiplierBp])).to.deep.equal([['course-python', 3000, 11_000]]);
     expect((await s.balances(partner)).pending).to.equal(3_330_000);
   });
 
-  it('the cookie lives 7 days: a visitor who signs up 8 days after the click is not the partner’s customer and their RUB 10,000.00 order earns nothing; one who signs up 7 days after it is, and earns the partner RUB 3,000.00', async () => {
+  it('the cookie lives 7 days: a visitor who signs up and orders 8 days after the click is not the partner’s customer and their RUB 10,000.00 order earns nothing; one who does so 7 days after it is, and earns the partner RUB 3,000.00', async () => {
     const partner = await s.agent(program);
-    const late = await s.referredClient(partner, 8);
-    expect(await s.agentOf(late)).to.equal(null);
-    const lateOrder = await s.pays(late, [course(101, 1_000_000)]);
+    const late = await visitorSignsUp(s, partner, 8);
+    expect(await s.agentOf(late.client)).to.equal(null);
+    const lateOrder = await ordersAndPays(s, late.client, late.cookie, [course(101, 1_000_000)]);
     expect(await s.commissionsOf(lateOrder.invoiceId)).to.deep.equal([]);
 
-    const inTime = await s.referredClient(partner, 7);
-    expect(await s.agentOf(inTime)).to.equal(partner);
-    const order = await s.pays(inTime, [course(101, 1_000_000)]);
+    const inTime = await visitorSignsUp(s, partner, 7);
+    expect(await s.agentOf(inTime.client)).to.equal(partner);
+    const order = await ordersAndPays(s, inTime.client, inTime.cookie, [course(101, 1_000_000)]);
     expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([[partner, 300_000, 'pending']]);
   });
 
@@ -95,7 +103,7 @@ onEachDatabase('Cloudlessons partner program: course rates, first order, levels,
     s.clock.advanceDays(1);
     const customer = await s.signsUp(cookie);
     expect(await s.agentOf(customer)).to.equal(b);
-    const order = await s.pays(customer, [course(102, 1_000_000)]);
+    const order = await ordersAndPays(s, customer, cookie, [course(102, 1_000_000)]);
     expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([[b, 350_000, 'pending']]);
     expect((await s.balances(a)).pending).to.equal(0);
   });
@@ -112,8 +120,7 @@ onEachDatabase('Cloudlessons partner program: a partial refund', ({ current }) =
 
   it('a refund of half the invoice (RUB 5,000.00 of RUB 10,000.00) voids half the pending commission: RUB 1,500.00 of RUB 3,000.00 is taken back, RUB 1,500.00 becomes available after 30 days', async () => {
     const partner = await s.agent(program);
-    const customer = await s.referredClient(partner);
-    const order = await s.pays(customer, [course(101, 1_000_000)]);
+    const order = await referredOrder(s, partner, [course(101, 1_000_000)]);
     await s.daysPass(5);
     await s.refund(order.invoiceId, 500_000, 'refund-1');
     const [c] = await s.services.commissions.forInvoice(order.invoiceId);
@@ -137,8 +144,8 @@ onEachDatabase('Cloudlessons partner program: paid on the 1st and the 15th, from
   it('on 15 March the partner with RUB 1,000.00 available (40 % of RUB 2,500.00) is paid it; the one with RUB 999.99 (30 % of RUB 3,333.30) is not, and neither is asked to request it', async () => {
     const enough = await s.agent(program);
     const short = await s.agent(program);
-    await s.pays(await s.referredClient(enough), [course(103, 250_000)]);
-    await s.pays(await s.referredClient(short), [course(101, 333_330)]);
+    await referredOrder(s, enough, [course(103, 250_000)]);
+    await referredOrder(s, short, [course(101, 333_330)]);
     await s.daysPass(30); // 11 March: released, not a payout day
     expect((await s.balances(enough)).available).to.equal(100_000);
     expect((await s.balances(short)).available).to.equal(99_999);
@@ -163,8 +170,7 @@ onEachDatabase('Cloudlessons partner program: a refund after payout is deducted 
   verifyAfterEach(() => s);
 
   it('a first order of course 101 for RUB 10,000.00 earns RUB 3,000.00, available after 30 days and paid out on the 15th', async () => {
-    const customer = await s.referredClient(partner);
-    refunded = (await s.pays(customer, [course(101, 1_000_000)])).invoiceId;
+    refunded = (await referredOrder(s, partner, [course(101, 1_000_000)])).invoiceId;
     await s.daysPass(30); // 8 April
     expect(await s.balances(partner)).to.deep.equal({ pending: 0, available: 300_000, reserved: 0, withdrawn: 0 });
     expect(await s.withdrawalsOf(partner)).to.deep.equal([]);
@@ -184,8 +190,7 @@ onEachDatabase('Cloudlessons partner program: a refund after payout is deducted 
 
   it('the next commission is deducted: a new customer’s first order of course 103 for RUB 10,000.00 earns RUB 4,000.00; no payout is made on 1 May while the balance is negative, and once released it brings the balance back up to RUB 1,000.00, paid on 1 June', async () => {
     await s.daysPass(6); // 22 April
-    const customer = await s.referredClient(partner);
-    const order = await s.pays(customer, [course(103, 1_000_000)]);
+    const order = await referredOrder(s, partner, [course(103, 1_000_000)]);
     expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([[partner, 400_000, 'pending']]);
     expect(await s.balances(partner)).to.deep.equal({ pending: 400_000, available: -300_000, reserved: 0, withdrawn: 300_000 });
     await s.daysPass(9); // 1 May
@@ -214,9 +219,9 @@ onEachDatabase('Cloudlessons partner program: an order paid twice by mistake', (
 
   it('an order of course 102 paid on two invoices of RUB 10,000.00: the first payment is the customer’s first paid order and earns RUB 3,500.00, the duplicate nothing; the RUB 3,500.00 is paid out and refunding the duplicate afterwards takes nothing back', async () => {
     const partner = await s.agent(program);
-    const customer = await s.referredClient(partner);
-    const order = await s.pays(customer, [course(102, 1_000_000)]);
-    const duplicate = await s.pays(customer, [course(102, 1_000_000)]);
+    const order = await referredOrder(s, partner, [course(102, 1_000_000)]);
+    // The second invoice bills no new order: the host charged the same order again.
+    const duplicate = await s.pays(order.client, [course(102, 1_000_000)]);
     expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([[partner, 350_000, 'pending']]);
     expect(await s.commissionsOf(duplicate.invoiceId)).to.deep.equal([]);
     await s.daysPass(37); // 15 April
@@ -235,7 +240,7 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
   let s: Scenario;
   let program: Program;
   let partner: number;
-  let waiting: number;
+  let waiting: { client: number; cookie: string };
   let availableOrder: number;
   let pendingOrder: number;
   const reason = 'self-referral (ordered through own link from a second account) and spam in the company’s name';
@@ -247,18 +252,17 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
   verifyAfterEach(() => s);
 
   it('a partner has RUB 3,000.00 paid out, RUB 3,500.00 available and RUB 4,000.00 pending', async () => {
-    await s.pays(await s.referredClient(partner), [course(101, 1_000_000)]); // 9 March
+    await referredOrder(s, partner, [course(101, 1_000_000)]); // 9 March
     s.clock.advanceDays(11); // 20 March
-    const second = await s.referredClient(partner);
-    availableOrder = (await s.pays(second, [course(102, 1_000_000)])).invoiceId;
+    availableOrder = (await referredOrder(s, partner, [course(102, 1_000_000)])).invoiceId;
     await s.daysPass(19); // 8 April: the first is released
     await s.daysPass(7); // 15 April: paid out
     const [w] = await s.services.withdrawals.listForAgent(partner);
     expect([w!.amount, w!.status]).to.deep.equal([300_000, 'requested']);
     await s.services.withdrawals.markPaid(w!.id, 1);
     await s.daysPass(7); // 22 April: the second is released, after the payout days
-    pendingOrder = (await s.pays(await s.referredClient(partner), [course(103, 1_000_000)])).invoiceId;
-    waiting = await s.referredClient(partner);
+    pendingOrder = (await referredOrder(s, partner, [course(103, 1_000_000)])).invoiceId;
+    waiting = await visitorSignsUp(s, partner);
     expect(await s.balances(partner)).to.deep.equal({ pending: 400_000, available: 350_000, reserved: 0, withdrawn: 300_000 });
   });
 
@@ -274,10 +278,10 @@ onEachDatabase('Cloudlessons partner program: blocked for self-referral and spam
     expect(await s.commissionsOf(pendingOrder)).to.deep.equal([[partner, 400_000, 'forfeited']]);
   });
 
-  it('a blocked partner earns and is paid nothing more: the link sets no cookie, a customer they referred earlier orders course 101 for RUB 10,000.00 and earns them nothing, and the 1 May payout passes them by', async () => {
+  it('a blocked partner earns and is paid nothing more: the link sets no cookie, a customer they referred earlier orders course 101 for RUB 10,000.00 with the partner’s cookie still in the browser and earns them nothing, and the 1 May payout passes them by', async () => {
     const click = await s.services.tracking.click(String(partner), { ip: '203.0.113.1', userAgent: 'scenario', referer: '' });
     expect(click.cookie).to.equal(null);
-    const order = await s.pays(waiting, [course(101, 1_000_000)]);
+    const order = await ordersAndPays(s, waiting.client, waiting.cookie, [course(101, 1_000_000)]);
     expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([]);
     await s.daysPass(9); // 1 May
     expect(await s.withdrawalsOf(partner)).to.deep.equal([[300_000, 'paid']]);

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/require-await -- an in-memory HostApi: async by the contract, with nothing to wait for */
-import type { HostApi, HostClient, HostEmail, HostInvoice, HostOrder, HostProduct, HostQuote } from '../../module/contract/host-api';
+import type { HostApi, HostClient, HostEmail, HostInvoice, HostOrder, HostProduct, HostQuote, HostRefund } from '../../module/contract/host-api';
 
 export interface InvoiceLineSpec {
   amount: number;
@@ -18,6 +18,8 @@ export class MemoryHost implements HostApi {
   readonly products = new Map<number, HostProduct>();
   readonly orders = new Map<number, HostOrder>();
   readonly emails: HostEmail[] = [];
+  /** Refunds by invoice id, which a test records beside the invoice's status. */
+  readonly refunds = new Map<number, HostRefund[]>();
   /** "EUR>USD" → "1.0845" */
   readonly rates = new Map<string, string>();
   private nextLine = 1;
@@ -70,6 +72,13 @@ export class MemoryHost implements HostApi {
   }
   async getInvoice(id: number) {
     return this.invoices.get(id) ?? null;
+  }
+  async invoicesChangedSince(since: number, after: number, limit: number) {
+    return [...this.invoices.values()]
+      .map((i) => ({ id: i.id, client_id: i.client_id, status: i.status, total_minor: i.total_minor, date_paid: i.date_paid, refunds: this.refunds.get(i.id) ?? [] }))
+      .filter((i) => i.id > after && ((i.date_paid ?? -1) >= since || i.refunds.some((r) => r.refunded_at >= since)))
+      .sort((a, b) => a.id - b.id)
+      .slice(0, limit);
   }
   async getOrder(id: number) {
     return this.orders.get(id) ?? null;

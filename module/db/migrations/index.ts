@@ -7,6 +7,10 @@ import * as m005 from './005-notifications';
 import * as m006 from './006-creatives-deals-orders';
 import * as m007 from './007-review-per-evidence';
 import * as m008 from './008-order-referrals-by-client';
+import * as m009 from './009-payout-steps';
+import * as m010 from './010-applications';
+import * as m011 from './011-order-attribution';
+import * as m012 from './012-host-events';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -19,6 +23,10 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['006-creatives-deals-orders', m006],
   ['007-review-per-evidence', m007],
   ['008-order-referrals-by-client', m008],
+  ['009-payout-steps', m009],
+  ['010-applications', m010],
+  ['011-order-attribution', m011],
+  ['012-host-events', m012],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

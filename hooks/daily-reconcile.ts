@@ -1,0 +1,20 @@
+import type { HookHandler } from '../module/contract/hooks';
+import type { ReconcileService } from '../module/reconcile/reconcile-service';
+import { parseHook, type HookBase } from './parse';
+
+/**
+ * The daily cron's handler, then the reconciliation: the host's payments and refunds of the last
+ * days whose InvoicePaid or InvoiceRefunded never finished (a crash) are done now. One handler
+ * rather than a second DailyCronJob registration, because a host (or a test) that keeps one
+ * handler per hook name would drop the other; the reconciliation runs even when the cron's work failed.
+ */
+export const thenReconcile =
+  ({ logger, state }: HookBase, cron: HookHandler, reconcile: Pick<ReconcileService, 'reconcileRecent'>): HookHandler =>
+  async (raw, ctx) => {
+    try {
+      await cron(raw, ctx);
+    } finally {
+      parseHook('DailyCronJob', raw ?? {}, logger);
+      if (state.active) logger.info('daily reconcile', { ...(await reconcile.reconcileRecent()) });
+    }
+  };
