@@ -1,4 +1,6 @@
-import { connect } from '../module/db/connection';
+import type { Knex } from 'knex';
+import { connect, DatabaseUrlError, redactUrl } from '../module/db/connection';
+import { MIGRATIONS_TABLE } from '../module/db/tables';
 import { consoleLogger } from '../module/core/logger';
 import { createHost } from '../host/app';
 
@@ -27,8 +29,12 @@ export async function reconcileCommand(argv: string[]): Promise<number> {
     process.stdout.write(RECONCILE_USAGE);
     return 2;
   }
-  const db = connect(process.env.DATABASE_URL ?? 'sqlite:data/agenttools.sqlite');
+  const url = process.env.DATABASE_URL ?? 'sqlite:data/agenttools.sqlite';
+  // A mistyped URL must not become a new, empty platform (createHost makes the tables it lacks)
+  // reported as "ok: 0 invoices": the database must exist and hold both the module and the host.
+  const db = connect(url, { mustExist: true });
   try {
+    await mustHoldThePlatform(db, url);
     const host = await createHost({ db, logger: consoleLogger });
     try {
       const f = await host.agentTools.services.reconcile.reconcile(since);
@@ -43,4 +49,16 @@ export async function reconcileCommand(argv: string[]): Promise<number> {
   } finally {
     await db.destroy();
   }
+}
+
+/** Refuses (DatabaseUrlError, exit 1) a database that does not answer or lacks the module's or the host's tables. */
+async function mustHoldThePlatform(db: Knex, url: string): Promise<void> {
+  let tables: [boolean, boolean];
+  try {
+    tables = [await db.schema.hasTable(MIGRATIONS_TABLE), await db.schema.hasTable('host_invoices')];
+  } catch (e) {
+    throw new DatabaseUrlError(`cannot reach the database at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  if (!tables[0]) throw new DatabaseUrlError(`${redactUrl(url)} holds no Agent Tools tables: nothing to reconcile`);
+  if (!tables[1]) throw new DatabaseUrlError(`${redactUrl(url)} holds no host_invoices: not the platform's database, nothing to reconcile`);
 }

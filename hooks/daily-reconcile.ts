@@ -1,5 +1,6 @@
 import type { HookHandler } from '../module/contract/hooks';
 import type { ReconcileService } from '../module/reconcile/reconcile-service';
+import { errorMessage } from '../module/core/errors';
 import { parseHook, type HookBase } from './parse';
 
 /**
@@ -11,10 +12,19 @@ import { parseHook, type HookBase } from './parse';
 export const thenReconcile =
   ({ logger, state }: HookBase, cron: HookHandler, reconcile: Pick<ReconcileService, 'reconcileRecent'>): HookHandler =>
   async (raw, ctx) => {
+    let cronError: { error: unknown } | null = null;
     try {
       await cron(raw, ctx);
-    } finally {
+    } catch (error) {
+      cronError = { error };
+    }
+    // The cron's error is the one rethrown: a reconciliation failing too is logged, not let hide it.
+    try {
       parseHook('DailyCronJob', raw ?? {}, logger);
       if (state.active) logger.info('daily reconcile', { ...(await reconcile.reconcileRecent()) });
+    } catch (e) {
+      if (!cronError) throw e;
+      logger.error('daily reconcile failed', { error: errorMessage(e) });
     }
+    if (cronError) throw cronError.error;
   };

@@ -1,6 +1,6 @@
 import type { HookHandler } from '../module/contract/hooks';
 import type { RefundService } from '../module/commissions/refund-service';
-import { refundKey, type HostEventLog } from '../module/reconcile/host-event-log';
+import type { HostEventLog } from '../module/reconcile/host-event-log';
 import { parseHook, type HookBase } from './parse';
 
 /**
@@ -13,6 +13,7 @@ export const invoiceRefunded =
     const vars = parseHook('InvoiceRefunded', raw, logger);
     if (!state.active) return;
     const refund = { amountMinor: vars.amount_minor, refundId: vars.refund_id, lineIds: vars.line_ids };
-    const changed = await refunds.onInvoiceRefunded(vars.invoiceid, refund);
-    await events.record('InvoiceRefunded', vars.invoiceid, refundKey(refund), `changed:${changed}`);
+    // Recorded under the key the refund was counted by, which the reconciliation works out the same way.
+    const { changed, key } = await refunds.onInvoiceRefunded(vars.invoiceid, refund);
+    await events.record('InvoiceRefunded', vars.invoiceid, key, `changed:${changed}`);
   };

@@ -5,7 +5,8 @@ import { onEachDatabase } from './support/databases';
 import { csrfFrom, type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
 import { readProgramText, type Program } from '../module/programs/program-service';
-import { parseDefinition, type DefinitionError } from '../module/programs/definition';
+import { z } from 'zod';
+import { parseDefinition, DefinitionError } from '../module/programs/definition';
 
 const AREA = '/index.php?m=agenttools';
 const APPLY = `${AREA}&action=apply`;
@@ -21,19 +22,25 @@ const example = (file: string) => fs.readFileSync(path.join(EXAMPLES, file), 'ut
 /** A Cloudlessons applicant's answers, as the form sends them: a self-employed person's 12-digit ИНН. */
 const OLGA = { program: 'cloudlessons', legal_status: 'self_employed', tax_id: '500100732259', agreement: 'yes' };
 
+/** A seed program file as the object it holds. */
+function seedFile(file: string): Record<string, unknown> {
+  return z.record(z.string(), z.unknown()).parse(readProgramText(example(file)));
+}
+
 describe("a program file's joining section", () => {
-  const withJoining = (joining: unknown) => ({ ...(readProgramText(example('cloudlessons.yaml')) as object), joining });
+  const withJoining = (joining: unknown) => ({ ...seedFile('cloudlessons.yaml'), joining });
   const refusal = (joining: unknown) => {
     try {
       parseDefinition(withJoining(joining));
       return [];
     } catch (e) {
-      return (e as DefinitionError).issues;
+      if (!(e instanceof DefinitionError)) throw e;
+      return e.issues;
     }
   };
 
   it('is closed when absent, and the seed programs declare theirs', () => {
-    const { joining: _seeded, ...bare } = readProgramText(example('cloudlessons.yaml')) as Record<string, unknown>;
+    const { joining: _seeded, ...bare } = seedFile('cloudlessons.yaml');
     expect(parseDefinition(bare).joining).to.equal(undefined);
     const cloudlessons = parseDefinition(readProgramText(example('cloudlessons.yaml'))).joining!;
     expect(cloudlessons.fields.map((f) => [f.key, f.type])).to.deep.equal([
@@ -58,6 +65,12 @@ describe("a program file's joining section", () => {
       }),
     ).to.deep.equal(['joining.fields[0].key: "program" is the apply page\'s own', 'joining.fields[1].key: duplicate field key "program"', 'joining.fields[1].key: "program" is the apply page\'s own']);
   });
+
+  it('takes an http or https agreement_url and refuses a javascript: one', () => {
+    const open = { access: 'open', agreement_version: '2026-01' };
+    expect(refusal({ ...open, agreement_url: 'https://cloudlessons.example/agreement' })).to.deep.equal([]);
+    expect(refusal({ ...open, agreement_url: 'javascript:alert(1)' })).to.deep.equal(['joining.agreement_url: an http or https URL']);
+  });
 });
 
 /** Joining a program from the client area, and the admin's queue of applications. */
@@ -76,8 +89,9 @@ onEachDatabase('applications to join a program', ({ current }) => {
 
   /** Cloudlessons under another slug and name, with other joining terms. */
   const variant = (slug: string, name: string, joining: Record<string, unknown>) => {
-    const def = readProgramText(example('cloudlessons.yaml')) as Record<string, unknown> & { joining: Record<string, unknown> };
-    return JSON.stringify({ ...def, slug, name, joining: { ...def.joining, ...joining } });
+    const def = seedFile('cloudlessons.yaml');
+    const seeded = z.record(z.string(), z.unknown()).parse(def.joining);
+    return JSON.stringify({ ...def, slug, name, joining: { ...seeded, ...joining } });
   };
 
   before(async () => {
@@ -119,7 +133,7 @@ onEachDatabase('applications to join a program', ({ current }) => {
     const [row] = await applicationsOf(clientId);
     expect([row.status, row.program_id, row.agreement_version, Number(row.accepted_at), row.ip, JSON.parse(row.fields)]).to.deep.equal([
       'pending',
-      programs.cloudlessons!.id,
+      programs['cloudlessons']!.id,
       '2026-01',
       Date.parse('2026-01-05T10:00:00Z'),
       '203.0.113.7',
@@ -153,6 +167,41 @@ onEachDatabase('applications to join a program', ({ current }) => {
     const again = await admin.post(QUEUE, APPROVE, { application_id: app.id });
     expect(again.status).to.equal(422);
     expect(again.text).to.contain(`application ${app.id} is already approved`);
+  });
+
+  it('approving the application of a client closed since is refused with the reason shown in the queue (422), and it stays waiting', async () => {
+    const { clientId, s } = await applicant('closed-since@example.co.ke');
+    expect((await s.post(`${APPLY}&program=cloud-one`, SUBMIT, { program: 'cloud-one', signature: 'Amani Otieno', agreement: 'yes' })).status).to.equal(303);
+    await f.host.billing.closeClient(clientId);
+    const [app] = await applicationsOf(clientId);
+    const res = await admin.post(QUEUE, APPROVE, { application_id: app.id });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain(`client ${clientId} is closed`);
+    expect((await applicationsOf(clientId)).map((r) => r.status)).to.deep.equal(['pending']);
+  });
+
+  it('an approval whose client became an agent of another program meanwhile is refused, and no agent of this program is made', async () => {
+    const { clientId, s } = await applicant('meanwhile@example.co.ke');
+    expect((await s.post(`${APPLY}&program=cloud-one`, SUBMIT, { program: 'cloud-one', signature: 'Baraka Mwangi', agreement: 'yes' })).status).to.equal(303);
+    const [app] = await applicationsOf(clientId);
+    const other = await services().agents.activateForClient(clientId, programs['cloudlessons']!.id);
+    // The queue's own check ran before the other program's agent was made: the service's, after, refuses.
+    const byClient = services().agents.byClient.bind(services().agents);
+    let first = true;
+    services().agents.byClient = async (id) => (first && id === clientId ? ((first = false), null) : byClient(id));
+    try {
+      const refused = await services()
+        .applications.approve(app.id, 'admin')
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(String(refused)).to.match(/became agent #\d+ of another program meanwhile/);
+    } finally {
+      services().agents.byClient = byClient;
+    }
+    expect((await services().agents.byClient(clientId))!.id).to.equal(other.id);
+    expect((await applicationsOf(clientId)).map((r) => r.status)).to.deep.equal(['pending']);
   });
 
   it('a rejection with a reason: the applicant reads it on their apply page and in an e-mail, and may apply again', async () => {
@@ -226,7 +275,7 @@ onEachDatabase('applications to join a program', ({ current }) => {
     const { clientId, s } = await applicant('express@example.ru');
     const res = await s.post(`${APPLY}&program=cloudlessons-express`, SUBMIT, { ...OLGA, program: 'cloudlessons-express' });
     expect(res.status).to.equal(303);
-    expect(res.headers.location).to.equal(`${AREA}&applied=approved`);
+    expect(res.headers.location).to.equal(AREA);
     const agent = (await services().agents.byClient(clientId))!;
     expect([agent.programId, agent.status]).to.deep.equal([programs['cloudlessons-express']!.id, 'active']);
     expect((await applicationsOf(clientId)).map((r) => [r.status, r.decided_by, r.agent_id])).to.deep.equal([['approved', 'auto-approve', agent.id]]);
@@ -257,7 +306,7 @@ onEachDatabase('applications to join a program', ({ current }) => {
     const [app] = await applicationsOf(clientId);
     const agentEmail = 'agent@example.com';
     const agentClient = await signUp(f.host, await session(f.host), agentEmail);
-    await services().agents.activateForClient(agentClient, programs.cloudlessons!.id);
+    await services().agents.activateForClient(agentClient, programs['cloudlessons']!.id);
     const agentSession = await session(f.host, { email: agentEmail });
     const asAgent = await agentSession.post(AREA, APPROVE, { application_id: app.id });
     expect(asAgent.status).to.equal(302);

@@ -149,4 +149,42 @@ onEachDatabase('sign-ins are throttled per account and per address, and cost the
     const login = await browser('203.0.113.8');
     expect((await login(`${'a'.repeat(5000)}@example.com`, 'wrong password')).status).to.equal(401);
   });
+
+  it('a name in the query string instead of the body is refused (400) before any point is taken or password checked', async () => {
+    const agent = request.agent(host.app);
+    const token = csrfFrom((await agent.get('/login')).text);
+    const res = await agent.post('/login?email=otieno%40example.com').set('X-Forwarded-For', '203.0.113.9').type('form').send({ password: PASSWORD, _csrf: token });
+    expect(res.status).to.equal(400);
+    const admin = request.agent(host.app);
+    const adminToken = csrfFrom((await admin.get('/admin/login')).text);
+    const viaQuery = await admin.post('/admin/login?username=admin').set('X-Forwarded-For', '203.0.113.9').type('form').send({ username: ' ', password: PASSWORD, _csrf: adminToken });
+    expect(viaQuery.status).to.equal(400);
+    expect(checks).to.deep.equal([]);
+    expect(await host.db('host_login_limits').where('key', 'like', '%203.0.113.9%').select('key')).to.deep.equal([]);
+  });
+
+  it('every spelling of one admin name shares one bucket: 10 failures as "Admin", then "aDmin " with the right password is refused (429)', async () => {
+    const login = await browser('203.0.113.10', '/admin/login');
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await login('Admin', 'wrong password')).status);
+    statuses.push((await login('aDmin ', PASSWORD)).status);
+    expect(statuses).to.deep.equal([...Array<number>(10).fill(401), 429]);
+    expect(checks).to.have.length(10);
+  });
+
+  it('10 failures as "Otieno@Example.com", then "otieno@example.com" is refused (429)', async () => {
+    await host.db('host_login_limits').update({ expire: Date.now() - 1 });
+    const login = await browser('203.0.113.11');
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await login('Otieno@Example.com', 'wrong password')).status);
+    statuses.push((await login('otieno@example.com', PASSWORD)).status);
+    expect(statuses).to.deep.equal([...Array<number>(10).fill(401), 429]);
+  });
+
+  it('a name the collation finds under another spelling ("otíeno") is an unknown name: the right password does not sign in', async () => {
+    await host.db('host_login_limits').update({ expire: Date.now() - 1 });
+    const login = await browser('203.0.113.12');
+    expect((await login('otíeno@example.com', PASSWORD)).status).to.equal(401);
+    expect((await login('otieno@example.com', PASSWORD)).status).to.equal(303);
+  });
 });

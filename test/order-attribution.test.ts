@@ -4,9 +4,10 @@ import { onEachDatabase } from './support/databases';
 import { Scenario, verifyAfterEach } from './support/scenario';
 import { ordersAndPays, visitorSignsUp } from './support/checkout';
 import { REFERRAL_COOKIE } from '../module/tracking/referral-cookie';
-import { T } from '../module/db/tables';
+import { T, MIGRATIONS_TABLE } from '../module/db/tables';
 import { parseDefinition, DefinitionError } from '../module/programs/definition';
 import type { Program } from '../module/programs/program-service';
+import { migrationSource } from '../module/db/migrations';
 
 /**
  * Attribution per order (`attribution_scope: order`). Cloudlessons (seeds/003) pays the partner
@@ -104,6 +105,96 @@ onEachDatabase('Cloudlessons: the last click before the order wins, not the sign
     await s.services.orderOverrides.set(orderId, x, 'admin:1', 'X closed the deal by phone');
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[x, 350_000, 'pending']]);
+  });
+  it('an existing customer (first paid order, course 101 for RUB 10,000.00, with no partner) whom an admin then gives partner X earns X nothing on the next order of course 102 for RUB 10,000.00: only a first paid order earns, whatever made the claim', async () => {
+    const x = await s.agent(program);
+    const client = await s.signsUp();
+    const first = await ordersAndPays(s, client, null, [course(101, 1_000_000)]);
+    await s.services.assignments.assign(client, x, 'admin:1', 'a partner’s customer by contract');
+    const second = await ordersAndPays(s, client, null, [course(102, 1_000_000)]);
+    expect(await s.commissionsOf(first.invoiceId)).to.deep.equal([]);
+    expect(await s.commissionsOf(second.invoiceId)).to.deep.equal([]);
+    expect((await s.balances(x)).pending).to.equal(0);
+  });
+});
+
+onEachDatabase('an order window shorter than the cookie: cookie_days 30, order_window_days 7', ({ current }) => {
+  let s: Scenario;
+  let program: Program;
+
+  before(async () => {
+    s = await started(current().db, 'RUB');
+    program = await s.program({
+      slug: 'lessons-30',
+      name: 'Lessons, 30-day cookie',
+      terms_version: 1,
+      currency: 'RUB',
+      timezone: 'Europe/Moscow',
+      cookie_days: 30,
+      attribution: 'last_click',
+      attribution_scope: 'order',
+      order_window_days: 7,
+      hold_days: 30,
+      rules: [{ id: 'course', products: [101], rate_bp: 3000, recurrence: 'first_invoice' }],
+      payout: { thresholds: { RUB: '1000.00' } },
+    });
+  });
+  verifyAfterEach(() => s);
+
+  it('a visitor follows partner X’s link on day 0 and orders course 101 for RUB 10,000.00 on day 8: the cookie still lives but the order is past the 7-day window, and nobody earns', async () => {
+    const x = await s.agent(program);
+    const { client, cookie } = await visitorSignsUp(s, x);
+    s.clock.advanceDays(8);
+    const order = await ordersAndPays(s, client, cookie, [course(101, 1_000_000)]);
+    expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([]);
+  });
+
+  it('the same on day 6: X earns RUB 3,000.00 (30 %)', async () => {
+    const x = await s.agent(program);
+    const { client, cookie } = await visitorSignsUp(s, x);
+    s.clock.advanceDays(6);
+    const order = await ordersAndPays(s, client, cookie, [course(101, 1_000_000)]);
+    expect(await s.commissionsOf(order.invoiceId)).to.deep.equal([[x, 300_000, 'pending']]);
+  });
+});
+
+onEachDatabase('the 011 migration on data from before it: customers who paid are not new', ({ current }) => {
+  it('a referral’s first paid invoice 501 and a client’s commissions on invoices 700 and 650 become first-paid markers 501 and 650', async () => {
+    const db = current().db;
+    const upTo010 = { ...migrationSource, getMigrations: async () => (await migrationSource.getMigrations([])).slice(0, 10) };
+    await db.migrate.latest({ migrationSource: upTo010, tableName: MIGRATIONS_TABLE });
+    const referral = { agent_id: 1, program_id: 1, terms_version: 1, created_at: 1, rule: 'code' };
+    await db(T.referrals).insert([
+      { ...referral, client_id: 10, first_paid_invoice_id: 501 },
+      { ...referral, client_id: 11, first_paid_invoice_id: null },
+    ]);
+    const commission = {
+      agent_id: 1,
+      program_id: 1,
+      client_id: 11,
+      rule: 'auto',
+      role: 'sales',
+      terms_version: 1,
+      base_minor: 10_000,
+      parts: '[]',
+      amount_minor: 1_000,
+      adjusted_minor: 0,
+      currency: 'USD',
+      status: 'pending',
+      created_at: 1,
+      available_at: 1,
+    };
+    await db(T.commissions).insert([
+      { ...commission, invoice_id: 700, invoice_line_id: 7001 },
+      { ...commission, invoice_id: 650, invoice_line_id: 6501 },
+      { ...commission, client_id: 12, invoice_id: 0, invoice_line_id: 0, rule: 'manual:bonus' },
+    ]);
+    await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+    const marks = await db(T.firstPaidOrders).orderBy('client_id');
+    expect(marks.map((m) => [Number(m.client_id), Number(m.invoice_id)])).to.deep.equal([
+      [10, 501],
+      [11, 650],
+    ]);
   });
 });
 

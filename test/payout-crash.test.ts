@@ -31,15 +31,17 @@ onEachDatabase('CloudSigma: a quarterly payout run that dies half-way is finishe
   verifyAfterEach(() => s);
 
   it('three partners with USD 100.00, USD 120.00 and USD 200.00: the run on 1 April dies after paying the first; the run on 2 April pays the other two, nobody twice', async () => {
+    const a = await s.agent(program, { ratePercentBp: 2000 });
+    const b = await s.agent(program, { ratePercentBp: 2000 });
+    const c = await s.agent(program, { ratePercentBp: 2500 });
     const partners: [number, number][] = [
-      [await s.agent(program, { ratePercentBp: 2000 }), 50_000], // 20 % of USD 500.00 = USD 100.00
-      [await s.agent(program, { ratePercentBp: 2000 }), 60_000], // 20 % of USD 600.00 = USD 120.00
-      [await s.agent(program, { ratePercentBp: 2500 }), 80_000], // 25 % of USD 800.00 = USD 200.00
+      [a, 50_000], // 20 % of USD 500.00 = USD 100.00
+      [b, 60_000], // 20 % of USD 600.00 = USD 120.00
+      [c, 80_000], // 25 % of USD 800.00 = USD 200.00
     ];
     for (const [partner, amount] of partners) await s.pays(await s.referredClient(partner), [{ amount }]);
     s.clock.set('2026-03-01T09:00:00Z');
     await s.services.releases.releaseDue();
-    const [a, b, c] = partners.map(([p]) => p) as [number, number, number];
 
     s.clock.set('2026-04-01T07:00:00Z');
     const dying = new WithdrawalService(s.db, new DiesAtSecondPayout(s.db, s.clock), s.services.programs, s.services.agents, s.clock);

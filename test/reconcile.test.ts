@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { onEachDatabase } from './support/databases';
+import { defined } from './support/defined';
 import { Scenario, verifyAfterEach } from './support/scenario';
 import type { Program } from '../module/programs/program-service';
+import { T } from '../module/db/tables';
+import { asRows, num } from '../module/db/columns';
 
 const DAY = 86_400_000;
 
@@ -17,7 +20,7 @@ onEachDatabase('reconciling host events the module never finished', ({ current }
 
   before(async () => {
     s = await new Scenario(current().db, new Date(migratedBefore + DAY).toISOString()).start();
-    program = (await s.services.programs.bySlug('default'))!;
+    program = defined(await s.services.programs.bySlug('default'), 'the default program');
   });
   verifyAfterEach(() => s);
 
@@ -53,6 +56,37 @@ onEachDatabase('reconciling host events the module never finished', ({ current }
     await s.refund(invoiceId, 5_000, 'r-7');
     await s.daysPass(1);
     expect((await s.balances(agent)).pending).to.equal(500);
+  });
+
+  it('an InvoicePaid that earned and died before its record: the cron writes the record and pays nobody new, though the client was reassigned since', async () => {
+    const first = await s.agent(program);
+    const second = await s.agent(program);
+    const client = await s.referredClient(first);
+    s.host.addPaidInvoice(902, client, [40_000], s.clock.now());
+    // The hook's work committed (USD 40.00 on USD 400.00), then the process died before its record.
+    await s.services.earnings.onInvoicePaid(902);
+    await s.services.assignments.assign(client, second, 'admin', 'the account moved to the second agent');
+
+    await s.daysPass(1);
+    expect(await s.commissionsOf(902)).to.deep.equal([[first, 4_000, 'pending']]);
+    expect((await s.balances(second)).pending).to.equal(0);
+    // The record is there now: the next cron does not look at it again either.
+    await s.daysPass(1);
+    expect(await s.commissionsOf(902)).to.deep.equal([[first, 4_000, 'pending']]);
+  });
+
+  it('a whole refund the hook brought as its amount (USD 100.00) with no refund id, which the host lists as USD 100.00 of USD 100.00: one refund, counted once', async () => {
+    const agent = await s.agent(program);
+    const client = await s.referredClient(agent);
+    const { invoiceId } = await s.pays(client, [{ amount: 10_000 }]);
+    s.host.refunds.set(invoiceId, [{ refund_id: null, amount_minor: 10_000, line_ids: null, refunded_at: s.clock.now() }]);
+    await s.refund(invoiceId, 10_000);
+    expect((await s.balances(agent)).pending).to.equal(0);
+
+    await s.daysPass(1);
+    const refunds = asRows(await s.db(T.refunds).where({ invoice_id: invoiceId }).select('amount_minor'));
+    expect(refunds.map((r) => num(r.amount_minor))).to.deep.equal([10_000]);
+    expect((await s.balances(agent)).pending).to.equal(0);
   });
 
   it('an invoice paid before the log began is left alone: its hook was the old code’s to run', async () => {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { onEachDatabase } from './support/databases';
+import { defined } from './support/defined';
+import { lockInvoice } from '../module/commissions/invoice-lock';
 import { Scenario, verifyAfterEach } from './support/scenario';
 import type { Program } from '../module/programs/program-service';
 import { T } from '../module/db/tables';
@@ -66,7 +68,7 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same object
     const getInvoice = host.getInvoice;
     const refundStarted = barrier();
-    const refunding: { done?: Promise<number> } = {};
+    const refunding: { done?: Promise<unknown> } = {};
     agents.targetsMet = async (...args) => {
       agents.targetsMet = targetsMet;
       host.getInvoice = async (...a) => {
@@ -124,7 +126,13 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
     expect((await s.services.earnings.onInvoicePaid(id)).outcome).to.equal('duplicate');
     expect(await s.commissionsOf(id)).to.deep.equal([[partner, 2_000, 'pending']]);
     const [c] = await s.services.commissions.forInvoice(id);
-    expect(c!.adjusted).to.equal(500);
+    expect(defined(c, `a commission on invoice ${id}`).adjusted).to.equal(500);
     expect((await s.balances(partner)).pending).to.equal(1_500);
+  });
+
+  it('an invoice lock taken on a row that was never made fails, rather than locking nothing (a gap lock on MariaDB)', async () => {
+    let thrown = '';
+    await s.db.transaction((trx) => lockInvoice(trx, 987_654)).catch((e: unknown) => (thrown = e instanceof Error ? e.message : String(e)));
+    expect(thrown).to.equal('invoice 987654 has no lock row: invoiceLockRow must run first');
   });
 });

@@ -96,10 +96,19 @@ async function refusal(taken: Promise<RateLimiterRes>): Promise<LoginVerdict | n
 }
 
 /**
- * The account's key: a hash of the area and the name as the strategies look it up, so that a name
- * of any length fits the key column and no e-mail address is written in the table.
+ * A sign-in name as the throttle counts it and as a found row must match it: trimmed, Unicode
+ * NFKC and lower-cased. MariaDB's collation finds `Admin` for `admin` (and `alíce` for `alice`),
+ * so every spelling that can reach one row must share one bucket; a row whose stored name differs
+ * from the typed one after this is treated as unknown (see passport.ts).
  */
+export function loginName(username: string): string {
+  return username.normalize('NFKC').trim().toLowerCase();
+}
+
+/** The account's key: a hash, so that a name of any length fits the key column and no e-mail address is written in the table. */
 function accountKey(area: 'client' | 'admin', username: string): string {
-  const name = area === 'client' ? username.trim().toLowerCase() : username;
-  return crypto.createHash('sha256').update(`${area}\n${name}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${area}\n${loginName(username)}`)
+    .digest('hex');
 }

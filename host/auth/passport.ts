@@ -4,6 +4,7 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { adminRow, clientRow, oneRow, userRow } from '../db/rows';
 import { dummyHash, verifyPassword } from './passwords';
+import { loginName } from './login-throttle';
 
 export type HostPassport = InstanceType<typeof Passport>;
 
@@ -73,7 +74,9 @@ export function createPassport(db: Knex, verify: VerifyPassword = verifyPassword
     'client',
     new LocalStrategy({ usernameField: 'email' }, (email, password, done) => {
       (async () => {
-        const u = oneRow(clientUserRow, await db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').where('u.email', email.trim().toLowerCase()).first(clientUserColumns));
+        const found = oneRow(clientUserRow, await db('host_users as u').join('host_clients as c', 'c.id', 'u.client_id').where('u.email', loginName(email)).first(clientUserColumns));
+        // The collation may find a row under another spelling (accents): only the throttle's own name counts.
+        const u = found && loginName(found.email) === loginName(email) ? found : undefined;
         if (!(await verify(password, u?.password_hash ?? (await dummyHash()))) || !u) return done(null, false, { message: 'Wrong e-mail or password' });
         if (u.status === 'Closed') return done(null, false, { message: 'This account is closed' });
         return done(null, clientSessionUser(u));
@@ -85,7 +88,8 @@ export function createPassport(db: Knex, verify: VerifyPassword = verifyPassword
     'admin',
     new LocalStrategy((username, password, done) => {
       (async () => {
-        const a = oneRow(adminRow, await db('host_admins').where({ username }).first());
+        const found = oneRow(adminRow, await db('host_admins').where({ username: username.trim() }).first());
+        const a = found && loginName(found.username) === loginName(username) ? found : undefined;
         if (!(await verify(password, a?.password_hash ?? (await dummyHash()))) || !a) return done(null, false, { message: 'Wrong username or password' });
         return done(null, adminSessionUser(a));
       })().catch(done);

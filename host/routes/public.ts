@@ -88,7 +88,13 @@ export function publicRoutes(ctx: HostContext): Router {
     r.get(path, (req, res) => show(req, res));
     r.post(path, (req, res, next) => {
       const name = bodyField(req.body, area === 'admin' ? 'username' : 'email');
-      const username = typeof name === 'string' ? name : '';
+      const password = bodyField(req.body, 'password');
+      // passport-local falls back to the query string (it has no option against it): a name or
+      // password that is not in the body would be checked under another account's bucket.
+      if (typeof name !== 'string' || name.trim() === '' || typeof password !== 'string' || password === '') {
+        return void show(req, res, { _form: area === 'admin' ? 'Enter your username and password' : 'Enter your e-mail and password' }, 400).catch(next);
+      }
+      const username = name;
       const ip = req.ip ?? '';
       const login = authenticateWith(passport, area, (err, user, info) => {
         if (err) return next(err);

@@ -113,7 +113,7 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const reconcile = new ReconcileService(db, host, earnings, refunds, hostEvents, clock, logger);
 
   // The agent's clients: service managers, signing in as them, quotes, e-mails, creatives, figures.
-  const serviceManagers = new ServiceManagerService(db, host, agents, assignments, clock);
+  const serviceManagers = new ServiceManagerService(db, host, agents, assignments, selfReferralCheck, clock);
   const signIns = new SignInService(db, agents, serviceManagers, host, clock, signInMinutes);
   const notifications = new NotificationService(db, host, agents, serviceManagers, assignments, clock, logger, language);
   const adminAssignments = new AdminAssignmentService(db, host, agents, assignments, serviceManagers, notifications);

@@ -10,7 +10,7 @@ import type { Program } from '../programs/program-service';
 import { AnswersRefused, joiningOf, type ApplicationService } from './application-service';
 
 const APPLY_PAGE = clientAction('apply');
-const DONE = ['applied', 'approved', 'withdrawn'] as const;
+const DONE = ['applied', 'withdrawn'] as const;
 
 export interface ApplicationControllerDeps {
   pages: Pages;
@@ -104,7 +104,7 @@ export function applicationActions({ pages, applications }: ApplicationControlle
               throw e;
             }
             // Approved at once: the agent panel is the client area's home now.
-            return app.status === 'approved' ? `${CLIENT_AREA}&applied=approved` : `${APPLY_PAGE}&done=applied`;
+            return app.status === 'approved' ? CLIENT_AREA : `${APPLY_PAGE}&done=applied`;
           },
           redisplay,
         );

@@ -124,6 +124,9 @@ export class ApplicationService {
     await this.decide(app, { status: 'approved', decided_by: decidedBy });
     try {
       const agent = await this.agents.activateForClient(app.clientId, app.programId);
+      // activateForClient hands back an agent the client already is, whatever its program: one
+      // made meanwhile under another program is not this approval's agent.
+      if (agent.programId !== app.programId) throw new RuleError(`client ${app.clientId} became agent #${agent.id} of another program meanwhile; reject the application instead`, 'application_id');
       await this.db(T.applications).where({ id }).update({ agent_id: agent.id });
     } catch (e) {
       await this.db(T.applications).where({ id, status: 'approved' }).update({ status: 'pending', decided_by: null, open_slot: 1 });

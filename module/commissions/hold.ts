@@ -7,5 +7,8 @@ import { DateTime } from 'luxon';
  * date the agent's page promises is the day it is released.
  */
 export function availableFrom(paidAt: number, program: { timezone: string; holdDays: number }): number {
-  return DateTime.fromMillis(paidAt, { zone: program.timezone }).startOf('day').plus({ days: program.holdDays }).toMillis();
+  // Days first, then the start of that day: where DST skips midnight (America/Santiago in
+  // September) the day starts at 01:00, and start-of-day-then-plus would carry that 01:00 over
+  // to the day the hold ends.
+  return DateTime.fromMillis(paidAt, { zone: program.timezone }).plus({ days: program.holdDays }).startOf('day').toMillis();
 }

@@ -13,5 +13,8 @@ export async function invoiceLockRow(db: Knex, invoiceId: number): Promise<void>
 
 /** Taken first in the transaction, held until it ends. */
 export async function lockInvoice(trx: Knex.Transaction, invoiceId: number): Promise<void> {
-  await trx(T.invoiceLocks).where({ invoice_id: invoiceId }).forUpdate().first('invoice_id');
+  const row: unknown = await trx(T.invoiceLocks).where({ invoice_id: invoiceId }).forUpdate().first('invoice_id');
+  // On a missing row MariaDB takes only a gap lock, which a second transaction can share: nothing
+  // would be serialised. invoiceLockRow must have made it.
+  if (row === undefined) throw new Error(`invoice ${invoiceId} has no lock row: invoiceLockRow must run first`);
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { isUniqueViolation } from '../core/errors';
+import { isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
 import type { Ledger } from '../ledger/ledger';
 import { minor } from '../money/amount';
@@ -30,14 +30,29 @@ export class RefundService {
     private readonly clock: Clock,
   ) {}
 
-  async onInvoiceRefunded(invoiceId: number, refund: Refund = {}): Promise<number> {
+  /**
+   * Takes the refund back; says how many commissions changed and the refund's key (see refundKey),
+   * under which the hook records it done. A deadlock's victim starts again: the take-back locks
+   * commission rows then their agents, a forfeiture the agent then its commissions.
+   */
+  async onInvoiceRefunded(invoiceId: number, refund: Refund = {}): Promise<{ changed: number; key: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.refundOnce(invoiceId, refund);
+      } catch (e) {
+        if (attempt >= 3 || !isDeadlock(e)) throw e;
+      }
+    }
+  }
+
+  private async refundOnce(invoiceId: number, refund: Refund): Promise<{ changed: number; key: string }> {
     const invoice = await requireInvoice(this.host, invoiceId);
     const lineIds = refund.lineIds;
     const lines = lineIds ? invoice.lines.filter((l) => lineIds.includes(l.id)) : invoice.lines;
     if (lineIds && lines.length !== lineIds.length) throw new Error(`invoice ${invoiceId} has no line ${lineIds.find((id) => !lines.some((l) => l.id === id))}`);
     const base = minor(lines.reduce((sum, l) => sum + l.amount_minor, 0));
     const refunded = minor(Math.min(refund.amountMinor ?? base, base));
-    const key = refund.refundId ?? (refund.amountMinor === undefined && !lineIds ? 'whole' : `amount:${refunded}`);
+    const key = refundKey(refund, base);
     await invoiceLockRow(this.db, invoiceId);
     try {
       return await this.db.transaction(async (trx) => {
@@ -50,12 +65,25 @@ export class RefundService {
           created_at: this.clock.now(),
         });
         if (refundRow === undefined) throw new Error('the refund was inserted, but the database gave back no id for it');
-        return takeBackRefund(trx, this.ledger, invoice, { id: refundRow, amount: refunded, lineIds: lineIds ?? null });
+        const changed = await takeBackRefund(trx, this.ledger, invoice, { id: refundRow, amount: refunded, lineIds: lineIds ?? null });
+        return { changed, key };
       });
     } catch (e) {
       // This refund was counted before (its key is taken): nothing more to take back.
-      if (isUniqueViolation(e)) return 0;
+      if (isUniqueViolation(e)) return { changed: 0, key };
       throw e;
     }
   }
+}
+
+/**
+ * Which refund this is, the one key the refunds table, the hook's record and the reconciliation
+ * share: the host's refund id when it gives one; else 'whole' for all of the invoice (no amount,
+ * or an amount of at least the invoice's total, with no lines named), else the amount taken.
+ * `base` is the total of the refunded lines (all of them when none are named).
+ */
+export function refundKey(refund: Refund, base: number): string {
+  if (refund.refundId !== undefined) return refund.refundId;
+  const refunded = Math.min(refund.amountMinor ?? base, base);
+  return !refund.lineIds && refunded >= base ? 'whole' : `amount:${refunded}`;
 }

@@ -50,9 +50,10 @@ export class SalesClaims {
 
   /**
    * An admin's override of the invoice's order comes first (its agent may be no one). Then the
-   * client's live assignment, unless a click made it under a program that attributes orders:
-   * then the click recorded for the invoice's order at checkout, on the client's first paid
-   * invoice only. The rule key says which override made the commissions: 'auto', or 'order:v<n>'
+   * client's live assignment under a program that attributes clients. Under one that attributes
+   * orders, only the client's first paid invoice earns: for an assignment no click made, or else
+   * for the click recorded for the invoice's order at checkout. The rule key says which override
+   * made the commissions: 'auto', or 'order:v<n>'
    * under the n-th override of the order.
    */
   async forInvoice(invoice: HostInvoice): Promise<InvoiceClaim> {
@@ -71,16 +72,19 @@ export class SalesClaims {
     }
     const found = await this.assignments.forClient(invoice.client_id);
     const referral = found && found.endedAt === null ? found : null;
-    if (referral && !(await this.attributesOrders(referral))) {
-      return {
-        claim: { agentId: referral.agentId, programId: referral.programId, termsVersion: referral.termsVersion, since: referral.createdAt, referralId: referral.id, checkPayment: true },
-        rule: 'auto',
-        overrideVersion: 0,
-      };
-    }
-    // Only the client's first paid order earns under order scope; a referral's own record of its
-    // first paid invoice also counts, for invoices paid before the first-paid table existed.
+    const scope = referral ? await this.scopeOf(referral) : 'client';
+    const referralClaim = (r: Referral): InvoiceClaim => ({
+      claim: { agentId: r.agentId, programId: r.programId, termsVersion: r.termsVersion, since: r.createdAt, referralId: r.id, checkPayment: true },
+      rule: 'auto',
+      overrideVersion: 0,
+    });
+    if (referral && scope === 'client') return referralClaim(referral);
+    // Only the client's first paid order earns under order scope, whatever made the claim (a code
+    // typed by a customer who paid before earns nothing); a referral's own record of its first
+    // paid invoice also counts, for invoices paid before the first-paid table existed.
     if (first !== invoice.id || (found && found.firstPaidInvoiceId !== null && found.firstPaidInvoiceId !== invoice.id)) return NOBODY;
+    // An assignment no click made (an admin, a code, a domain) holds on that first order.
+    if (referral && !CLICK_RULES.has(referral.rule)) return referralClaim(referral);
     const click = await this.orderClicks.forInvoice(invoice.id);
     if (!click || click.clientId !== invoice.client_id) return NOBODY;
     return {
@@ -90,10 +94,9 @@ export class SalesClaims {
     };
   }
 
-  /** A sign-up click under terms that attribute orders, not clients: it earns nothing by itself. */
-  private async attributesOrders(referral: Referral): Promise<boolean> {
-    if (!CLICK_RULES.has(referral.rule)) return false;
+  /** Whether the referral's terms attribute clients (every invoice may earn) or orders (the first paid one only). */
+  private async scopeOf(referral: Referral): Promise<'client' | 'order'> {
     const program = await this.programs.at(referral.programId, referral.termsVersion);
-    return program?.def.attribution_scope === 'order';
+    return program?.def.attribution_scope === 'order' ? 'order' : 'client';
   }
 }

@@ -34,7 +34,8 @@ export const joiningDefinition = z
     auto_approve: z.boolean().default(false),
     /** The version of the agreement an applicant accepts, recorded with the acceptance. */
     agreement_version: z.string().min(1).max(32).optional(),
-    agreement_url: z.url().optional(),
+    // http(s) only: the apply page links it, and a javascript: URL would run there.
+    agreement_url: z.url({ protocol: /^https?$/, message: 'an http or https URL' }).optional(),
     /** The codes an admin hands out for an invitation-only program; any one of them lets a client apply. */
     invitation_codes: z.array(z.string().min(6, 'at least 6 characters').max(64)).default([]),
     fields: z.array(joiningField).default([]),

@@ -11,20 +11,6 @@ export const PAID_KEY = 'paid';
 /** Set by migration 012 when the log began: invoices paid before it have no record, and need none. */
 export const LOG_SINCE_SETTING = 'host_events_since';
 
-/** A refund as InvoiceRefunded gives it. */
-export interface RefundDelivery {
-  amountMinor?: number;
-  refundId?: string;
-  lineIds?: number[];
-}
-
-/** Which refund a delivery is, the same whether the hook or the reconciliation brings it. */
-export function refundKey(r: RefundDelivery): string {
-  if (r.refundId !== undefined) return `id:${r.refundId}`;
-  if (r.amountMinor === undefined && !r.lineIds) return 'whole';
-  return `amount:${r.amountMinor ?? 'lines'}:${r.lineIds?.join(',') ?? 'all'}`;
-}
-
 /**
  * The host events the module has finished, one row per delivery, written after the work
  * committed. A crash between the host's payment and the end of its hook leaves no row, which is

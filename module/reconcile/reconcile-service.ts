@@ -4,9 +4,9 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { HostApi, HostInvoiceChange, HostRefund } from '../contract/host-api';
 import type { EarningService } from '../commissions/earning-service';
-import type { RefundService } from '../commissions/refund-service';
+import { refundKey, type Refund, type RefundService } from '../commissions/refund-service';
 import { asRows, num } from '../db/columns';
-import { deliveryId, HostEventLog, PAID_KEY, refundKey, type RefundDelivery } from './host-event-log';
+import { deliveryId, HostEventLog, PAID_KEY } from './host-event-log';
 
 /** What one reconciliation did. */
 export interface ReconcileFigures {
@@ -75,8 +75,14 @@ export class ReconcileService {
 
   private async reconcileInvoice(invoice: HostInvoiceChange, from: number, done: Map<string, string>, earned: Map<number, number>, figures: ReconcileFigures): Promise<void> {
     const paidRecord = done.get(deliveryId(invoice.id, 'InvoicePaid', PAID_KEY));
+    const commissions = earned.get(invoice.id) ?? 0;
+    if (paidRecord === undefined && commissions > 0) {
+      // The hook earned and died before its record. Earning again would ask today's claim, and a
+      // client reassigned since is another agent under another unique key: paid twice. The record only.
+      await this.log.record('InvoicePaid', invoice.id, PAID_KEY, 'created', 'reconcile');
+    }
     // A record that says commissions were made, with none there, is redone too.
-    const missing = paidRecord === undefined || (paidRecord === 'created' && !earned.get(invoice.id));
+    const missing = commissions === 0 && (paidRecord === undefined || paidRecord === 'created');
     if (invoice.status === 'Paid' && invoice.date_paid !== null && invoice.date_paid >= from && missing) {
       const r = await this.earnings.onInvoicePaid(invoice.id);
       await this.log.record('InvoicePaid', invoice.id, PAID_KEY, r.outcome, 'reconcile');
@@ -85,10 +91,12 @@ export class ReconcileService {
     }
     // A refund takes back from what the payment earned, so it comes after.
     for (const refund of invoice.refunds) {
-      const delivery = deliveryOf(refund, invoice.total_minor);
-      const key = refundKey(delivery);
+      const delivery = deliveryOf(refund);
+      // A line refund's base would be its lines' total, which this listing does not carry; the
+      // host never records one above it, so its own amount stands in (the key is its amount).
+      const key = refundKey(delivery, refund.line_ids ? refund.amount_minor : invoice.total_minor);
       if (refund.refunded_at < from || done.has(deliveryId(invoice.id, 'InvoiceRefunded', key))) continue;
-      const changed = await this.refunds.onInvoiceRefunded(invoice.id, delivery);
+      const { changed } = await this.refunds.onInvoiceRefunded(invoice.id, delivery);
       await this.log.record('InvoiceRefunded', invoice.id, key, `changed:${changed}`, 'reconcile');
       figures.refundsRedone++;
     }
@@ -101,9 +109,11 @@ export class ReconcileService {
   }
 }
 
-/** The refund as its InvoiceRefunded would have carried it: a whole refund with no id as none. */
-function deliveryOf(refund: HostRefund, total: number): RefundDelivery {
-  if (refund.refund_id !== null) return { refundId: refund.refund_id, amountMinor: refund.amount_minor, ...(refund.line_ids ? { lineIds: refund.line_ids } : {}) };
-  if (refund.amount_minor >= total && !refund.line_ids) return {};
-  return { amountMinor: refund.amount_minor, ...(refund.line_ids ? { lineIds: refund.line_ids } : {}) };
+/** The refund as its InvoiceRefunded would have carried it. */
+function deliveryOf(refund: HostRefund): Refund {
+  return {
+    amountMinor: refund.amount_minor,
+    ...(refund.refund_id !== null ? { refundId: refund.refund_id } : {}),
+    ...(refund.line_ids ? { lineIds: refund.line_ids } : {}),
+  };
 }

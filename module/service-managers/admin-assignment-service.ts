@@ -58,7 +58,7 @@ export class AdminAssignmentService {
       await this.assignments.assign(input.clientId, input.agentId, admin, input.reason);
       return;
     }
-    await this.serviceManagers.grant(input.clientId, input.agentId, `admin:${admin}`, true);
+    await this.serviceManagers.grant(input.clientId, input.agentId, `admin:${admin}`, true, null);
     if (input.email) await this.introductions.serviceManagerAssigned(client, agentClient);
   }
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
 import type { HostApi, HostUser } from '../contract/host-api';
 import type { Logger } from '../core/logger';
 import type { AgentService } from '../agents/agent-service';
@@ -73,7 +74,9 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
           res,
           'serviceManagerConfirm',
           async (values) => {
-            const { grant } = await serviceManagers.grant(user.client_id, Number(values.affid), `client:${user.email}`, values.replace === 'yes');
+            // The confirming browser's cookies: the agent's own device makes this a self-referral.
+            const cookies = parseCookies(req.headers.cookie ?? '');
+            const { grant } = await serviceManagers.grant(user.client_id, Number(values.affid), `client:${user.email}`, values.replace === 'yes', cookies);
             logger.info('service manager granted', { clientId: user.client_id, agentId: grant.agentId });
             return `${DETAILS}&done=granted`;
           },

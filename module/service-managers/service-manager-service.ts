@@ -5,6 +5,7 @@ import { RuleError } from '../core/errors';
 import type { HostApi, HostClient } from '../contract/host-api';
 import type { AgentService, Agent } from '../agents/agent-service';
 import type { AssignmentService } from '../attribution/assignment-service';
+import { openReview } from '../attribution/review-service';
 import { clientPermissions, type ClientPermission } from '../contract/permissions';
 import { asRow, asRows, json, num, rowOrNull, text } from '../db/columns';
 import { DEFAULT_AGENT_PERMISSIONS } from './permissions';
@@ -22,6 +23,11 @@ export interface Offer {
   agent: Agent;
   contact: Pick<HostClient, 'firstname' | 'lastname' | 'companyname' | 'email' | 'phonenumber'>;
   permissions: ClientPermission[];
+}
+
+/** The attribution's self-referral rules (its SelfReferralCheck), as every path that attributes a client applies them. */
+export interface SelfReferralRules {
+  verdict(agent: Agent, clientId: number, email: string | undefined, cookies: Record<string, string | undefined>): Promise<'reject' | { flag: string } | null>;
 }
 
 function grantFromRow(value: unknown): Grant {
@@ -46,6 +52,7 @@ export class ServiceManagerService {
     private readonly host: HostApi,
     private readonly agents: AgentService,
     private readonly assignments: AssignmentService,
+    private readonly selfReferrals: SelfReferralRules,
     private readonly clock: Clock,
   ) {}
 
@@ -62,12 +69,25 @@ export class ServiceManagerService {
 
   /**
    * The client confirms. A client who already has another manager must say so (`replace`): the
-   * old agent loses access in the same transaction.
+   * old agent loses access in the same transaction. The grant is a way to attribute a client like
+   * any other, so the self-referral rules apply to it (`cookies` are the confirming browser's):
+   * under `reject` the access is granted but the client is not assigned; under `flag` they are,
+   * and wait in the review queue. An admin's grant passes null: the admin decides, warned on the
+   * admin page rather than refused here.
    */
-  async grant(clientId: number, agentId: number, grantedBy: string, replace: boolean): Promise<{ grant: Grant; replaced: number | null }> {
+  async grant(
+    clientId: number,
+    agentId: number,
+    grantedBy: string,
+    replace: boolean,
+    cookies: Record<string, string | undefined> | null = {},
+  ): Promise<{ grant: Grant; replaced: number | null; assigned: boolean }> {
     const offer = await this.offer(String(agentId));
     if (!offer) throw new RuleError('this service-manager link is not valid');
     if (offer.agent.clientId === clientId) throw new RuleError('you cannot be your own service manager');
+    const client = cookies && (await this.host.getClient(clientId));
+    const verdict = cookies ? await this.selfReferrals.verdict(offer.agent, clientId, client?.email, cookies) : null;
+    const assigned = verdict !== 'reject';
     let replaced: number | null = null;
     await this.db.transaction(async (trx) => {
       const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
@@ -83,11 +103,13 @@ export class ServiceManagerService {
         granted_by: grantedBy.slice(0, 120),
         granted_at: this.clock.now(),
       });
+      if (verdict === 'reject') return;
       await this.assignments.assign(clientId, agentId, grantedBy, replaced ? `service manager changed from agent ${replaced}` : 'service manager granted', 'service_manager', trx);
+      if (verdict) await openReview(trx, clientId, agentId, verdict.flag, this.clock.now());
     });
     const grant = await this.forClient(clientId);
     if (!grant) throw new Error(`client ${clientId}'s grant, just stored or found, cannot be read back`);
-    return { grant, replaced };
+    return { grant, replaced, assigned };
   }
 
   /** The client (or an admin) takes the access away; commissions already earned stay. */

@@ -45,6 +45,10 @@ async function holdsToStartOfDay(db: Knex): Promise<void> {
     for (const c of pending) {
       const at = num(c.available_at);
       const start = DateTime.fromMillis(at, { zone }).startOf('day').toMillis();
+      // A zone luxon cannot read gives NaN; the NOT NULL update would fail after the tables above
+      // were made (MariaDB commits DDL at once), leaving the database half-migrated. Such a row
+      // keeps its hour-of-payment end, which is the day its agent was promised anyway.
+      if (!Number.isFinite(start)) continue;
       if (start !== at)
         await db(T.commissions)
           .where({ id: num(c.id) })
