@@ -12,6 +12,7 @@ export const clientAdd =
     // ClientDetailsValidation refuses a code that cannot be one; a host that skipped it still
     // gets its client attributed by the cookie, and the code is logged, not the hook failed.
     const referralCode = fitOrIgnored('ClientAdd', 'referral_code', vars.referral_code, logger, { clientId: vars.client_id });
-    await attribution.onClientAdd(vars.client_id, ctx?.request?.cookies ?? {}, { email: vars.email, referralCode });
-    await quotes.onClientAdd(vars.client_id);
+    const cookies = ctx?.request?.cookies ?? {};
+    await attribution.onClientAdd(vars.client_id, cookies, { email: vars.email, referralCode });
+    await quotes.onClientAdd(vars.client_id, cookies, vars.email);
   };

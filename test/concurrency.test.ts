@@ -25,7 +25,10 @@ onEachDatabase('two nodes at once', ({ current }) => {
   let nodes: AgentTools[];
   let agentId: number;
 
-  before(async () => {
+  before(async function () {
+    // Both nodes run every migration against one database at once; the loser waits for the whole
+    // set (13 migrations of DDL on MariaDB), which on a busy machine takes longer than a test step.
+    this.timeout(120_000);
     secondPool = current().kind === 'mariadb' ? connect(current().url) : current().db;
     const make = (db: Knex) => createAgentTools({ db, host, clock, logger: new MemoryLogger(), secret: 'shared-secret' });
     nodes = [make(current().db), make(secondPool)];

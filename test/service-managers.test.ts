@@ -57,6 +57,9 @@ onEachDatabase('service managers', ({ current }) => {
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(link(ann));
     clientId = Number((await f.host.db('host_clients').where({ email: 'wanjiru@example.com' }).first()).id);
+    // Ann publishes her e-mail and phone on her own page: unpublished, the offer shows neither.
+    const annSelf = await session(f.host, { email: 'ann@example.com' });
+    await annSelf.post(`${AREA}&action=agentContact`, `${AREA}&action=agentContactSave`, { publish_email: 'yes', publish_phone: 'yes' });
     const offer = await client.agent.get(link(ann));
     expect(offer.text).to.contain('Ann Agent</strong>');
     expect(offer.text).to.contain('ann@example.com');

@@ -16,6 +16,7 @@ import { commissionAdminActions } from '../commissions/commission-admin-controll
 import { withdrawalAdminActions } from '../withdrawals/withdrawal-admin-controller';
 import { serviceManagerAdminActions } from '../service-managers/service-manager-admin-controller';
 import { serviceManagerActions } from '../service-managers/service-manager-controller';
+import { agentContactActions } from '../service-managers/agent-contact-controller';
 import { signInActions } from '../sign-in/sign-in-controller';
 import { signInAuditActions } from '../sign-in/sign-in-audit-controller';
 import { quoteActions } from '../quotes/quote-controller';
@@ -46,7 +47,8 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
   );
   const client: Actions<HostUser> = {
     // A client's side of a service manager, and the sign-in's own forms: not agent pages.
-    ...serviceManagerActions({ pages, logger, host, agents, serviceManagers: s.serviceManagers, signIns: s.signIns }),
+    ...serviceManagerActions({ pages, logger, host, agents, serviceManagers: s.serviceManagers, signIns: s.signIns, offerRateLimit: s.offerRateLimit }),
+    ...agentContactActions({ pages, agents, contacts: s.agentContacts }),
     ...signInActions({ http: host.http, signIns: s.signIns, logger }),
     ...applicationActions({ pages, applications: s.applications }),
     ...agentPages,

@@ -38,6 +38,8 @@ import { ReleaseService } from '../commissions/release-service';
 import { WithdrawalService } from '../withdrawals/withdrawal-service';
 import { AdminAssignmentService } from '../service-managers/admin-assignment-service';
 import { ServiceManagerService } from '../service-managers/service-manager-service';
+import { AgentContactService } from '../service-managers/agent-contact-service';
+import { OfferRateLimit } from '../service-managers/offer-rate-limit';
 import { SignInService } from '../sign-in/sign-in-service';
 import { NotificationService } from '../notifications/notification-service';
 import { QuoteService } from '../quotes/quote-service';
@@ -45,6 +47,7 @@ import { CreativeService } from '../creatives/creative-service';
 import { ReportService } from '../reports/report-service';
 import { ApplicationService } from '../applications/application-service';
 import { renderEmail } from '../notifications/email-template';
+import { translator } from '../i18n/lang';
 import { HostEventLog } from '../reconcile/host-event-log';
 import { ReconcileService } from '../reconcile/reconcile-service';
 
@@ -113,21 +116,22 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const reconcile = new ReconcileService(db, host, earnings, refunds, hostEvents, clock, logger);
 
   // The agent's clients: service managers, signing in as them, quotes, e-mails, creatives, figures.
-  const serviceManagers = new ServiceManagerService(db, host, agents, assignments, selfReferralCheck, clock);
+  const agentContacts = new AgentContactService(db, clock);
+  const serviceManagers = new ServiceManagerService(db, host, agents, assignments, selfReferralCheck, clock, programs, agentContacts);
   const signIns = new SignInService(db, agents, serviceManagers, host, clock, signInMinutes);
   const notifications = new NotificationService(db, host, agents, serviceManagers, assignments, clock, logger, language);
   const adminAssignments = new AdminAssignmentService(db, host, agents, assignments, serviceManagers, notifications);
-  const quotes = new QuoteService(host, agents, serviceManagers, assignments, logger);
+  const quotes = new QuoteService(db, host, agents, serviceManagers, assignments, selfReferralCheck, clock, logger);
   const creatives = new CreativeService(db, clock);
   const reports = new ReportService(db, ledger, host, serviceManagers);
-  const applications = new ApplicationService(db, host, programs, agents, clock, logger, (template, data) => renderEmail(template, language, data));
+  const applications = new ApplicationService(db, host, programs, agents, clock, logger, (template, data) => renderEmail(template, language, data), translator(language));
 
   return {
     ...{ signer, settings, ledger, programs, agents, clicks, linkHosts, tracking, slugCache, codeCache, slugs },
     ...{ deviceCookie, devices, domains, selfReferral, assignments, claims, attribution },
     ...{ commissions, earnings, refunds, releases, manualCommissions, orderOverrides, forfeiture, reviews, withdrawals },
     ...{ hostEvents, reconcile },
-    ...{ serviceManagers, signIns, notifications, adminAssignments, quotes, creatives, reports },
+    ...{ serviceManagers, agentContacts, offerRateLimit: new OfferRateLimit(clock), signIns, notifications, adminAssignments, quotes, creatives, reports },
     ...{ applications },
   };
 }

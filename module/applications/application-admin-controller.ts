@@ -6,6 +6,7 @@ import type { Actions } from '../http/action';
 import { adminForm, type RefusedForm } from '../http/form-action';
 import { idField, textField } from '../http/forms';
 import type { Pages } from '../http/pages';
+import type { Translate } from '../i18n/lang';
 import { ADMIN_AREA, adminAction } from '../http/paths';
 import type { ProgramService } from '../programs/program-service';
 import { joiningOf, type Application, type ApplicationService } from './application-service';
@@ -29,14 +30,14 @@ export interface ApplicationAdminDeps {
  */
 export function applicationAdminActions({ pages, logger, host, programs, applications }: ApplicationAdminDeps): Actions<HostAdmin> {
   /** An application as the queue shows it: who applied, and each answer beside its field's label. */
-  async function shown(a: Application) {
+  async function shown(a: Application, t: Translate) {
     const [client, program] = await Promise.all([host.getClient(a.clientId), programs.at(a.programId, a.termsVersion)]);
     const fields = program ? joiningOf(program).fields : [];
     return {
       ...a,
       client: client ? `${client.firstname} ${client.lastname} <${client.email}>` : `#${a.clientId}`,
       programName: program?.name ?? `#${a.programId}`,
-      answerList: fields.map((f) => ({ label: f.label, text: answerText(f, a.answers[f.key] ?? null) })),
+      answerList: fields.map((f) => ({ label: f.label, text: answerText(f, a.answers[f.key] ?? null, t) })),
     };
   }
 
@@ -45,8 +46,8 @@ export function applicationAdminActions({ pages, logger, host, programs, applica
     const done = DONE.find((d) => d === req.query.done);
     const html = await pages.render('admin/applications', {
       h,
-      pending: await Promise.all((await applications.listPending()).map(shown)),
-      decided: await Promise.all((await applications.listDecided()).map(shown)),
+      pending: await Promise.all((await applications.listPending()).map((a) => shown(a, h.t))),
+      decided: await Promise.all((await applications.listDecided()).map((a) => shown(a, h.t))),
       approveAction: adminAction('approveApplication'),
       rejectAction: adminAction('rejectApplication'),
       notice: done ? h.t(`apply.admin.done.${done}`) : null,

@@ -9,6 +9,7 @@ import { fieldErrors } from '../http/forms';
 import type { Program, ProgramService } from '../programs/program-service';
 import { CLOSED_JOINING, type JoiningDefinition } from '../programs/joining';
 import type { AgentService } from '../agents/agent-service';
+import type { Translate } from '../i18n/lang';
 import { asRows, json, num, numberOrNull, oneOf, rowOrNull, stringOrNull } from '../db/columns';
 import { answersSchema, type Answers } from './application-fields';
 
@@ -59,6 +60,8 @@ export class ApplicationService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly renderEmail: RenderEmail,
+    /** The module's language: refusals and field errors are read by the applicant or the admin. */
+    private readonly t: Translate,
   ) {}
 
   /** The programs a client may apply to: open ones and invitation-only ones. */
@@ -68,7 +71,7 @@ export class ApplicationService {
 
   /** The form's answers checked against the program's fields; refused with a message beside each bad one. */
   checkAnswers(program: Program, values: Record<string, string>): Answers {
-    const parsed = answersSchema(joiningOf(program).fields).safeParse(values);
+    const parsed = answersSchema(joiningOf(program).fields, this.t).safeParse(values);
     if (!parsed.success) throw new AnswersRefused(fieldErrors(parsed.error));
     return parsed.data;
   }
@@ -79,13 +82,13 @@ export class ApplicationService {
    */
   async apply(clientId: number, program: Program, values: Record<string, string>, ip: string): Promise<Application> {
     const joining = joiningOf(program);
-    if (joining.access === 'closed') throw new RuleError(`${program.name} does not take applications.`);
-    if (await this.agents.byClient(clientId)) throw new RuleError('Your account is already an agent account.');
+    if (joining.access === 'closed') throw new RuleError(this.t('apply.refused.closed', { program: program.name }));
+    if (await this.agents.byClient(clientId)) throw new RuleError(this.t('apply.refused.already_agent'));
     let code: string | null = null;
     if (joining.access === 'invitation') {
       code = (values.invitation_code ?? '').trim();
-      if (!code) throw new RuleError('required: this program is by invitation only', 'invitation_code');
-      if (!joining.invitation_codes.includes(code)) throw new RuleError('not a valid invitation code', 'invitation_code');
+      if (!code) throw new RuleError(this.t('apply.refused.invitation_required'), 'invitation_code');
+      if (!joining.invitation_codes.includes(code)) throw new RuleError(this.t('apply.refused.invitation_invalid'), 'invitation_code');
     }
     const answers = this.checkAnswers(program, values);
     const agreed = joining.fields.some((f) => f.type === 'agreement');
@@ -108,7 +111,7 @@ export class ApplicationService {
       });
       id = num(inserted);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new RuleError(`You already have an application to ${program.name} waiting for a decision.`);
+      if (isUniqueViolation(e)) throw new RuleError(this.t('apply.refused.already_waiting', { program: program.name }));
       throw e;
     }
     if (joining.auto_approve) return this.approve(id, 'auto-approve');
@@ -119,14 +122,14 @@ export class ApplicationService {
   async approve(id: number, decidedBy: string): Promise<Application> {
     const app = await this.waiting(id);
     const existing = await this.agents.byClient(app.clientId);
-    if (existing) throw new RuleError(`client ${app.clientId} is already agent #${existing.id}; reject the application instead`, 'application_id');
+    if (existing) throw new RuleError(this.t('apply.admin.refused.already_agent', { client: app.clientId, agent: existing.id }), 'application_id');
     // The decision first, so that of two admins approving at once only one makes the agent.
     await this.decide(app, { status: 'approved', decided_by: decidedBy });
     try {
       const agent = await this.agents.activateForClient(app.clientId, app.programId);
       // activateForClient hands back an agent the client already is, whatever its program: one
       // made meanwhile under another program is not this approval's agent.
-      if (agent.programId !== app.programId) throw new RuleError(`client ${app.clientId} became agent #${agent.id} of another program meanwhile; reject the application instead`, 'application_id');
+      if (agent.programId !== app.programId) throw new RuleError(this.t('apply.admin.refused.other_program', { client: app.clientId, agent: agent.id }), 'application_id');
       await this.db(T.applications).where({ id }).update({ agent_id: agent.id });
     } catch (e) {
       await this.db(T.applications).where({ id, status: 'approved' }).update({ status: 'pending', decided_by: null, open_slot: 1 });
@@ -177,8 +180,8 @@ export class ApplicationService {
 
   private async waiting(id: number): Promise<Application> {
     const app = await this.get(id);
-    if (!app) throw new RuleError(`application ${id} does not exist`, 'application_id');
-    if (app.status !== 'pending') throw new RuleError(`application ${id} is already ${app.status}`, 'application_id');
+    if (!app) throw new RuleError(this.t('apply.admin.refused.missing', { id }), 'application_id');
+    if (app.status !== 'pending') throw new RuleError(this.t('apply.admin.refused.decided', { id, status: app.status }), 'application_id');
     return app;
   }
 
@@ -187,7 +190,7 @@ export class ApplicationService {
     const n = await this.db(T.applications)
       .where({ id: app.id, status: 'pending' })
       .update({ ...change, open_slot: null, updated_at: this.clock.now() });
-    if (!n) throw new RuleError(`application ${app.id} was decided meanwhile`, 'application_id');
+    if (!n) throw new RuleError(this.t('apply.admin.refused.meanwhile', { id: app.id }), 'application_id');
   }
 
   /** E-mails the applicant the decision; a failed send is logged, never undoes the decision. */
@@ -224,7 +227,7 @@ export class ApplicationService {
       programId,
       termsVersion,
       status: oneOf(STATUSES, r.status),
-      answers: answersSchema(joiningOf(program).fields).parse(json(r.fields)),
+      answers: answersSchema(joiningOf(program).fields, this.t).parse(json(r.fields)),
       agreementVersion: stringOrNull(r.agreement_version),
       acceptedAt: numberOrNull(r.accepted_at),
       ip: stringOrNull(r.ip),

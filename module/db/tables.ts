@@ -31,6 +31,7 @@ export const T = {
   applications: 'mod_agenttools_applications',
   payoutSteps: 'mod_agenttools_payout_steps',
   invoiceLocks: 'mod_agenttools_invoice_locks',
+  agentContact: 'mod_agenttools_agent_contact',
 } as const;
 
 export const MIGRATIONS_TABLE = 'mod_agenttools_migrations';

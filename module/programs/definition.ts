@@ -92,6 +92,11 @@ export const programDefinition = z
      * an order of one is theirs. Off unless a program says so.
      */
     deal_registration: z.boolean().default(false),
+    /**
+     * Service managers (Cloud One): clients grant an agent access through the agent's offer link.
+     * Off unless a program says so: other programs' agents have no offer page.
+     */
+    service_managers: z.boolean().default(false),
     /** How a client joins from the client area (module/programs/joining.ts); absent: closed, an admin switches clients on. */
     joining: joiningDefinition.optional(),
     /** The host's product category names that rules may name; any other name is a mistake. */

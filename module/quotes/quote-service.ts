@@ -1,10 +1,13 @@
+import type { Knex } from 'knex';
 import type { HostApi, HostQuote } from '../contract/host-api';
+import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { RuleError } from '../core/errors';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { AssignmentService } from '../attribution/assignment-service';
-import type { ServiceManagerService } from '../service-managers/service-manager-service';
+import type { SelfReferralRules, ServiceManagerService } from '../service-managers/service-manager-service';
 import { sameMailbox } from '../attribution/self-referral-service';
+import { openReview } from '../attribution/review-service';
 import { formatAmount, minor } from '../money/amount';
 import { currency } from '../money/currencies';
 import { agentOfQuoteRef, agentQuoteRef } from './quote-ref';
@@ -17,10 +20,13 @@ import type { QuoteRequest } from './quote-form';
  */
 export class QuoteService {
   constructor(
+    private readonly db: Knex,
     private readonly host: HostApi,
     private readonly agents: AgentService,
     private readonly serviceManagers: ServiceManagerService,
     private readonly assignments: AssignmentService,
+    private readonly selfReferrals: SelfReferralRules,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
@@ -80,14 +86,26 @@ export class QuoteService {
 
   /**
    * A new client who signed up from an agent's quote is that agent's client, as if they had typed
-   * the agent's code: the quote is the more deliberate evidence than any cookie.
+   * the agent's code: the quote is the more deliberate evidence than any cookie. An agent can sign
+   * up a second account from their own quote, so the self-referral rules apply (`cookies` are the
+   * signing-up browser's): under `reject` nobody is assigned; under `flag` the client is, and waits
+   * in the review queue, in the same transaction so that no assignment escapes the review.
    */
-  async onClientAdd(clientId: number): Promise<void> {
+  async onClientAdd(clientId: number, cookies: Record<string, string | undefined> = {}, email?: string): Promise<void> {
     for (const quote of await this.host.listQuotes({ client_id: clientId })) {
       const agentId = agentOfQuoteRef(quote.ref);
       if (agentId === null) continue;
+      const agent = await this.agents.get(agentId);
+      const verdict = agent ? await this.selfReferrals.verdict(agent, clientId, email, cookies) : null;
+      if (verdict === 'reject') {
+        this.logger.warn('quote sign-up not attributed', { clientId, quoteId: quote.id, reason: 'self-referral' });
+        return;
+      }
       try {
-        await this.assignments.assign(clientId, agentId, `quote:${quote.id}`, `signed up from quote #${quote.id}`, 'quote');
+        await this.db.transaction(async (trx) => {
+          await this.assignments.assign(clientId, agentId, `quote:${quote.id}`, `signed up from quote #${quote.id}`, 'quote', trx);
+          if (verdict) await openReview(trx, clientId, agentId, verdict.flag, this.clock.now());
+        });
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
         this.logger.warn('quote sign-up not attributed', { clientId, quoteId: quote.id, reason: e.message });

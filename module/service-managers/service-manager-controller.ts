@@ -11,6 +11,7 @@ import type { Pages } from '../http/pages';
 import { clientAction } from '../http/paths';
 import { PERMISSION_LABELS } from './permissions';
 import type { ServiceManagerService } from './service-manager-service';
+import type { OfferRateLimit } from './offer-rate-limit';
 
 const DETAILS = clientAction('serviceManagerDetails');
 
@@ -21,6 +22,7 @@ export interface ServiceManagerControllerDeps {
   agents: Pick<AgentService, 'get'>;
   serviceManagers: Pick<ServiceManagerService, 'offer' | 'forClient' | 'grant' | 'revoke'>;
   signIns: Pick<SignInService, 'auditFor'>;
+  offerRateLimit: Pick<OfferRateLimit, 'allow'>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ServiceManagerControllerDeps {
  * (index.php?m=agenttools&t=serviceManager&affid=<agent>), the confirmation, the details page
  * and the revoke. Only the signed-in client's own grant is ever read or changed.
  */
-export function serviceManagerActions({ pages, logger, host, agents, serviceManagers, signIns }: ServiceManagerControllerDeps): Actions<HostUser> {
+export function serviceManagerActions({ pages, logger, host, agents, serviceManagers, signIns, offerRateLimit }: ServiceManagerControllerDeps): Actions<HostUser> {
   async function page(req: Request, res: Response, template: string, data: Record<string, unknown>, status?: number): Promise<void> {
     const h = pages.helpers(req);
     const html = await pages.render(template, { h, labels: PERMISSION_LABELS, ...data });
@@ -63,7 +65,16 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
   return {
     serviceManager: {
       method: 'GET',
-      run: (user, req, res) => showOffer(user, req, res, req.query.affid),
+      run(user, req, res) {
+        const affid = req.query.affid;
+        // Only well-formed ids count (the others are 404 whatever they are); see OfferRateLimit.
+        if (typeof affid === 'string' && /^[1-9]\d{0,9}$/.test(affid) && !offerRateLimit.allow(user.client_id, affid)) {
+          logger.warn('service-manager offers: rate limit reached', { clientId: user.client_id });
+          const h = pages.helpers();
+          return Promise.resolve(pages.alert(req, res, { area: 'client', title: h.t('sm.title'), breadcrumb: [], status: 429 }, h.t('sm.too_many')));
+        }
+        return showOffer(user, req, res, affid);
+      },
     },
 
     serviceManagerConfirm: {

@@ -5,10 +5,12 @@ import { RuleError } from '../core/errors';
 import type { HostApi, HostClient } from '../contract/host-api';
 import type { AgentService, Agent } from '../agents/agent-service';
 import type { AssignmentService } from '../attribution/assignment-service';
+import type { ProgramService } from '../programs/program-service';
 import { openReview } from '../attribution/review-service';
 import { clientPermissions, type ClientPermission } from '../contract/permissions';
 import { asRow, asRows, json, num, rowOrNull, text } from '../db/columns';
 import { DEFAULT_AGENT_PERMISSIONS } from './permissions';
+import type { AgentContactService } from './agent-contact-service';
 
 export interface Grant {
   clientId: number;
@@ -18,10 +20,13 @@ export interface Grant {
   grantedAt: number;
 }
 
-/** What a client is shown before granting: who the agent is, and what they may do. */
+/**
+ * What a client is shown before granting: who the agent is, and what they may do. E-mail and
+ * phone are null unless the agent published them: any signed-in client may open an offer.
+ */
 export interface Offer {
   agent: Agent;
-  contact: Pick<HostClient, 'firstname' | 'lastname' | 'companyname' | 'email' | 'phonenumber'>;
+  contact: Pick<HostClient, 'firstname' | 'lastname' | 'companyname'> & { email: string | null; phonenumber: string | null };
   permissions: ClientPermission[];
 }
 
@@ -54,17 +59,31 @@ export class ServiceManagerService {
     private readonly assignments: AssignmentService,
     private readonly selfReferrals: SelfReferralRules,
     private readonly clock: Clock,
+    private readonly programs: Pick<ProgramService, 'get'>,
+    private readonly contacts: Pick<AgentContactService, 'get'>,
   ) {}
 
-  /** The offer behind a service-manager link, or null when the id names no active agent. */
+  /**
+   * Whether the agent's program has service managers. The default program, built from the addon
+   * settings, is the classic module's, which always had them; its stored versions predate the
+   * flag and never change, so it is named here rather than read from them.
+   */
+  async offersServiceManagers(agent: Agent): Promise<boolean> {
+    const program = await this.programs.get(agent.programId);
+    return !!program && (program.slug === 'default' || program.def.service_managers);
+  }
+
+  /** The offer behind a service-manager link, or null when the id names no active agent of a program with service managers. */
   async offer(rawAgentId: unknown): Promise<Offer | null> {
     if (typeof rawAgentId !== 'string' || !/^[1-9]\d{0,9}$/.test(rawAgentId)) return null;
     const agent = await this.agents.get(Number(rawAgentId));
-    if (!agent || agent.status !== 'active') return null;
+    if (!agent || agent.status !== 'active' || !(await this.offersServiceManagers(agent))) return null;
     const client = await this.host.getClient(agent.clientId);
     if (!client || client.status === 'Closed') return null;
-    const { firstname, lastname, companyname, email, phonenumber } = client;
-    return { agent, contact: { firstname, lastname, companyname, email, phonenumber }, permissions: DEFAULT_AGENT_PERMISSIONS };
+    const published = await this.contacts.get(agent.id);
+    const { firstname, lastname, companyname } = client;
+    const contact = { firstname, lastname, companyname, email: published.email ? client.email : null, phonenumber: published.phone ? client.phonenumber || null : null };
+    return { agent, contact, permissions: DEFAULT_AGENT_PERMISSIONS };
   }
 
   /**

@@ -11,6 +11,7 @@ import * as m009 from './009-payout-steps';
 import * as m010 from './010-applications';
 import * as m011 from './011-order-attribution';
 import * as m012 from './012-host-events';
+import * as m013 from './013-agent-contact';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -27,6 +28,7 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['010-applications', m010],
   ['011-order-attribution', m011],
   ['012-host-events', m012],
+  ['013-agent-contact', m013],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
