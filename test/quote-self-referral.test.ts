@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { onEachDatabase } from './support/databases';
+import { agentBrowser, setSelfReferralMode } from './support/self-referral';
 import { type Fixture, PASSWORD, csrfFrom, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
 
 const AREA = '/index.php?m=agenttools';
 const PAGE = `${AREA}&action=quotes`;
-const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
 
 /**
  * Alice is an agent. She sends a quote to a prospect, then signs up from it herself, in her own
@@ -19,17 +19,8 @@ onEachDatabase("self-referral: a sign-up from the agent's own quote", ({ current
   let aliceAgent: number;
   const core = () => f.host.agentTools.services;
 
-  const setMode = async (mode: 'reject' | 'flag') => {
-    const res = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=setSignUpSettings`, { slug_approval: 'admin', self_referral: mode });
-    expect(res.status).to.equal(303);
-  };
-  /** A browser Alice has used her agent pages from, signed out again. */
-  const aliceBrowser = async () => {
-    const s = await session(f.host, { email: 'alice@example.com' });
-    expect((await s.agent.get(AREA)).status).to.equal(200);
-    expect((await s.post('/', '/logout', {})).status).to.equal(303);
-    return s;
-  };
+  const setMode = (mode: 'reject' | 'flag') => setSelfReferralMode(admin, mode);
+  const aliceBrowser = () => agentBrowser(f.host, 'alice@example.com');
   /** Alice's quote for a prospect, sent; the link in the prospect's e-mail. */
   const sentQuote = async (to: string) => {
     const made = await aliceOwn.post(PAGE, `${AREA}&action=createQuote`, { client_id: '', email: to, product_0: f.productId, quantity_0: 1 });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { onEachDatabase } from './support/databases';
+import { agentBrowser, setSelfReferralMode } from './support/self-referral';
 import { type Fixture, session, signUp, startHost, type Session } from './support/host-fixture';
 import { T } from '../module/db/tables';
 
 const AREA = '/index.php?m=agenttools';
-const ADMIN_PAGE = '/admin/addonmodules.php?module=agenttools';
 const link = (agentId: number) => `${AREA}&t=serviceManager&affid=${agentId}`;
 const CONFIRM = `${AREA}&action=serviceManagerConfirm`;
 
@@ -19,17 +19,8 @@ onEachDatabase("self-referral: a service manager granted from the agent's own br
   let aliceAgent: number;
   const core = () => f.host.agentTools.services;
 
-  const setMode = async (mode: 'reject' | 'flag') => {
-    const res = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=setSignUpSettings`, { slug_approval: 'admin', self_referral: mode });
-    expect(res.status).to.equal(303);
-  };
-  /** A browser Alice has used her agent pages from, signed out again, as she would sign up a second account in it. */
-  const aliceBrowser = async () => {
-    const s = await session(f.host, { email: 'alice@example.com' });
-    expect((await s.agent.get(AREA)).status).to.equal(200);
-    expect((await s.post('/', '/logout', {})).status).to.equal(303);
-    return s;
-  };
+  const setMode = (mode: 'reject' | 'flag') => setSelfReferralMode(admin, mode);
+  const aliceBrowser = () => agentBrowser(f.host, 'alice@example.com');
   /** Signs up in this browser and confirms Alice as the service manager. */
   const signUpAndGrant = async (s: Session, email: string) => {
     const clientId = await signUp(f.host, s, email);
