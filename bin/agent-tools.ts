@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import fs from 'node:fs';
-import type { Knex } from 'knex';
-import { connect, DatabaseUrlError, redactUrl } from '../module/db/connection';
+import { assertReachable, connect, DatabaseUrlError, redactUrl } from '../module/db/connection';
+import { errorMessage } from '../module/core/errors';
 import { migrationSource } from '../module/db/migrations';
 import { MIGRATIONS_TABLE } from '../module/db/tables';
 import { systemClock } from '../module/core/clock';
@@ -22,16 +22,7 @@ ${RECONCILE_USAGE}`;
 /** Why a program file failed, indented under its name: each issue of a definition, or the error. */
 function failure(e: unknown): string {
   if (e instanceof DefinitionError) return e.issues.map((i) => `        ${i}`).join('\n');
-  return `        ${e instanceof Error ? e.message : String(e)}`;
-}
-
-/** A database that does not answer is named in one line, not in a driver's stack trace. */
-async function reachable(db: Knex, url: string): Promise<void> {
-  try {
-    await db.raw('select 1');
-  } catch (e) {
-    throw new DatabaseUrlError(`cannot reach the database at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
+  return `        ${errorMessage(e)}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -55,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     // verify reads a ledger that must already be there: it never makes a database to check.
     const db = connect(url, { mustExist: cmd === 'verify' });
     try {
-      await reachable(db, url);
+      await assertReachable(db, url);
       if (cmd === 'verify') {
         if (!(await db.schema.hasTable(MIGRATIONS_TABLE))) throw new DatabaseUrlError(`${redactUrl(url)} holds no Agent Tools tables: nothing to verify`);
       } else {

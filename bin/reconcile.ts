@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { connect, DatabaseUrlError, redactUrl } from '../module/db/connection';
+import { assertReachable, connect, DatabaseUrlError, redactUrl } from '../module/db/connection';
 import { MIGRATIONS_TABLE } from '../module/db/tables';
 import { consoleLogger } from '../module/core/logger';
 import { createHost } from '../host/app';
@@ -53,12 +53,8 @@ export async function reconcileCommand(argv: string[]): Promise<number> {
 
 /** Refuses (DatabaseUrlError, exit 1) a database that does not answer or lacks the module's or the host's tables. */
 async function mustHoldThePlatform(db: Knex, url: string): Promise<void> {
-  let tables: [boolean, boolean];
-  try {
-    tables = [await db.schema.hasTable(MIGRATIONS_TABLE), await db.schema.hasTable('host_invoices')];
-  } catch (e) {
-    throw new DatabaseUrlError(`cannot reach the database at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
+  await assertReachable(db, url);
+  const tables = [await db.schema.hasTable(MIGRATIONS_TABLE), await db.schema.hasTable('host_invoices')];
   if (!tables[0]) throw new DatabaseUrlError(`${redactUrl(url)} holds no Agent Tools tables: nothing to reconcile`);
   if (!tables[1]) throw new DatabaseUrlError(`${redactUrl(url)} holds no host_invoices: not the platform's database, nothing to reconcile`);
 }

@@ -39,8 +39,8 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
     return s.services.refunds.onInvoiceRefunded(id);
   };
 
-  /** The refund lands while InvoicePaid has read the paid invoice and not yet begun its transaction. */
-  async function refundBeforeTheTransaction(id: number, invoice: { status: string }): Promise<void> {
+  /** `refund` lands while InvoicePaid has read the paid invoice and not yet begun its transaction. */
+  async function refundBeforeTheTransaction(id: number, refund: () => Promise<unknown>): Promise<void> {
     const agents = s.services.agents;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same object, where it runs with its own this
     const performersOf = agents.performersOf;
@@ -54,7 +54,7 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
     };
     const paying = s.services.earnings.onInvoicePaid(id);
     await paused.reached;
-    await refundInFull(invoice, id);
+    await refund();
     go.open();
     await paying;
   }
@@ -91,7 +91,7 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
       const client = await s.referredClient(partner);
       const id = nextInvoice++;
       const invoice = s.host.addInvoice(id, client, [{ amount: 10_000 }], s.clock.now());
-      await (round % 2 ? refundDuringTheTransaction(id, invoice) : refundBeforeTheTransaction(id, invoice));
+      await (round % 2 ? refundDuringTheTransaction(id, invoice) : refundBeforeTheTransaction(id, () => refundInFull(invoice, id)));
       const rows = await s.db(T.commissions).where({ invoice_id: id });
       const left = rows.reduce((sum, r) => sum + Number(r.amount_minor) - Number(r.adjusted_minor), 0);
       const whole = rows.length === 1 && Number(rows[0].amount_minor) === 2_000 && String(rows[0].status) === 'voided';
@@ -106,22 +106,7 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
     const client = await s.referredClient(partner);
     const id = nextInvoice++;
     const invoice = s.host.addInvoice(id, client, [{ amount: 10_000 }], s.clock.now());
-    const agents = s.services.agents;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same object, where it runs with its own this
-    const performersOf = agents.performersOf;
-    const paused = barrier();
-    const go = barrier();
-    agents.performersOf = async (...args) => {
-      agents.performersOf = performersOf;
-      paused.open();
-      await go.reached;
-      return performersOf.apply(agents, args);
-    };
-    const paying = s.services.earnings.onInvoicePaid(id);
-    await paused.reached;
-    await s.services.refunds.onInvoiceRefunded(id, { amountMinor: 2_500, refundId: 'quarter' });
-    go.open();
-    await paying;
+    await refundBeforeTheTransaction(id, () => s.services.refunds.onInvoiceRefunded(id, { amountMinor: 2_500, refundId: 'quarter' }));
     expect(invoice.status).to.equal('Paid');
     expect((await s.services.earnings.onInvoicePaid(id)).outcome).to.equal('duplicate');
     expect(await s.commissionsOf(id)).to.deep.equal([[partner, 2_000, 'pending']]);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors';
 import type { Request, Response } from 'express';
 import type { HostUser } from '../contract/host-api';
 import type { Logger } from '../core/logger';
@@ -35,7 +36,7 @@ export function rememberingDevices({ agents, devices, cookie, logger }: AgentDev
       res.cookie(DEVICE_COOKIE, value, { maxAge: DEVICE_COOKIE_MS, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
     } catch (e) {
       // Evidence for later, not a reason to refuse the agent their page.
-      logger.error('agent device not recorded', { clientId: user.client_id, error: e instanceof Error ? e.message : String(e) });
+      logger.error('agent device not recorded', { clientId: user.client_id, error: errorMessage(e) });
     }
   }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
@@ -62,4 +63,13 @@ export function dialectOf(db: Knex): Dialect {
 /** The URL as it may be printed: without its password. */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+/** A database that does not answer is named in one line, its password hidden, not in a driver's stack trace. */
+export async function assertReachable(db: Knex, url: string): Promise<void> {
+  try {
+    await db.raw('select 1');
+  } catch (e) {
+    throw new DatabaseUrlError(`cannot reach the database at ${redactUrl(url)}: ${errorMessage(e)}`, { cause: e });
+  }
 }

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import type { Changes } from '../core/changes';
-import { isUniqueViolation } from '../core/errors';
+import { errorMessage, isUniqueViolation } from '../core/errors';
 import { currency, type CurrencyCode } from '../money/currencies';
 import type { Minor } from '../money/amount';
 import { percentText, settingsFields, type SettingKey } from '../config';
@@ -57,7 +57,7 @@ export function readProgramText(text: string): unknown {
   try {
     return YAML.parse(text, { prettyErrors: true, maxAliasCount: YAML_MAX_ALIASES });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     throw new DefinitionError([`(file): not valid JSON or YAML: ${message.split('\n')[0]}`]);
   }
 }

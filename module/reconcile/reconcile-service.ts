@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors';
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
@@ -63,7 +64,7 @@ export class ReconcileService {
           await this.reconcileInvoice(invoice, from, done, earned, figures);
         } catch (e) {
           figures.failed++;
-          this.logger.error('reconcile: an invoice failed', { invoice: invoice.id, error: e instanceof Error ? e.message : String(e) });
+          this.logger.error('reconcile: an invoice failed', { invoice: invoice.id, error: errorMessage(e) });
         }
       }
       after = ids[ids.length - 1] ?? after;
