@@ -6,14 +6,20 @@
  * module was stored.
  *
  *   BENCH_SECONDS=10              measured time per server (in two halves)
- *   BENCH_ONLY=links              only the links (or invoice-paid: only InvoicePaid)
+ *   BENCH_ONLY=links              only the links (or invoice-paid: only InvoicePaid; events-in: only signed events)
  *   AGENTTOOLS_TEST_MYSQL_URL=…   MariaDB server (default mysql://root@127.0.0.1:3306)
  *   BENCH_REQUIRE_MARIADB=1       fail instead of skipping when MariaDB does not answer
  *   BENCH_INVOICES=500            InvoicePaid events per measured run
  *   BENCH_HISTORY=100000          commissions already stored for the second InvoicePaid run
+ *   BENCH_ONLY=daily-job          only the daily cron's job: tier evaluation and releases, 1,000 and 10,000 agents (MariaDB)
+ *   BENCH_ONLY=nodes              only paid invoices/s with 1, 2, 3 app nodes (single MariaDB; with
+ *   BENCH_CLUSTER=1                 also on a three-node Galera cluster, which it starts and stops)
  *
  * Then InvoicePaid: events per second on an empty ledger and with BENCH_HISTORY commissions
  * stored, against a bare knex transaction writing the same rows.
+ *
+ * Then signed events: InvoicePaid POSTed to /modules/addons/agenttools/events against the in-process
+ * hook, per second, and every event sent again: none may be processed twice.
  */
 import os from 'node:os';
 import { T } from '../module/db/tables';
@@ -21,6 +27,9 @@ import { type BenchDatabase, mariaDatabase, redact, sqliteDatabase } from './dat
 import { combine, load, statuses, type LoadResult } from './load';
 import { type LinkPath, startBaseline, startModule } from './targets';
 import { benchInvoicePaid } from './invoice-paid';
+import { benchEventsIn } from './events-in';
+import { benchPaidOnNodes } from './cluster';
+import { runDailyJobBench } from './daily-job';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 if (!(SECONDS > 0)) throw new Error(`BENCH_SECONDS must be a positive number of seconds, not ${process.env.BENCH_SECONDS}`);
@@ -32,7 +41,9 @@ const REQUIRE_MARIADB = process.env.BENCH_REQUIRE_MARIADB === '1';
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 500);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'links', 'invoice-paid'].includes(ONLY)) throw new Error(`BENCH_ONLY must be links or invoice-paid, not ${ONLY}`);
+if (!['', 'links', 'invoice-paid', 'events-in', 'nodes', 'daily-job'].includes(ONLY)) throw new Error(`BENCH_ONLY must be links, invoice-paid, events-in, nodes or daily-job, not ${ONLY}`);
+/** Also the Galera part of the app-nodes figures (a three-node cluster on loopback ports 3307-3309). */
+const CLUSTER = process.env.BENCH_CLUSTER === '1';
 
 // Ctrl-C mid-run must not leave a temp file or an at_bench_* database behind.
 let dropOnSignal: (() => Promise<void>) | null = null;
@@ -150,6 +161,29 @@ async function benchHook(database: BenchDatabase): Promise<boolean> {
   }
 }
 
+/** Signed events over HTTP against the in-process hook, on one database; no event may be processed twice. */
+async function benchSignedEvents(database: BenchDatabase): Promise<boolean> {
+  console.log(`\n== signed events on ${database.label}, load average ${loadAverage()}`);
+  dropOnSignal = () => database.drop();
+  try {
+    const f = await benchEventsIn(database.db, INVOICES);
+    console.log(`  in-process InvoicePaid hook:             ${fmt(f.inProcessPerSecond)} events/s  (${f.events} events, one after another)`);
+    console.log(`  signed, POSTed, one at a time:           ${fmt(f.signedPerSecond)} events/s  (${percent(f.signedPerSecond / f.inProcessPerSecond)} of in-process)`);
+    console.log(
+      `  signed, POSTed, ${f.concurrency} at once:              ${fmt(f.signedConcurrentPerSecond)} events/s  (${percent(f.signedConcurrentPerSecond / f.inProcessPerSecond)} of in-process)`,
+    );
+    console.log(`  sent again (alone, then two at once): ${f.resent}, processed again: ${f.duplicatesProcessed}  (${f.duplicatesProcessed === 0 ? 'PASS' : 'FAIL'})`);
+    return f.duplicatesProcessed === 0;
+  } catch (e) {
+    console.error('  FAIL: the run crashed:', e);
+    return false;
+  } finally {
+    dropOnSignal = null;
+    await database.db.destroy();
+    await database.drop();
+  }
+}
+
 /** The 1-minute load average, which Node gives on every platform (zeros on Windows). */
 function loadAverage(): string {
   const [oneMinute] = os.loadavg();
@@ -176,19 +210,28 @@ async function maria(): Promise<BenchDatabase | null> {
 async function main(): Promise<number> {
   console.log(`Agent Tools referral-link benchmark — ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`);
   let ok = true;
-  if (ONLY !== 'invoice-paid') {
+  if (ONLY === '' || ONLY === 'links') {
     console.log(`autocannon: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per server (two halves), load generated in a worker thread`);
     ok = (await bench(sqliteDatabase())) && ok;
     const mariaDb = await maria();
     if (mariaDb) ok = (await bench(mariaDb)) && ok;
     else if (REQUIRE_MARIADB) return 1;
   }
-  if (ONLY !== 'links') {
+  if (ONLY === '' || ONLY === 'invoice-paid') {
     ok = (await benchHook(sqliteDatabase())) && ok;
     const mariaDb = await maria();
     if (mariaDb) ok = (await benchHook(mariaDb)) && ok;
     else if (REQUIRE_MARIADB) return 1;
   }
+  if (ONLY === '' || ONLY === 'events-in') {
+    ok = (await benchSignedEvents(sqliteDatabase())) && ok;
+    const mariaDb = await maria();
+    if (mariaDb) ok = (await benchSignedEvents(mariaDb)) && ok;
+    else if (REQUIRE_MARIADB) return 1;
+  }
+  if (ONLY === 'nodes' || (ONLY === '' && CLUSTER)) ok = (await benchPaidOnNodes(MYSQL_URL, CLUSTER)) && ok;
+  // The daily cron's job (bench/daily-job.ts): evaluation and releases, 1,000 then 10,000 agents, on MariaDB.
+  if (ONLY === '' || ONLY === 'daily-job') ok = (await runDailyJobBench(maria, REQUIRE_MARIADB)) && ok;
   return ok ? 0 : 1;
 }
 

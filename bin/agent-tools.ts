@@ -10,6 +10,7 @@ import { Changes } from '../module/core/changes';
 import { ProgramService, readProgramText } from '../module/programs/program-service';
 import { verifyLedger } from '../module/ledger/verify';
 import { reconcileCommand, RECONCILE_USAGE } from './reconcile';
+import { importCommand, IMPORT_USAGE } from './import-whmcs';
 
 const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sqlite:data/agenttools.sqlite)
 
@@ -17,7 +18,7 @@ const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sql
   agent-tools programs load FILE...    load them: a new program, or a new terms version
   agent-tools programs list            every program with its current terms version
   agent-tools verify                   re-derive every balance from the ledger; exit 1 on a mismatch
-${RECONCILE_USAGE}`;
+${RECONCILE_USAGE}${IMPORT_USAGE}`;
 
 /** Why a program file failed, indented under its name: each issue of a definition, or the error. */
 function failure(e: unknown): string {
@@ -28,6 +29,7 @@ function failure(e: unknown): string {
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...files] = argv;
   if (cmd === 'reconcile') return reconcileCommand(argv.slice(1));
+  if (cmd === 'import') return importCommand(argv.slice(1));
   if (cmd === 'programs' && sub === 'check') {
     let bad = 0;
     for (const f of files) {

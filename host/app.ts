@@ -18,7 +18,7 @@ import { migrateHost } from './db/migrations';
 import { HookBus } from './hook-bus';
 import { createPassport, type VerifyPassword } from './auth/passport';
 import { LoginThrottle } from './auth/login-throttle';
-import { clientErrorOf } from './request-errors';
+import { clientErrorOf, databaseUnavailable } from './request-errors';
 import { createHostApi } from './host-api';
 import { Billing } from './services/billing';
 import { Mailer } from './services/mailer';
@@ -116,6 +116,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Referral links first: a click passes through no static files, cookie parser or session
   // store (the links read the one cookie they need, the referral cookie, from the header).
   app.use(agentTools.links());
+  // Events from billing systems outside the process: signed, so before the session and CSRF too.
+  app.use(agentTools.events());
+  // The REST API: authenticated by its bearer key, so before the session and CSRF as well.
+  app.use(agentTools.api());
   app.use('/assets', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   app.use(cookieParser());
 
@@ -190,6 +194,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     if (refused) {
       logger.warn('refused: unreadable request', { path: req.path, status: refused.status, type: refused.type });
       return render.page(req, res, { title: refused.title, html: `<p class="alert">${refused.text}</p>`, area: 'public', status: refused.status }).catch(next);
+    }
+    // The database out of reach for a moment (a node down, a failover under way): say so, and when to come back.
+    if (databaseUnavailable(err)) {
+      logger.warn('database unavailable', { path: req.path, error: String(err) });
+      return void res.status(503).set('Retry-After', '2').type('text').send('The service is briefly unavailable. Try again in a moment.');
     }
     logger.error('request failed', { path: req.path, error: err.stack ?? String(err) });
     res.status(500).type('text').send('Internal error');

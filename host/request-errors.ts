@@ -30,3 +30,23 @@ export function clientErrorOf(err: unknown): ClientError | null {
   const { status, type } = parsed.data;
   return { status, type: type ?? (err instanceof URIError ? 'path.decode.failed' : 'request.invalid'), ...(TEXTS[status] ?? BAD_REQUEST) };
 }
+
+/**
+ * Errors that say the database cannot be reached right now (a node killed, a failover under way,
+ * a pool with no free connection): the request is not at fault and may succeed in a moment, so
+ * the answer is 503 with Retry-After, not 500. mysql2 sets `code`; knex names its pool timeout.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_UNKNOWN_COM_ERROR']);
+const withCode = z.object({ code: z.union([z.string(), z.number()]) });
+const withErrno = z.object({ errno: z.number() });
+const withName = z.object({ name: z.string() });
+
+export function databaseUnavailable(err: unknown): boolean {
+  const code = withCode.safeParse(err);
+  if (code.success && UNREACHABLE_CODES.has(String(code.data.code))) return true;
+  // 1047 (WSREP has not yet prepared node for application use): a Galera node that is joining or lost quorum.
+  const errno = withErrno.safeParse(err);
+  if (errno.success && errno.data.errno === 1047) return true;
+  const name = withName.safeParse(err);
+  return name.success && name.data.name === 'KnexTimeoutError';
+}

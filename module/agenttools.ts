@@ -10,7 +10,7 @@ import { ModuleState } from './core/module-state';
 import { migrate } from './db/migrate';
 import { translator } from './i18n/lang';
 import { Pages } from './http/pages';
-import { moduleRouter } from './http/module-router';
+import { moduleRouter, routeTable, type Route } from './http/module-router';
 import { explainCommission, type ExplainedCommission } from './commissions/explanation';
 import { linkRouter } from './tracking/link-router';
 import { LINK_HOSTS_SETTING } from './tracking/link-hosts-service';
@@ -21,6 +21,12 @@ import { creativeRouter } from './creatives/creative-router';
 import { buildServices } from './agenttools/services';
 import { buildActions } from './agenttools/actions';
 import { buildHooks } from './agenttools/hooks';
+import { eventsRouter } from './events-in/events-router';
+import { apiRouter } from './api/api-router';
+import { apiRoutes } from './api/api-routes';
+import { ApiReads } from './api/api-reads';
+import { ApiRateLimit, type ApiLimits } from './api/api-rate-limit';
+import { openApiDocument } from './api/openapi';
 
 export type { HookRegistration } from './agenttools/hooks';
 
@@ -36,6 +42,8 @@ export interface AgentToolsOptions {
   clickFlushMs?: number;
   /** Language of the module's pages: a file in lang/. */
   language?: string;
+  /** Requests per API key per window (docs/api.md); the default suits an integration. */
+  apiLimits?: ApiLimits;
 }
 
 export type AgentTools = ReturnType<typeof createAgentTools>;
@@ -67,11 +75,12 @@ export function createAgentTools(options: AgentToolsOptions) {
   const pages = new Pages(host.http, language, { explain: (c: ExplainedCommission) => explainCommission(c, t) });
   const actions = buildActions(s, db, host, pages, logger);
   const { signIns, settings, clicks } = s;
+  const hooks = buildHooks(s, { logger, state }, db, host, pages);
 
   return {
     config,
     /** The hooks to add with the host's add_hook: registerHooks (hooks/index.ts) does it. */
-    hooks: buildHooks(s, { logger, state }, db, host, pages),
+    hooks,
     /**
      * The services, for the command line, the demo data and the tests, which drive the module as
      * an admin or the host would. Nothing inside the module receives this object.
@@ -89,6 +98,7 @@ export function createAgentTools(options: AgentToolsOptions) {
       await s.linkHosts.load();
       await settings.set('version', MODULE_VERSION);
       clicks.start();
+      s.webhookDispatcher.start(5_000);
       state.active = true;
       return { status: 'success', description: `Agent Tools ${MODULE_VERSION} is active` };
     },
@@ -97,6 +107,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     async deactivate(): Promise<{ status: 'success'; description: string }> {
       state.active = false;
       await clicks.stop();
+      await s.webhookDispatcher.stop();
       return { status: 'success', description: 'Agent Tools is inactive; its data is kept' };
     },
 
@@ -110,6 +121,28 @@ export function createAgentTools(options: AgentToolsOptions) {
     /** The referral links (/aff.php, /go/, /r/) and the creatives' images: mount before sessions, they need none. */
     links(): Router {
       return linkRouter({ tracking: s.tracking, linkHosts: s.linkHosts, slugs: s.slugCache, codes: s.codeCache }).use(creativeRouter(s.creatives));
+    },
+
+    /**
+     * POST /modules/addons/agenttools/events: the same hooks, from a billing system outside the
+     * process, signed with its source's secret. Mount before the session and CSRF, as links():
+     * the signature is its authentication.
+     */
+    events(): Router {
+      const handlers = Object.fromEntries(hooks.map(([name, , handler]) => [name, handler]));
+      return eventsRouter({ sources: s.eventSources, inbound: s.inboundEvents, handlers, state, clock, logger });
+    },
+
+    /**
+     * The REST API under /modules/addons/agenttools/api/v1, with its OpenAPI document. Mount before
+     * the session and CSRF, as events(): the bearer key is its authentication.
+     */
+    api(): Router {
+      const reads = new ApiReads(db, () => host.siteUrl());
+      const routes = apiRoutes({ reads, agents: s.agents, assignments: s.assignments, manualCommissions: s.manualCommissions, programs: s.programs, withdrawals: s.withdrawals, host });
+      const limits = new ApiRateLimit(db, options.apiLimits);
+      const openapi = () => openApiDocument(routes, MODULE_VERSION, host.siteUrl());
+      return apiRouter({ routes, openapi, keys: s.apiKeys, limits, idempotency: s.apiIdempotency, state, logger });
     },
 
     /** For every host page, after the session: keeps a sign-in-as-client session honest. */
@@ -128,9 +161,15 @@ export function createAgentTools(options: AgentToolsOptions) {
       return moduleRouter({ http: host.http, logger, state, pages, refusedAsClient, clientActions: actions.client, adminActions: actions.admin });
     },
 
+    /** Every client-area and admin route: its action, method, who reaches it and its form's fields. */
+    routes(): Route[] {
+      return routeTable(actions.client, actions.admin);
+    },
+
     /** Flushes buffered clicks; the host calls it on a graceful stop. */
     async stop(): Promise<void> {
       await clicks.stop();
+      await s.webhookDispatcher.stop();
     },
   };
 }

@@ -95,6 +95,21 @@ onEachDatabase('no request answers 5xx for bad input', ({ current }) => {
     }
   });
 
+  describe('a signed-out visit to a very long address', () => {
+    for (const [page, login] of [
+      ['/clientarea', '/login'],
+      ['/admin/clients', '/admin/login'],
+    ]) {
+      it(`${page} with 3,000 characters of query goes to ${login} without carrying the address (a header a client could not read)`, async () => {
+        const res = await request(f.host.app).get(`${page}?q=${'x'.repeat(3000)}`);
+        expect(res.status).to.equal(302);
+        expect(res.headers.location).to.equal(login);
+        const short = await request(f.host.app).get(`${page}?q=x`);
+        expect(short.headers.location).to.equal(`${login}?return=${encodeURIComponent(`${page}?q=x`)}`);
+      });
+    }
+  });
+
   describe('a form body the server will not read', () => {
     const post = () => request(f.host.app).post('/register');
 

@@ -168,24 +168,26 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
       entered();
       return save.apply(this, args);
     };
-    const agents = core().agents;
+    // The ledger's first entry is written inside InvoicePaid's transaction (the month's targets, read
+    // there before, are now measured at month close): the pause is taken there.
+    const ledger = core().ledger;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same object, where it runs with its own this
-    const targetsMet = agents.targetsMet;
+    const post = ledger.post;
     let saved: Promise<{ status: number }> | null = null;
     // InvoicePaid is inside its transaction, past the override row's lock: the admin saves now.
-    agents.targetsMet = async (...args) => {
-      agents.targetsMet = targetsMet;
+    ledger.post = async (...args) => {
+      ledger.post = post;
       saved = override(carolId, { order_id: o.orderId, agent_id: bob.agentId, reason: 'while paying' });
       // On MariaDB the override reaches its transaction and waits; SQLite's one connection makes it wait sooner.
       await Promise.race([saving, new Promise((r) => setTimeout(r, 1000))]);
       await new Promise((r) => setTimeout(r, 100));
-      return targetsMet.apply(agents, args);
+      return post.apply(ledger, args);
     };
     try {
       await f.host.billing.payInvoice(o.invoiceId);
       expect((await saved!).status).to.equal(303);
     } finally {
-      agents.targetsMet = targetsMet;
+      ledger.post = post;
       overrides.save = save;
     }
     expect(await commissionsOf(o.invoiceId)).to.deep.equal([

@@ -61,16 +61,18 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
 
   /** The refund arrives while InvoicePaid is inside its transaction, writing. */
   async function refundDuringTheTransaction(id: number, invoice: { status: string }): Promise<void> {
-    const agents = s.services.agents;
+    // The ledger's first entry is written inside InvoicePaid's transaction (the month's targets, read
+    // there before, are now measured at month close): the pause is taken there.
+    const ledger = s.services.ledger;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same object, where it runs with its own this
-    const targetsMet = agents.targetsMet;
+    const post = ledger.post;
     const host = s.host;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same object
     const getInvoice = host.getInvoice;
     const refundStarted = barrier();
     const refunding: { done?: Promise<unknown> } = {};
-    agents.targetsMet = async (...args) => {
-      agents.targetsMet = targetsMet;
+    ledger.post = async (...args) => {
+      ledger.post = post;
       host.getInvoice = async (...a) => {
         host.getInvoice = getInvoice;
         const found = await getInvoice.apply(host, a);
@@ -79,7 +81,7 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
       };
       refunding.done = refundInFull(invoice, id);
       await refundStarted.reached;
-      return targetsMet.apply(agents, args);
+      return post.apply(ledger, args);
     };
     await s.services.earnings.onInvoicePaid(id);
     await refunding.done;
@@ -115,9 +117,26 @@ onEachDatabase('a full refund racing the payment it refunds', ({ current }) => {
     expect((await s.balances(partner)).pending).to.equal(1_500);
   });
 
-  it('an invoice lock taken on a row that was never made fails, rather than locking nothing (a gap lock on MariaDB)', async () => {
-    let thrown = '';
-    await s.db.transaction((trx) => lockInvoice(trx, 987_654)).catch((e: unknown) => (thrown = e instanceof Error ? e.message : String(e)));
-    expect(thrown).to.equal('invoice 987654 has no lock row: invoiceLockRow must run first');
+  it('taking an invoice lock makes its row the first time and counts every taking; on MariaDB a second taker cannot have it while the first holds it', async () => {
+    await s.db.transaction((trx) => lockInvoice(trx, 987_654));
+    await s.db.transaction((trx) => lockInvoice(trx, 987_654));
+    expect(Number((await s.db(T.invoiceLocks).where({ invoice_id: 987_654 }).first())?.taken)).to.equal(2);
+    if (current().kind !== 'mariadb') return; // SQLite runs one transaction at a time
+    // The first holds the lock of a new invoice (its row made inside the transaction); the second,
+    // told to wait one second at most, gives up with a lock wait timeout: the lock is exclusive.
+    const first = await s.db.transaction();
+    let second = '';
+    try {
+      await lockInvoice(first, 987_655);
+      await s.db
+        .transaction(async (trx) => {
+          await trx.raw('SET SESSION innodb_lock_wait_timeout = 1');
+          await lockInvoice(trx, 987_655);
+        })
+        .catch((e: unknown) => (second = e instanceof Error ? e.message : String(e)));
+    } finally {
+      await first.commit();
+    }
+    expect(second).to.contain('Lock wait timeout exceeded');
   });
 });

@@ -139,18 +139,23 @@ onEachDatabase('service managers', ({ current }) => {
     expect(await grants()).to.deep.equal([{ client_id: clientId, agent_id: ben }]);
   });
 
-  it('the client revokes access; the panel goes, and the log keeps who and why', async () => {
+  it('the client revokes access; the panel goes, the client stays credited to Ann (who referred them by her grant), and the log keeps who and why', async () => {
     const res = await client.post(DETAILS, REVOKE, { reason: 'moving in-house' });
     expect(res.status).to.equal(303);
     expect(await grants()).to.deep.equal([]);
     expect((await client.agent.get('/clientarea')).text).not.to.contain('data-panel="agenttools-service-manager"');
     const log = await current().db(T.assignmentLog).where({ client_id: clientId }).orderBy('id');
-    expect(log.map((l) => [l.from_agent_id, l.to_agent_id, l.actor])).to.deep.equal([
-      [null, ann, 'client:wanjiru@example.com'],
-      [ann, ben, 'client:wanjiru@example.com'],
-      [ben, null, 'client:wanjiru@example.com'],
+    // Ann's grant assigned the unreferred client; Ben's replaced her as manager only (the default
+    // program's grants move no live referral); the revoke ended Ben's access, nothing else.
+    expect(log.map((l) => [l.fact, l.from_agent_id, l.to_agent_id, l.actor])).to.deep.equal([
+      ['service_manager', null, ann, 'client:wanjiru@example.com'],
+      ['referral', null, ann, 'client:wanjiru@example.com'],
+      ['service_manager', ann, ben, 'client:wanjiru@example.com'],
+      ['service_manager', ben, null, 'client:wanjiru@example.com'],
     ]);
-    expect(log[2].reason).to.equal('service manager access revoked: moving in-house');
+    expect(log[3].reason).to.equal('service manager access revoked: moving in-house');
+    const referral = await f.host.agentTools.services.assignments.forClient(clientId);
+    expect([referral?.agentId, referral?.endedAt]).to.deep.equal([ann, null]);
   });
 });
 
@@ -269,9 +274,10 @@ onEachDatabase('service managers: the authorization table', ({ current }) => {
     // revoked it: each changed only their own grant.
     expect(grants).to.deep.equal([]);
     const log = await current().db(T.assignmentLog).whereIn('client_id', [ben]).orderBy('id');
-    expect(log.map((l) => [l.from_agent_id, l.to_agent_id])).to.deep.equal([
-      [null, ann],
-      [ann, null],
+    expect(log.map((l) => [l.fact, l.from_agent_id, l.to_agent_id])).to.deep.equal([
+      ['service_manager', null, ann],
+      ['referral', null, ann],
+      ['service_manager', ann, null],
     ]);
   });
 });

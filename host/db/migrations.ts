@@ -3,6 +3,8 @@ import { upTicketsQuotes } from './002-tickets-quotes';
 import { upServices } from './003-host-services';
 import { upCheckout } from './004-host-checkout';
 import { upLoginLimits } from './005-login-limits';
+import { upSessions } from './006-host-sessions';
+import { migrateLatest } from '../../module/db/migrate';
 
 // The reference billing platform's own tables, kept apart from the module's (host_ prefix, its
 // own migrations table). Times are epoch ms; amounts integer minor units.
@@ -102,6 +104,7 @@ const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [
   ['003-host-services', upServices],
   ['004-host-checkout', upCheckout],
   ['005-host-login-limits', upLoginLimits],
+  ['006-host-sessions', upSessions],
 ];
 
 const source: Knex.MigrationSource<string> = {
@@ -115,5 +118,6 @@ const source: Knex.MigrationSource<string> = {
 };
 
 export async function migrateHost(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource: source, tableName: 'host_migrations' });
+  // Several app nodes may start at once: the loser of knex's lock waits and tries again.
+  await migrateLatest(db, { migrationSource: source, tableName: 'host_migrations' });
 }

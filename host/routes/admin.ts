@@ -1,12 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { HostContext } from '../app';
+import { redirectToLogin } from './login-redirect';
 import { BillingError } from '../services/billing';
 import { allRows, clientRow, invoiceRow, oneRow, productRow, serviceRow } from '../db/rows';
 
 export function requireAdmin(req: Request, res: Response, next: NextFunction): void {
   if (req.user?.kind === 'admin') return next();
-  res.redirect(302, `/admin/login?return=${encodeURIComponent(req.originalUrl)}`);
+  redirectToLogin(req, res, '/admin/login');
 }
 
 const idParam = z.coerce.number().int().positive();

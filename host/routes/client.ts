@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { HostContext } from '../app';
+import { redirectToLogin } from './login-redirect';
 import { signedIn } from '../auth/passport';
 import { BillingError } from '../services/billing';
 import { allRows, invoiceItemRow, invoiceRow, oneRow, productRow } from '../db/rows';
@@ -9,7 +10,7 @@ import { hookContext } from './hook-context';
 
 export function requireClient(req: Request, res: Response, next: NextFunction): void {
   if (req.user?.kind === 'client') return next();
-  res.redirect(302, `/login?return=${encodeURIComponent(req.originalUrl)}`);
+  redirectToLogin(req, res, '/login');
 }
 
 const idParam = z.coerce.number().int().positive();

@@ -17,7 +17,6 @@ const forms = {
     rate: optional(percentText),
     certification: optional(z.enum(CERTIFICATIONS, { message: 'basic, intermediate or advanced' })),
   }),
-  targets: z.object({ agent_id: id, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-03'), met: z.enum(['yes', 'no']) }),
   reactivate: z.object({ agent_id: id }),
   performer: z.object({ agent_id: id, invoice_line_id: id }),
 };
@@ -25,7 +24,7 @@ const forms = {
 /** The forms of the admin's pages that make a client an agent and set the agent's terms and standing. */
 export function agentAdminActions(
   form: AdminPageForm,
-  agents: Pick<AgentService, 'activateForClient' | 'setTerms' | 'setTargetsMet' | 'reactivate' | 'recordPerformer'>,
+  agents: Pick<AgentService, 'activateForClient' | 'setTerms' | 'reactivate' | 'recordPerformer'>,
   programs: Pick<ProgramService, 'bySlug'>,
 ): Actions<HostAdmin> {
   return {
@@ -39,11 +38,6 @@ export function agentAdminActions(
     setAgentTerms: form('terms', forms.terms, async (_admin, v) => {
       await agents.setTerms(v.agent_id, { tier: v.tier, rateBp: v.rate, certification: v.certification });
       return 'terms';
-    }),
-
-    setTargets: form('targets', forms.targets, async (_admin, v) => {
-      await agents.setTargetsMet(v.agent_id, v.month, v.met === 'yes');
-      return 'targets';
     }),
 
     reactivateAgent: form('reactivate', forms.reactivate, async (_admin, v) => {

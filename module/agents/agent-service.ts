@@ -131,17 +131,6 @@ export class AgentService {
     await this.db(T.agents).where({ id: agentId }).update({ tier: terms.tier, rate_bp: terms.rateBp, certification: terms.certification });
   }
 
-  /** Records that the agent met the month's sales and sign-up targets (month: YYYY-MM). */
-  async setTargetsMet(agentId: number, month: string, met: boolean): Promise<void> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RuleError('a month such as 2026-03', 'month');
-    if (met) await this.db(T.targets).insert({ agent_id: agentId, month }).onConflict(['agent_id', 'month']).ignore();
-    else await this.db(T.targets).where({ agent_id: agentId, month }).delete();
-  }
-
-  async targetsMet(agentId: number, month: string, db: Knex | Knex.Transaction = this.db): Promise<boolean> {
-    return !!(await db(T.targets).where({ agent_id: agentId, month }).first());
-  }
-
   /** Records which technical agent performed an invoice line (setup, training, support). */
   async recordPerformer(invoiceLineId: number, agentId: number): Promise<void> {
     if (!(await this.get(agentId))) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');

@@ -5,7 +5,9 @@ import type { Actions } from '../http/action';
 import type { Pages } from '../http/pages';
 import { verifyLedger } from '../ledger/verify';
 import { programAdminActions } from '../programs/program-admin-controller';
+import { whatIfAdminActions } from '../what-if/what-if-admin-controller';
 import { agentAdminActions } from '../agents/agent-admin-controller';
+import { targetAdminActions } from '../targets/target-admin-controller';
 import { linkHostsAdminActions } from '../tracking/link-hosts-admin-controller';
 import { rememberingDevices } from '../attribution/agent-device-pages';
 import { assignmentAdminActions } from '../attribution/assignment-admin-controller';
@@ -24,8 +26,12 @@ import { creativeActions } from '../creatives/creatives-controller';
 import { adminPages } from '../reports/admin-pages';
 import { clientReferralActions } from '../reports/client-referral-controller';
 import { dashboardActions } from '../reports/dashboard-controller';
+import { tierAdminActions } from '../tiers';
 import { applicationActions } from '../applications/application-controller';
 import { applicationAdminActions } from '../applications/application-admin-controller';
+import { eventSourceAdminActions } from '../events-in/event-source-admin-controller';
+import { apiKeyAdminActions } from '../api/api-key-admin-controller';
+import { webhookAdminActions } from '../webhooks-out';
 import type { Services } from './services';
 
 /**
@@ -42,7 +48,19 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
       ...quoteActions({ pages, host, quotes: s.quotes, reports }),
       ...domains.client,
       ...creatives.client,
-      ...dashboardActions({ pages, host, agents, programs, commissions: s.commissions, assignments, withdrawals: s.withdrawals, slugs: s.slugs, reports }),
+      ...dashboardActions({
+        pages,
+        host,
+        agents,
+        programs,
+        commissions: s.commissions,
+        assignments,
+        withdrawals: s.withdrawals,
+        slugs: s.slugs,
+        reports,
+        probation: s.probation,
+        tierView: s.tierView,
+      }),
     },
   );
   const client: Actions<HostUser> = {
@@ -57,16 +75,18 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
   const home = adminPages({
     ...{ pages, logger, host, agents, programs, ledger: s.ledger, verifyLedger: () => verifyLedger(db), commissions: s.commissions, assignments },
     ...{ unassignedClients: () => s.adminAssignments.unassignedClients(), withdrawals: s.withdrawals, reviews: s.reviews, slugs: s.slugs },
-    ...{ selfReferral: s.selfReferral, linkHosts: s.linkHosts, reports, applications: s.applications },
+    ...{ selfReferral: s.selfReferral, linkHosts: s.linkHosts, reports, applications: s.applications, tierView: s.tierView },
   });
   const { form } = home;
   const admin: Actions<HostAdmin> = {
     ...home.actions,
+    ...tierAdminActions(form, agents, programs, s.checklists, s.tierChanges),
     ...domains.admin,
     ...creatives.admin,
     ...clientReferralActions({ pages, logger, host, agents, programs, assignments, orderOverrides: s.orderOverrides, reports }),
     ...signInAuditActions(pages, s.signIns),
     ...agentAdminActions(form, agents, programs),
+    ...targetAdminActions(form, s.targets),
     ...commissionAdminActions(form, s.manualCommissions, s.forfeiture),
     ...assignmentAdminActions(form, assignments, s.reviews),
     ...serviceManagerAdminActions(form, s.serviceManagers, s.adminAssignments),
@@ -75,7 +95,11 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
     ...signUpSettingsActions(form, s.settings, s.selfReferral),
     ...linkHostsAdminActions(form, s.linkHosts),
     ...programAdminActions(form, programs),
+    ...whatIfAdminActions({ pages, host, programs, whatIf: s.whatIf }),
     ...applicationAdminActions({ pages, logger, host, programs, applications: s.applications }),
+    ...eventSourceAdminActions({ pages, logger, host, sources: s.eventSources }),
+    ...apiKeyAdminActions({ pages, logger, host, keys: s.apiKeys }),
+    ...webhookAdminActions({ pages, logger, endpoints: s.webhookEndpoints, deliveries: s.webhookDeliveries }),
   };
   return { client, admin };
 }

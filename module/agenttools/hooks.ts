@@ -12,11 +12,13 @@ import { clientAreaPrimarySidebar } from '../../hooks/client-area-primary-sideba
 import { clientClose } from '../../hooks/client-close';
 import { clientDetailsValidation } from '../../hooks/client-details-validation';
 import { dailyCronJob } from '../../hooks/daily-cron-job';
+import { withProgramSteps } from '../../hooks/daily-program-steps';
 import { invoiceOverdue } from '../../hooks/invoice-overdue';
 import { invoicePaid } from '../../hooks/invoice-paid';
 import { invoiceRefunded } from '../../hooks/invoice-refunded';
 import { thenReconcile } from '../../hooks/daily-reconcile';
 import { shoppingCartValidateCheckout } from '../../hooks/shopping-cart-validate-checkout';
+import { thenDispatchWebhooks } from '../webhooks-out';
 import type { Services } from './services';
 
 /** A hook the module listens to, in WHMCS's add_hook(name, priority, handler) shape. */
@@ -32,7 +34,11 @@ export function buildHooks(s: Services, base: HookBase, db: Knex, host: HostApi,
     ['InvoicePaid', 1, invoicePaid(base, s.earnings, s.hostEvents, notifications)],
     ['InvoiceRefunded', 1, invoiceRefunded(base, s.refunds, s.hostEvents)],
     ['ClientClose', 1, clientClose(base, s.assignments)],
-    ['DailyCronJob', 1, thenReconcile(base, dailyCronJob(base, s.releases, s.withdrawals), s.reconcile)],
+    [
+      'DailyCronJob',
+      1,
+      thenDispatchWebhooks(thenReconcile(base, withProgramSteps(base, s.targets, s.probation, dailyCronJob(base, s.releases, s.withdrawals, s.tiers)), s.reconcile), s.webhookDispatcher, base.logger),
+    ],
     ['ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(base, sidebar)],
     ['ShoppingCartValidateCheckout', 1, shoppingCartValidateCheckout(base, s.claims)],
     ['AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(base, s.attribution, notifications)],

@@ -24,6 +24,8 @@ import { DeviceCookie } from '../attribution/device-cookie';
 import { DomainService } from '../attribution/domain-service';
 import { ReferralClaims } from '../attribution/referral-claims';
 import { ReviewService } from '../attribution/review-service';
+import { ReferralMoveService } from '../attribution/referral-move-service';
+import { SelfReferralWarnings } from '../attribution/self-referral-warnings';
 import { SelfReferralCheck } from '../attribution/self-referral-check';
 import { SelfReferralService } from '../attribution/self-referral-service';
 import { CommissionQueries } from '../commissions/commission-queries';
@@ -49,7 +51,22 @@ import { ApplicationService } from '../applications/application-service';
 import { renderEmail } from '../notifications/email-template';
 import { translator } from '../i18n/lang';
 import { HostEventLog } from '../reconcile/host-event-log';
+import { TargetBonusService } from '../commissions/target-bonus-service';
+import { RecurringForfeitureService } from '../commissions/recurring-forfeiture-service';
+import { ReassignmentService } from '../attribution/reassignment-service';
+import { TargetService } from '../targets/target-service';
+import { ProbationService } from '../probation/probation-service';
+import { ProbationWarnings } from '../probation/probation-warnings';
 import { ReconcileService } from '../reconcile/reconcile-service';
+import { WhatIfService } from '../what-if/what-if-service';
+import { ChecklistStore, TierChanges, TierEvaluationService, TierHistory, TierMail, TierView } from '../tiers';
+import { EventSourceService } from '../events-in/event-source-service';
+import { InboundEventLog } from '../events-in/inbound-event-log';
+import { WhmcsImportService } from '../whmcs-import/whmcs-import-service';
+import { ApiKeyService } from '../api/api-key-service';
+import { IdempotencyStore } from '../api/idempotency-store';
+import { WebhookDeliveryLog, WebhookDispatcher, WebhookEndpointService, WebhookOutbox } from '../webhooks-out';
+import { announceChanges, cacheVersionOf } from '../db/cache-version';
 
 export interface ServiceOptions {
   db: Knex;
@@ -77,7 +94,12 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   // so that this node's caches drop what it made stale.
   const settings = new SettingsStore(db);
   const ledger = new Ledger(db, clock);
+  // Webhooks out (issue 16): the changes below write their events here, in their own transactions.
+  const outbox = new WebhookOutbox(clock);
   const changes = new Changes();
+  // Other nodes' caches hear of this node's changes through the database, within a second.
+  const version = cacheVersionOf(db, clock);
+  announceChanges(changes, version, (e) => logger.warn('the cache version could not be raised', { error: String(e) }));
   const programs = new ProgramService(db, clock, changes);
   const agents = new AgentService(db, host, programs, clock, changes);
 
@@ -85,9 +107,9 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const clicks = new ClickRecorder(db, logger, clickFlushMs);
   const linkHosts = new LinkHosts(settings, logger);
   const referralCookie = new ReferralCookie(signer);
-  const tracking = new TrackingService(new AgentLinkCache(db, changes, clock), clicks, referralCookie, clock);
-  const slugCache = new SlugCache(db, changes, clock);
-  const codeCache = new CodeCache(db, clock);
+  const tracking = new TrackingService(new AgentLinkCache(db, changes, clock, { version }), clicks, referralCookie, clock);
+  const slugCache = new SlugCache(db, changes, clock, { version });
+  const codeCache = new CodeCache(db, clock, { version });
   const slugs = new SlugService(db, settings, agents, changes);
 
   // Who a client belongs to.
@@ -95,7 +117,8 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const devices = new AgentDevices(db, deviceCookie, clock);
   const domains = new DomainService(db, agents, programs, host, clock, logger);
   const selfReferral = new SelfReferralService(settings);
-  const assignments = new AssignmentService(db, agents, programs, clock);
+  const assignments = new AssignmentService(db, agents, programs, clock, new SelfReferralWarnings(db, host), outbox);
+  const referralMoves = new ReferralMoveService(db, assignments, clock);
   const claims = new ReferralClaims(agents, programs, referralCookie, domains);
   const selfReferralCheck = new SelfReferralCheck(host, devices, selfReferral, logger);
   const orderClicks = new OrderClickService(db, claims, selfReferralCheck, programs, host, clock, logger);
@@ -103,21 +126,23 @@ export function buildServices({ db, host, clock, logger, language, secret, click
 
   // Money: commissions, refunds, releases, forfeiture, reviews, withdrawals.
   const commissions = new CommissionQueries(db);
-  const earnings = new EarningService(db, host, agents, programs, new SalesClaims(db, assignments, programs, orderClicks, clock), ledger, selfReferral, clock);
-  const refunds = new RefundService(db, host, ledger, clock);
-  const releases = new ReleaseService(db, ledger, clock);
-  const manualCommissions = new ManualCommissions(db, agents, programs, ledger, commissions, clock);
+  // The tier history: kept by module/tiers, read by InvoicePaid for a change due but not yet applied.
+  const tierHistory = new TierHistory(db);
+  const earnings = new EarningService(db, host, agents, programs, new SalesClaims(db, assignments, programs, orderClicks, clock), ledger, selfReferral, clock, tierHistory, outbox);
+  const refunds = new RefundService(db, host, ledger, clock, outbox);
+  const releases = new ReleaseService(db, ledger, clock, outbox);
+  const manualCommissions = new ManualCommissions(db, agents, programs, ledger, commissions, clock, outbox);
   const orderOverrides = new OrderOverrideService(db, host, agents, programs, assignments, earnings, ledger, clock);
-  const forfeiture = new ForfeitureService(db, ledger, agents);
-  const reviews = new ReviewService(db, assignments, new HeldEarningsService(ledger), clock);
-  const withdrawals = new WithdrawalService(db, ledger, programs, agents, clock);
+  const forfeiture = new ForfeitureService(db, ledger, agents, outbox);
+  const reviews = new ReviewService(db, assignments, new HeldEarningsService(ledger), clock, referralMoves);
+  const withdrawals = new WithdrawalService(db, ledger, programs, agents, clock, outbox);
   // The host's payments and refunds whose hooks a crash cut short, found and done again.
   const hostEvents = new HostEventLog(db, clock);
   const reconcile = new ReconcileService(db, host, earnings, refunds, hostEvents, clock, logger);
 
   // The agent's clients: service managers, signing in as them, quotes, e-mails, creatives, figures.
   const agentContacts = new AgentContactService(db, clock);
-  const serviceManagers = new ServiceManagerService(db, host, agents, assignments, selfReferralCheck, clock, programs, agentContacts);
+  const serviceManagers = new ServiceManagerService(db, host, agents, assignments, selfReferralCheck, clock, programs, agentContacts, referralMoves);
   const signIns = new SignInService(db, agents, serviceManagers, host, clock, signInMinutes);
   const notifications = new NotificationService(db, host, agents, serviceManagers, assignments, clock, logger, language);
   const adminAssignments = new AdminAssignmentService(db, host, agents, assignments, serviceManagers, notifications);
@@ -126,12 +151,35 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const reports = new ReportService(db, ledger, host, serviceManagers);
   const applications = new ApplicationService(db, host, programs, agents, clock, logger, (template, data) => renderEmail(template, language, data), translator(language));
 
+  // Clients taken from an agent who failed probation or was demoted to the entry tier.
+  const reassignment = new ReassignmentService(assignments, programs);
+  // Tiers over time: checklists, the history, the daily evaluation (issue #11).
+  const checklists = new ChecklistStore(db, clock);
+  // Measured monthly targets and probation (issue #11): month closes and probations from the daily cron.
+  const targets = new TargetService(db, programs, new TargetBonusService(ledger, programs, outbox), clock);
+  const probationWarnings = new ProbationWarnings(db, host, (template, data) => renderEmail(template, language, data), clock, logger);
+  const probation = new ProbationService(db, programs, new RecurringForfeitureService(ledger, programs), reassignment, probationWarnings, clock);
+  const tierChanges = new TierChanges(db, tierHistory, programs, clock, reassignment, probation, outbox);
+  const tierMail = new TierMail(host, (template, data) => renderEmail(template, language, data), logger);
+  const tiers = new TierEvaluationService(db, programs, tierHistory, tierChanges, checklists, tierMail, clock);
+
   return {
+    ...{ checklists, tierHistory, tierChanges, tiers, tierView: new TierView(tierHistory, checklists, translator(language)) },
+    ...{ targets, reassignment, probation },
     ...{ signer, settings, ledger, programs, agents, clicks, linkHosts, tracking, slugCache, codeCache, slugs },
-    ...{ deviceCookie, devices, domains, selfReferral, assignments, claims, attribution },
+    ...{ deviceCookie, devices, domains, selfReferral, assignments, referralMoves, claims, attribution },
     ...{ commissions, earnings, refunds, releases, manualCommissions, orderOverrides, forfeiture, reviews, withdrawals },
     ...{ hostEvents, reconcile },
+    // Events from billing systems outside the process: their sources, and each event claimed once.
+    ...{ eventSources: new EventSourceService(db, clock), inboundEvents: new InboundEventLog(db, clock) },
+    ...{ outbox, webhookEndpoints: new WebhookEndpointService(db, clock), webhookDeliveries: new WebhookDeliveryLog(db, clock), webhookDispatcher: new WebhookDispatcher(db, clock, logger) },
     ...{ serviceManagers, agentContacts, offerRateLimit: new OfferRateLimit(clock), signIns, notifications, adminAssignments, quotes, creatives, reports },
     ...{ applications },
+    // The REST API (issue 16): its keys, and each write's Idempotency-Key.
+    ...{ apiKeys: new ApiKeyService(db, clock), apiIdempotency: new IdempotencyStore(db, clock) },
+    // Before a new version of a program is loaded: what each agent would have earned under it (reads only).
+    ...{ whatIf: new WhatIfService(db, host, agents, programs) },
+    // Affiliates brought across from a WHMCS database (agent-tools import whmcs).
+    ...{ whmcsImport: new WhmcsImportService(db, host, programs, agents, assignments, ledger, clock) },
   };
 }

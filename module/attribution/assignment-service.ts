@@ -2,9 +2,11 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
-import type { AgentService } from '../agents/agent-service';
+import type { Agent, AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import { asRow, asRows, num, numberOrNull, stringOrNull, text } from '../db/columns';
+import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 /** A client's assignment to an agent, with the terms version it came in under. */
 export interface Referral {
@@ -47,6 +49,17 @@ export function referralFromRow(row: unknown): Referral {
   };
 }
 
+/** The self-referral signs of assigning a client to an agent (SelfReferralWarnings). */
+export interface SelfReferralSigns {
+  of(agent: Agent, clientId: number): Promise<string[]>;
+}
+
+/** What an overwritten referral was, for the log line that replaces it. */
+function replacedEvidence(r: Referral) {
+  const { agentId, rule, clickUid, clickedAt, source, evidence, createdAt, endedAt } = r;
+  return { agentId, rule, clickUid, clickedAt, source, evidence, createdAt, endedAt };
+}
+
 /**
  * A client's one assignment row: who it belongs to, exclusively. Assigning, reassigning and
  * unassigning by a person (an admin, the client through the service-manager link, a quote) are
@@ -58,7 +71,32 @@ export class AssignmentService {
     private readonly agents: Pick<AgentService, 'get'>,
     private readonly programs: Pick<ProgramService, 'get'>,
     private readonly clock: Clock,
+    private readonly warnings: SelfReferralSigns,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
+
+  /**
+   * The self-referral signs of assigning the client to the agent, refused (field
+   * `confirm_self_referral`, the signs as its message) unless the admin confirmed having seen them.
+   */
+  async checkAdminAssignment(clientId: number, agentId: number, confirmed: boolean): Promise<string[]> {
+    const agent = await this.agents.get(agentId);
+    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    const signs = await this.warnings.of(agent, clientId);
+    if (signs.length && !confirmed) throw new RuleError(signs.join('; '), 'confirm_self_referral');
+    return signs;
+  }
+
+  /**
+   * An admin's assignment, by the self-referral rules of every other path: where the client looks
+   * like the agent's own, the admin is warned and must confirm, and the log keeps that decision.
+   */
+  async assignByAdmin(clientId: number, agentId: number, admin: string, reason: string, confirmed: boolean): Promise<Referral> {
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    const signs = await this.checkAdminAssignment(clientId, agentId, confirmed);
+    const decision = signs.length ? ` [assigned over the self-referral warning: ${signs.join('; ')}]` : '';
+    return this.assign(clientId, agentId, admin, reason.trim().slice(0, 255 - decision.length) + decision);
+  }
 
   /** Assigns or reassigns a client under the agent's current terms. Runs in the caller's transaction when given one. */
   async assign(clientId: number, agentId: number, actor: string, reason: string, how = 'admin', outer?: Knex.Transaction): Promise<Referral> {
@@ -86,8 +124,12 @@ export class AssignmentService {
       };
       if (existing) await trx(T.referrals).where({ id: existing.id }).update(row);
       else await trx(T.referrals).insert({ ...row, client_id: clientId });
+      await this.outbox.add(trx, 'referral.created', { client_id: clientId, agent_id: agentId, program_id: program.id, how, reassigned: existing !== null });
       await trx(T.assignmentLog).insert({
         client_id: clientId,
+        fact: 'referral',
+        // The row is overwritten: what won it (its click, code or domain) stays readable here.
+        replaced: existing ? JSON.stringify(replacedEvidence(existing)) : null,
         from_agent_id: existing && !existing.endedAt ? existing.agentId : null,
         to_agent_id: agentId,
         reason: reason.slice(0, 255),
@@ -96,7 +138,7 @@ export class AssignmentService {
       });
     };
     if (outer) await work(outer);
-    else await this.db.transaction(work);
+    else await inTransaction(this.db, work);
     const referral = await this.forClient(clientId, outer);
     if (!referral) throw new Error(`client ${clientId}'s assignment was not stored`);
     return referral;
@@ -120,7 +162,7 @@ export class AssignmentService {
       });
     };
     if (outer) await work(outer);
-    else await this.db.transaction(work);
+    else await inTransaction(this.db, work);
   }
 
   /** The client's assignment, whether or not it has ended. */

@@ -11,6 +11,7 @@ import type { OrderClickService } from './order-click-service';
 import type { ReferralClaims } from './referral-claims';
 import type { SelfReferralCheck } from './self-referral-check';
 import { hasReview, openReview } from './review-service';
+import { inTransaction } from '../db/transaction';
 
 /** What the new client told the host at sign-up, beyond the cookie their browser carries. */
 export interface SignUpDetails {
@@ -136,7 +137,7 @@ export class AttributionService {
       ended_at: null,
     };
     // The assignment, its log line and its review stand or fall together.
-    const won = await this.db.transaction(async (trx) => {
+    const won = await inTransaction(this.db, async (trx) => {
       if (existing) {
         if (!(await trx(T.referrals).where({ id: existing.id }).whereNotNull('ended_at').update(row))) return false;
       } else {

@@ -9,6 +9,7 @@ import type { ProgramService } from '../programs/program-service';
 import { domainOfEmail, isRegistrySuffix, normaliseDomain, sameOrNested, selfAndParents } from './domain-name';
 import { isPublicMailDomain } from './public-mail-domains';
 import { asRow, asRows, num, rowOrNull, stringOrNull, text } from '../db/columns';
+import { inTransaction } from '../db/transaction';
 
 export const CUSTOMER_MAX = 120;
 
@@ -71,7 +72,7 @@ export class DomainService {
     if (customer.length > CUSTOMER_MAX) throw new RuleError(`At most ${CUSTOMER_MAX} characters.`, 'customer');
     for (let attempt = 1; ; attempt++) {
       try {
-        const registration = await this.db.transaction((trx) => this.insertUnclaimed(trx, agent, domain, customer));
+        const registration = await inTransaction(this.db, (trx) => this.insertUnclaimed(trx, agent, domain, customer));
         this.logger.info('domain registered', { agentId: agent.id, domain });
         return registration;
       } catch (e) {

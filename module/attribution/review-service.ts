@@ -4,10 +4,13 @@ import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { AssignmentService } from './assignment-service';
 import { asRows, num, oneOf, rowOrNull, text } from '../db/columns';
+import { inTransaction } from '../db/transaction';
+import type { ReferralMove, ReferralMoveService } from './referral-move-service';
 
 const REVIEW_STATUSES = ['open', 'kept', 'rejected'] as const;
 
 export interface ReferralReview {
+  kind: 'self_referral';
   id: number;
   clientId: number;
   agentId: number;
@@ -43,7 +46,9 @@ export interface HeldEarnings {
  * `self_referral` is 'flag'): a sign-up with the agent's e-mail or from their browser, or an
  * invoice paid with their card. Each client is reviewed once for each reason. Keeping one closes
  * the review; rejecting it unassigns the client, logged with the admin's reason like any
- * unassignment, and voids what the agent holds from that client.
+ * unassignment, and voids what the agent holds from that client. The queue also holds the grants
+ * that would move a live referral to a service manager (`grant_moves_referral:
+ * with_admin_approval`), which the admin approves or declines.
  */
 export class ReviewService {
   constructor(
@@ -51,11 +56,32 @@ export class ReviewService {
     private readonly assignments: Pick<AssignmentService, 'unassign'>,
     private readonly held: HeldEarnings,
     private readonly clock: Clock,
+    private readonly moves: Pick<ReferralMoveService, 'listOpen' | 'approve' | 'decline'>,
   ) {}
 
-  async listOpen(limit = 200): Promise<ReferralReview[]> {
+  /** The queue: sign-ups that look like self-referrals, then grants that would move a referral. */
+  async listOpen(limit = 200): Promise<(ReferralReview | ReferralMove)[]> {
     const rows = asRows(await this.db(T.referralReviews).where({ status: 'open' }).orderBy('id').limit(limit));
-    return rows.map((r) => ({ id: num(r.id), clientId: num(r.client_id), agentId: num(r.agent_id), reason: text(r.reason), status: oneOf(REVIEW_STATUSES, r.status), createdAt: num(r.created_at) }));
+    const reviews: ReferralReview[] = rows.map((r) => ({
+      kind: 'self_referral',
+      id: num(r.id),
+      clientId: num(r.client_id),
+      agentId: num(r.agent_id),
+      reason: text(r.reason),
+      status: oneOf(REVIEW_STATUSES, r.status),
+      createdAt: num(r.created_at),
+    }));
+    return [...reviews, ...(await this.moves.listOpen(limit))];
+  }
+
+  /** The service manager becomes the agent who earns on the client: see ReferralMoveService. */
+  async approveMove(moveId: number, actor: string, reason: string): Promise<void> {
+    await this.moves.approve(moveId, actor, reason);
+  }
+
+  /** The referral stays with the agent who has it; the service manager keeps their access. */
+  async declineMove(moveId: number, actor: string, reason: string): Promise<void> {
+    await this.moves.decline(moveId, actor, reason);
   }
 
   async keep(reviewId: number, actor: string): Promise<void> {
@@ -77,7 +103,7 @@ export class ReviewService {
     const clientId = num(review.client_id);
     const agentId = num(review.agent_id);
     // One transaction: a second admin rejecting at once finds the review decided, and nothing half done.
-    await this.db.transaction(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const n = await trx(T.referralReviews)
         .where({ id: reviewId, status: 'open' })
         .update({ status: 'rejected', decided_by: actor.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });

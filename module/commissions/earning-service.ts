@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { isDeadlock, isUniqueViolation } from '../core/errors';
+import { RuleError, isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostInvoice } from '../contract/host-api';
 import { agentFromRow, type AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
@@ -14,15 +14,25 @@ import { planInvoice, type PerformerContext, type Planned, type SalesContext } f
 import type { RecurrenceInput } from './engine';
 import { writeCommission } from './commission-writer';
 import { availableFrom } from './hold';
-import { invoiceLockRow, lockInvoice } from './invoice-lock';
+import { lockInvoice } from './invoice-lock';
 import { storedRefundFromRow, takeBackRefund } from './take-back';
 import { ZERO } from '../money/amount';
 import { requireInvoice } from './invoices';
 import { asRows, numberOrNull, rowOrNull } from '../db/columns';
+import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 export type PaidOutcome = 'created' | 'duplicate' | 'not-referred' | 'nothing-to-pay';
 
 export const SELF_PAID_REASON = "paid with the agent's own payment details";
+
+/**
+ * The tier an evaluated program's recorded change puts an agent on by a moment, before the cron
+ * applies it. Declared here; module/tiers keeps the history and the composition root wires it.
+ */
+export interface WaitingTiers {
+  waitingTierAt(agentId: number, at: number, trx: Knex.Transaction): Promise<string | null>;
+}
 
 /** The order's override changed while an InvoicePaid was being worked out. */
 class StaleClaim extends Error {}
@@ -36,12 +46,14 @@ export class EarningService {
   constructor(
     private readonly db: Knex,
     private readonly host: Pick<HostApi, 'getInvoice' | 'paymentFingerprints' | 'exchangeRate'>,
-    private readonly agents: Pick<AgentService, 'get' | 'performersOf' | 'targetsMet'>,
+    private readonly agents: Pick<AgentService, 'get' | 'performersOf'>,
     private readonly programs: Pick<ProgramService, 'get' | 'at'>,
     private readonly claims: Pick<SalesClaims, 'forInvoice'>,
     private readonly ledger: Pick<Ledger, 'post'>,
     private readonly selfReferral: Pick<SelfReferralService, 'mode'>,
     private readonly clock: Clock,
+    private readonly waitingTiers: WaitingTiers | null = null,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   async onInvoicePaid(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
@@ -58,7 +70,7 @@ export class EarningService {
 
   private async earnOnce(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     const invoice = await requireInvoice(this.host, invoiceId);
-    if (invoice.status !== 'Paid') throw new Error(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
+    if (invoice.status !== 'Paid') throw new RuleError(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
     const { claim, rule, overrideVersion } = await this.claims.forInvoice(invoice);
     const performerIds = await this.agents.performersOf(invoice.lines.map((l) => l.id));
     if (!claim && !performerIds.size) return { outcome: 'not-referred', commissions: 0 };
@@ -67,9 +79,8 @@ export class EarningService {
     const rates = await this.ratesFrom(invoice.currency, claim, [...new Set(performerIds.values())]);
     const selfPaid = claim?.checkPayment ? await this.paidByAgent(invoice, claim.agentId) : null;
 
-    await invoiceLockRow(this.db, invoice.id);
     try {
-      return await this.db.transaction(async (trx) => {
+      return await inTransaction(this.db, async (trx) => {
         // The invoice's lock first: a refund being saved waits for this transaction, and one saved
         // since the invoice was read is found below and taken back from what is written here.
         await lockInvoice(trx, invoice.id);
@@ -90,7 +101,7 @@ export class EarningService {
           if (p.commission?.role !== 'technical') earnedSales = true;
         }
         for (const refund of asRows(await trx(T.refunds).where({ invoice_id: invoice.id }).orderBy('id')).map(storedRefundFromRow)) {
-          await takeBackRefund(trx, this.ledger, invoice, refund, created);
+          await takeBackRefund(trx, this.ledger, invoice, refund, created, this.outbox);
         }
         if (sales && earnedSales) await trx(T.agents).where({ id: sales.agent.id }).increment('paid_orders', 1);
         return { outcome: created.length || planned.length ? 'created' : 'nothing-to-pay', commissions: created.length } as const;
@@ -126,7 +137,6 @@ export class EarningService {
       const first = rowOrNull(await trx(T.referrals).where({ id: claim.referralId }).first('first_paid_invoice_id'));
       isFirstInvoice = numberOrNull(first?.first_paid_invoice_id) === invoice.id;
     }
-    const month = DateTime.fromMillis(paidAt, { zone: program.timezone }).toFormat('yyyy-LL');
     const since = DateTime.fromMillis(claim.since, { zone: program.timezone });
     const earned = new Set<string>(
       await trx(T.commissions)
@@ -142,7 +152,10 @@ export class EarningService {
       earnedBefore: (ruleId) => earned.has(ruleId),
       withinMonths: (n) => paidAt < since.plus({ months: n }).toMillis(),
     };
-    const input = { agentId: agent.id, tier: agent.tier, rateBp: agent.rateBp, targetsMet: await this.agents.targetsMet(agent.id, month, trx), paidOrdersBefore: agent.paidOrders };
+    // The month's target bonus is not known yet: it lands at month close (TargetBonusService).
+    // A tier change due by the payment but not yet applied by today's cron already counts.
+    const waiting = program.def.evaluation && this.waitingTiers ? await this.waitingTiers.waitingTierAt(agent.id, paidAt, trx) : null;
+    const input = { agentId: agent.id, tier: waiting ?? agent.tier, rateBp: agent.rateBp, paidOrdersBefore: agent.paidOrders };
     return { agent, program, input, rec };
   }
 
@@ -213,6 +226,7 @@ export class EarningService {
         available_at: availableFrom(paidAt, p.program),
       },
       `invoice ${invoice.id} line ${p.line.id}`,
+      this.outbox,
     );
     return c ? id : null;
   }

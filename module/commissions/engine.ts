@@ -27,7 +27,6 @@ export interface SalesAgentInput {
   tier: string | null;
   /** The agent's own rate, for programs that set one per agent (CloudSigma). */
   rateBp: number | null;
-  targetsMet: boolean;
   paidOrdersBefore: number;
 }
 
@@ -130,8 +129,6 @@ export function commissionsForLine(def: ProgramDefinition, line: LineInput, sale
         salesParts.push({ kind: 'agent_rate', rule: rule.id, bp, multiplierBp });
       }
       if (rule.fixed !== undefined) salesParts.push({ kind: 'fixed', rule: rule.id, fixedMinor: parseAmount(rule.fixed, currency(def.currency)) });
-      const bonus = def.tiers.find((t) => t.key === sales.tier)?.target_bonus_bp ?? 0;
-      if (salesParts.length && sales.targetsMet && bonus > 0) salesParts.push({ kind: 'bonus', rule: `tier:${sales.tier}`, bp: bonus });
     }
   }
 
@@ -152,10 +149,25 @@ export function commissionsForLine(def: ProgramDefinition, line: LineInput, sale
   const out: (LineCommission | null)[] = [];
   if (sales && performer && sales.agentId === performer.agentId && salesParts.length && techParts.length) {
     // One agent who sold and performed the work: one commission, the rates stacked, one rounding.
-    out.push(make(sales.agentId, 'sales+technical', sales.tier, [...salesParts.filter((p) => p.kind !== 'bonus'), ...techParts, ...salesParts.filter((p) => p.kind === 'bonus')]));
+    out.push(make(sales.agentId, 'sales+technical', sales.tier, [...salesParts, ...techParts]));
   } else {
     if (sales && salesParts.length) out.push(make(sales.agentId, 'sales', sales.tier, salesParts));
     if (performer && techParts.length) out.push(make(performer.agentId, 'technical', performer.tier, techParts));
   }
   return out.filter((c): c is LineCommission => c !== null);
+}
+
+/**
+ * The month's target bonus on one sales commission, landed at month close as a line of its own:
+ * the tier's bonus rate on the line, worked out so that the sale and its bonus together are what
+ * one commission with every rate stacked would have been (one rounding: 20 + 40 + 3 = 63 % of KES
+ * 12,000.00 is KES 7,560.00, the sale's KES 7,200.00 and the bonus's KES 360.00). Null when the
+ * tier pays no bonus or the commission already carries one.
+ */
+export function targetBonus(def: ProgramDefinition, tier: string | null, base: Minor, parts: RatePart[]): { part: RatePart; amount: Minor } | null {
+  const bp = def.tiers.find((t) => t.key === tier)?.target_bonus_bp ?? 0;
+  if (bp <= 0 || tier === null || parts.some((p) => p.kind === 'bonus') || !parts.some((p) => p.kind === 'sales' || p.kind === 'agent_rate' || p.kind === 'fixed')) return null;
+  const part: RatePart = { kind: 'bonus', rule: `tier:${tier}`, bp };
+  const amount = minor(amountOf(base, [...parts, part]) - amountOf(base, parts));
+  return amount > 0 ? { part, amount } : null;
 }

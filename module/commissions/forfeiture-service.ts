@@ -9,6 +9,8 @@ import { minor, neg } from '../money/amount';
 import { asRows, num, text } from '../db/columns';
 import { commissionFromRow } from './commission-row';
 import { endPending } from './end-pending';
+import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 /**
  * Blocking an agent for a violation forfeits what they have not been paid: every pending
@@ -20,6 +22,7 @@ export class ForfeitureService {
     private readonly db: Knex,
     private readonly ledger: Ledger,
     private readonly agents: AgentService,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   async block(agentId: number, reason: string, actor: string): Promise<{ forfeited: Record<string, number> }> {
@@ -27,13 +30,14 @@ export class ForfeitureService {
     const memo = `forfeited: ${reason} (by ${actor})`.slice(0, 255);
     const forfeited: Record<string, number> = {};
     const add = (cur: string, n: number) => (forfeited[cur] = (forfeited[cur] ?? 0) + n);
-    await this.db.transaction(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const row: unknown = await trx(T.agents).where({ id: agentId }).forUpdate().first();
       if (!row) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
       if (agentFromRow(row).status === 'blocked') throw new RuleError(`agent ${agentId} is already blocked`, 'agent_id');
       await trx(T.agents)
         .where({ id: agentId })
         .update({ status: 'blocked', blocked_reason: reason.slice(0, 255) });
+      await this.outbox.add(trx, 'agent.blocked', { agent_id: agentId, reason: reason.slice(0, 255) });
 
       // Pending money is forfeited commission by commission. Released money is swept below as a
       // balance: part of it may already be in a withdrawal request, or paid out, and which

@@ -2,19 +2,18 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 
 /**
- * InvoicePaid and InvoiceRefunded serialise on the invoice's row in the lock table: whichever
- * takes it second sees everything the first wrote. The row is made outside the transaction, in a
- * statement of its own (on SQLite the transaction holds the only connection; on MariaDB an
- * insert that finds the row would take a shared lock that two transactions could not both raise).
+ * InvoicePaid, InvoiceRefunded and an order override serialise on the invoice's row in the lock
+ * table: whichever takes it second sees everything the first wrote. Taken first in the
+ * transaction and held until it ends, by one upsert that makes the row or bumps its counter:
+ * InnoDB takes an exclusive lock on the row either way (an INSERT IGNORE that found the row would
+ * take a shared one, which two transactions could hold and then not both raise), and on Galera,
+ * where a row lock holds only on its own node, the write makes two nodes' takers conflict at
+ * commit so that the loser runs again after the winner (see migration 017). One statement inside
+ * the transaction, not a separate commit before it: InvoicePaid's cost is mostly its commits.
  */
-export async function invoiceLockRow(db: Knex, invoiceId: number): Promise<void> {
-  await db(T.invoiceLocks).insert({ invoice_id: invoiceId }).onConflict('invoice_id').ignore();
-}
-
-/** Taken first in the transaction, held until it ends. */
 export async function lockInvoice(trx: Knex.Transaction, invoiceId: number): Promise<void> {
-  const row: unknown = await trx(T.invoiceLocks).where({ invoice_id: invoiceId }).forUpdate().first('invoice_id');
-  // On a missing row MariaDB takes only a gap lock, which a second transaction can share: nothing
-  // would be serialised. invoiceLockRow must have made it.
-  if (row === undefined) throw new Error(`invoice ${invoiceId} has no lock row: invoiceLockRow must run first`);
+  await trx(T.invoiceLocks)
+    .insert({ invoice_id: invoiceId, taken: 1 })
+    .onConflict('invoice_id')
+    .merge({ taken: trx.raw('?? + 1', [`${T.invoiceLocks}.taken`]) });
 }

@@ -9,8 +9,10 @@ import { parseAmount, type Minor } from '../money/amount';
 import type { Commission } from './commission-row';
 import type { CommissionQueries } from './commission-queries';
 import { writeCommission } from './commission-writer';
+import { noOutbox, type Outbox } from '../core/outbox';
 import { availableFrom } from './hold';
 import { num, rowOrNull } from '../db/columns';
+import { inTransaction } from '../db/transaction';
 
 /**
  * An admin's commission for work the rules do not see (custom development, add-ons), pending for
@@ -24,6 +26,7 @@ export class ManualCommissions {
     private readonly ledger: Pick<Ledger, 'post'>,
     private readonly queries: Pick<CommissionQueries, 'get'>,
     private readonly clock: Clock,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   async addManual(agentId: number, amountText: string, reason: string, key: string, clientId = 0): Promise<Commission> {
@@ -43,41 +46,40 @@ export class ManualCommissions {
     if (amount <= 0) throw new RuleError('more than zero', 'amount');
     const now = this.clock.now();
     const rule = `manual:${key}`.slice(0, 64);
-    const id = await this.db
-      .transaction((trx) =>
-        writeCommission(
-          trx,
-          this.ledger,
-          {
-            agent_id: agentId,
-            program_id: program.id,
-            client_id: clientId,
-            invoice_id: 0,
-            invoice_line_id: 0,
-            rule,
-            role: 'manual',
-            tier: agent.tier,
-            terms_version: program.version,
-            base_minor: 0,
-            parts: JSON.stringify([{ kind: 'fixed', rule: 'manual', fixedMinor: amount }]),
-            amount_minor: amount,
-            adjusted_minor: 0,
-            currency: program.currency,
-            status: 'pending',
-            reason: reason.slice(0, 255),
-            created_at: now,
-            available_at: availableFrom(now, program),
-          },
-          `manual: ${reason}`,
-        ),
-      )
-      .catch(async (e: unknown) => {
-        // The same form sent twice: the key is taken, and the first answer stands.
-        if (!isUniqueViolation(e)) throw e;
-        const first = rowOrNull(await this.db(T.commissions).where({ agent_id: agentId, invoice_line_id: 0, rule }).first('id'));
-        if (!first) throw new Error(`manual commission ${rule} of agent ${agentId} was refused as a duplicate, but there is no first one`, { cause: e });
-        return num(first.id);
-      });
+    const id = await inTransaction(this.db, (trx) =>
+      writeCommission(
+        trx,
+        this.ledger,
+        {
+          agent_id: agentId,
+          program_id: program.id,
+          client_id: clientId,
+          invoice_id: 0,
+          invoice_line_id: 0,
+          rule,
+          role: 'manual',
+          tier: agent.tier,
+          terms_version: program.version,
+          base_minor: 0,
+          parts: JSON.stringify([{ kind: 'fixed', rule: 'manual', fixedMinor: amount }]),
+          amount_minor: amount,
+          adjusted_minor: 0,
+          currency: program.currency,
+          status: 'pending',
+          reason: reason.slice(0, 255),
+          created_at: now,
+          available_at: availableFrom(now, program),
+        },
+        `manual: ${reason}`,
+        this.outbox,
+      ),
+    ).catch(async (e: unknown) => {
+      // The same form sent twice: the key is taken, and the first answer stands.
+      if (!isUniqueViolation(e)) throw e;
+      const first = rowOrNull(await this.db(T.commissions).where({ agent_id: agentId, invoice_line_id: 0, rule }).first('id'));
+      if (!first) throw new Error(`manual commission ${rule} of agent ${agentId} was refused as a duplicate, but there is no first one`, { cause: e });
+      return num(first.id);
+    });
     const commission = await this.queries.get(id);
     if (!commission) throw new Error(`manual commission ${id} was not stored`);
     return commission;

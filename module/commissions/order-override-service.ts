@@ -13,6 +13,8 @@ import { endPending } from './end-pending';
 import type { EarningService } from './earning-service';
 import { type OrderOverride, orderOverrideFor, orderOverrideFromRow } from './order-override-row';
 import { uncountPaidOrders } from '../agents';
+import { inTransaction } from '../db/transaction';
+import { lockInvoice } from './invoice-lock';
 
 /**
  * An admin sets who referred one order, whatever the client's referral says: another agent, or
@@ -58,7 +60,7 @@ export class OrderOverrideService {
     // key (or MariaDB's deadlock) and runs again, on the row the other made.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.transaction((trx) =>
+        await inTransaction(this.db, (trx) =>
           this.save(trx, { orderId, invoiceId: invoice.id, clientId: order.client_id, agentId, terms, actor, reason, now, fallback: fallback && fallback.endedAt === null ? fallback.agentId : null }),
         );
         break;
@@ -101,6 +103,9 @@ export class OrderOverrideService {
     },
   ): Promise<void> {
     const { orderId, invoiceId, agentId, reason, now } = o;
+    // The invoice's lock first, as InvoicePaid takes it: on Galera the FOR UPDATE below holds only
+    // on this node, and both writing the lock row makes a payment and an override conflict.
+    await lockInvoice(trx, invoiceId);
     const existing: unknown = await trx(T.orderReferrals).where({ invoice_id: invoiceId }).forUpdate().first();
     const previous = existing ? orderOverrideFromRow(existing) : null;
     const version = (previous?.version ?? 0) + 1;

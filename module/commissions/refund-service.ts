@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import { isDeadlock, isUniqueViolation } from '../core/errors';
+import { RuleError, isDeadlock, isUniqueViolation } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
 import type { Ledger } from '../ledger/ledger';
 import { minor } from '../money/amount';
 import { requireInvoice } from './invoices';
-import { invoiceLockRow, lockInvoice } from './invoice-lock';
+import { lockInvoice } from './invoice-lock';
 import { takeBackRefund } from './take-back';
+import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 export interface Refund {
   amountMinor?: number;
@@ -28,6 +30,7 @@ export class RefundService {
     private readonly host: Pick<HostApi, 'getInvoice'>,
     private readonly ledger: Pick<Ledger, 'post'>,
     private readonly clock: Clock,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   /**
@@ -49,13 +52,12 @@ export class RefundService {
     const invoice = await requireInvoice(this.host, invoiceId);
     const lineIds = refund.lineIds;
     const lines = lineIds ? invoice.lines.filter((l) => lineIds.includes(l.id)) : invoice.lines;
-    if (lineIds && lines.length !== lineIds.length) throw new Error(`invoice ${invoiceId} has no line ${lineIds.find((id) => !lines.some((l) => l.id === id))}`);
+    if (lineIds && lines.length !== lineIds.length) throw new RuleError(`invoice ${invoiceId} has no line ${lineIds.find((id) => !lines.some((l) => l.id === id))}`);
     const base = minor(lines.reduce((sum, l) => sum + l.amount_minor, 0));
     const refunded = minor(Math.min(refund.amountMinor ?? base, base));
     const key = refundKey(refund, base);
-    await invoiceLockRow(this.db, invoiceId);
     try {
-      return await this.db.transaction(async (trx) => {
+      return await inTransaction(this.db, async (trx) => {
         await lockInvoice(trx, invoiceId);
         const [refundRow] = await trx(T.refunds).insert({
           invoice_id: invoiceId,
@@ -65,7 +67,7 @@ export class RefundService {
           created_at: this.clock.now(),
         });
         if (refundRow === undefined) throw new Error('the refund was inserted, but the database gave back no id for it');
-        const changed = await takeBackRefund(trx, this.ledger, invoice, { id: refundRow, amount: refunded, lineIds: lineIds ?? null });
+        const changed = await takeBackRefund(trx, this.ledger, invoice, { id: refundRow, amount: refunded, lineIds: lineIds ?? null }, undefined, this.outbox);
         return { changed, key };
       });
     } catch (e) {

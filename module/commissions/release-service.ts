@@ -6,6 +6,8 @@ import type { Ledger } from '../ledger/ledger';
 import { neg } from '../money/amount';
 import { asRows, num } from '../db/columns';
 import { commissionFromRow, remainingOf } from './commission-row';
+import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 /** The end of a hold: pending commissions become money the agent can withdraw, from the daily cron. */
 export class ReleaseService {
@@ -13,6 +15,7 @@ export class ReleaseService {
     private readonly db: Knex,
     private readonly ledger: Pick<Ledger, 'post'>,
     private readonly clock: Clock,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   /** Moves every commission whose hold has passed from pending to available; each once, whoever else runs it. */
@@ -35,11 +38,12 @@ export class ReleaseService {
   }
 
   private release(id: number): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const fresh: unknown = await trx(T.commissions).where({ id, status: 'pending' }).forUpdate().first();
       if (!fresh) return false;
       const c = commissionFromRow(fresh);
       await trx(T.commissions).where({ id: c.id }).update({ status: 'available' });
+      await this.outbox.add(trx, 'commission.available', { commission_id: c.id, agent_id: c.agentId, amount_minor: remainingOf(c), currency: c.currency });
       await this.ledger.post(trx, {
         idemKey: `release:${c.id}`,
         kind: 'release',

@@ -6,6 +6,7 @@ import { HOUSE } from '../ledger/accounts';
 import { minor, neg, share, type Minor } from '../money/amount';
 import { asRows, json, num, rowOrNull, stringOrNull } from '../db/columns';
 import { commissionFromRow, remainingOf } from './commission-row';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 /** A refund as stored: how much, and of which lines (null: spread over the whole invoice). */
 export interface StoredRefund {
@@ -30,7 +31,7 @@ export function storedRefundFromRow(value: unknown): StoredRefund {
  * invoice take back all of it. `onlyIds` limits it to commissions written after the refund (by a
  * payment that was being worked out while it was made); the others it has already been taken from.
  */
-export async function takeBackRefund(trx: Knex.Transaction, ledger: Pick<Ledger, 'post'>, invoice: HostInvoice, refund: StoredRefund, onlyIds?: number[]): Promise<number> {
+export async function takeBackRefund(trx: Knex.Transaction, ledger: Pick<Ledger, 'post'>, invoice: HostInvoice, refund: StoredRefund, onlyIds?: number[], outbox: Outbox = noOutbox): Promise<number> {
   const lineIds = refund.lineIds;
   const lines = lineIds ? invoice.lines.filter((l) => lineIds.includes(l.id)) : invoice.lines;
   const invoiceTotal = minor(invoice.total_minor);
@@ -71,6 +72,7 @@ export async function takeBackRefund(trx: Knex.Transaction, ledger: Pick<Ledger,
     await trx(T.commissions)
       .where({ id: c.id })
       .update({ adjusted_minor: adjusted, status: adjusted === c.amount ? (kind === 'void' ? 'voided' : 'reversed') : c.status });
+    await outbox.add(trx, 'commission.reversed', { commission_id: c.id, agent_id: c.agentId, invoice_id: invoice.id, taken_minor: take, currency: c.currency, in_full: adjusted === c.amount });
     await ledger.post(trx, {
       idemKey: `refund:${refund.id}:${c.id}`,
       kind,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { z } from 'zod';
+import { Failover, hostUris } from './failover';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -20,17 +21,22 @@ export function connect(url: string, { mustExist = false }: { mustExist?: boolea
     throw new DatabaseUrlError(`unknown database URL ${redactUrl(url)}: use mysql://user:password@host:3306/db, mariadb://… or sqlite:path/to/file.sqlite`);
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    const options = {
+      // Amounts are BIGINT; keep them exact and let minor() refuse anything past 2^53.
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+    };
+    const uris = hostUris(url.replace(/^mariadb:/, 'mysql:'));
+    const [only] = uris;
+    if (only !== undefined && uris.length === 1) return knex({ client: 'mysql2', connection: { uri: only, ...options }, pool: { min: 0, max: 10 } });
+    // Several hosts (the nodes of a Galera cluster): see Failover.
+    const failover = new Failover(uris);
     return knex({
       client: 'mysql2',
-      connection: {
-        uri: url.replace(/^mariadb:/, 'mysql:'),
-        // Amounts are BIGINT; keep them exact and let minor() refuse anything past 2^53.
-        supportBigNumbers: true,
-        bigNumberStrings: false,
-        timezone: 'Z',
-        charset: 'utf8mb4',
-      },
-      pool: { min: 0, max: 10 },
+      connection: async () => ({ uri: await failover.choose(), ...options, expirationChecker: () => failover.expired() }),
+      pool: { min: 0, max: 10, afterCreate: (conn: unknown, done: (err: Error | null, c: unknown) => void) => done(null, failover.watch(conn)) },
     });
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');

@@ -9,6 +9,8 @@ export interface Action<Who> {
    * Unset means never (the safe default); 'always' is only for the way back to the agent panel.
    */
   asClient?: ClientPermission | 'always';
+  /** The fields its form declares (adminForm sets them from its schema), for the route table. */
+  fields?: readonly string[];
   run(who: Who, req: Request, res: Response): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { HostAdmin } from '../contract/host-api';
 import type { Logger } from '../core/logger';
 import { RuleError } from '../core/errors';
@@ -48,6 +48,7 @@ export function adminForm<S extends z.ZodType>(
 ): Action<HostAdmin> {
   return {
     method: 'POST',
+    fields: schema instanceof z.ZodObject ? Object.keys(schema.shape) : [],
     async run(admin, req, res) {
       const values = formValues(req.body);
       const back = (errors: FieldErrors) => redisplay(req, res, { form, errors, values, status: 422 });

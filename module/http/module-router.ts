@@ -1,11 +1,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { HostAdmin, HostHttp, HostUser } from '../contract/host-api';
+import type { ClientPermission } from '../contract/permissions';
 import type { Logger } from '../core/logger';
 import { RuleError } from '../core/errors';
 import type { Actions } from './action';
 import type { Pages } from './pages';
 import { liveSignIn, type LiveSignIn } from './live-sign-in';
-import { ADMIN_AREA, CLIENT_AREA } from './paths';
+import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from './paths';
 
 export interface ModuleRouterDeps {
   http: HostHttp;
@@ -29,18 +30,61 @@ export function moduleRouter(deps: ModuleRouterDeps): Router {
   router.all('/index.php', (req, res, next) => {
     if (req.query.m !== 'agenttools') return next();
     const user = http.currentUser(req);
-    if (!user) return res.redirect(302, http.loginUrl('client', req.originalUrl));
+    if (!user) return res.redirect(302, http.loginUrl('client', returnTo(req, CLIENT_AREA)));
     dispatch(deps, 'client', deps.clientActions, user, req, res, next).catch(next);
   });
 
   router.all('/admin/addonmodules.php', (req, res, next) => {
     if (req.query.module !== 'agenttools') return next();
     const admin = http.currentAdmin(req);
-    if (!admin) return res.redirect(302, http.loginUrl('admin', req.originalUrl));
+    if (!admin) return res.redirect(302, http.loginUrl('admin', returnTo(req, ADMIN_AREA)));
     dispatch(deps, 'admin', deps.adminActions, admin, req, res, next).catch(next);
   });
 
   return router;
+}
+
+/**
+ * Where the login sends the visitor back: the address asked for, unless it is too long to go
+ * into a Location header (clients and proxies refuse headers of a few KB), then the area's home.
+ */
+const MAX_RETURN = 2048;
+function returnTo(req: Request, home: string): string {
+  return req.originalUrl.length <= MAX_RETURN ? req.originalUrl : home;
+}
+
+/** One route of the client area or the admin area, as dispatch reaches it. */
+export interface Route {
+  area: 'client' | 'admin';
+  /** Its `action=` (a WHMCS link's `t=` reaches the same). */
+  action: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /**
+   * Who dispatch lets in: any signed-in client of the host, or an admin; anyone else goes to that
+   * area's login. In the client area the controller then checks the rest: that the user is an
+   * agent, and that the object the form names (its `fields`) is theirs.
+   */
+  signedIn: 'client' | 'admin';
+  /** What a service manager signed in as the client needs granted to reach it. */
+  asClient: ClientPermission | 'always' | 'never';
+  /** The fields its form declares, when it declares them (admin forms): the ids name the object. */
+  fields: readonly string[];
+}
+
+/** Every route of both areas, from the same tables dispatch reads, so that none is left out. */
+export function routeTable(clientActions: Actions<HostUser>, adminActions: Actions<HostAdmin>): Route[] {
+  const list = <Who>(area: 'client' | 'admin', actions: Actions<Who>): Route[] =>
+    Object.entries(actions).map(([action, a]) => ({
+      area,
+      action,
+      method: a.method,
+      path: area === 'client' ? clientAction(action) : adminAction(action),
+      signedIn: area,
+      asClient: a.asClient ?? 'never',
+      fields: a.fields ?? [],
+    }));
+  return [...list('client', clientActions), ...list('admin', adminActions)];
 }
 
 async function dispatch<Who>(deps: ModuleRouterDeps, area: 'client' | 'admin', actions: Actions<Who>, who: Who, req: Request, res: Response, next: NextFunction): Promise<void> {

@@ -4,6 +4,8 @@ import { isCurrency } from '../money/currencies';
 import { parseAmount, type Minor } from '../money/amount';
 import { currency } from '../money/currencies';
 import { joiningDefinition } from './joining';
+import { checkTiers, evaluationDefinition, tierDefinition } from './tiers-definition';
+import { checkProbation, probationDefinition } from './probation-definition';
 
 /**
  * A partner program, as a provider writes it (JSON or YAML). Everything a seed program promises
@@ -65,8 +67,10 @@ const rule = z
   })
   .strict();
 
-const tier = z.object({ key, name: z.string().min(1), target_bonus_bp: bp.default(0) }).strict();
 const level = z.object({ min_paid_orders: z.number().int().min(0), multiplier_bp: z.number().int().min(1).max(100_000) }).strict();
+
+/** What a service-manager grant does to who earns: see `grant_moves_referral`. */
+export const GRANT_MOVES_REFERRAL = ['never', 'unreferred_only', 'with_admin_approval'] as const;
 
 export const programDefinition = z
   .object({
@@ -97,14 +101,26 @@ export const programDefinition = z
      * Off unless a program says so: other programs' agents have no offer page.
      */
     service_managers: z.boolean().default(false),
+    /**
+     * Whether a client's grant also makes the service manager the agent who earns (the referral):
+     * never; unreferred_only, for a client with no live referral (the default); or
+     * with_admin_approval, which also queues the move of a live referral for an admin (Cloud One).
+     * Optional rather than defaulted, so that programs stored before it keep their exact terms.
+     */
+    grant_moves_referral: z.enum(GRANT_MOVES_REFERRAL).optional(),
     /** How a client joins from the client area (module/programs/joining.ts); absent: closed, an admin switches clients on. */
     joining: joiningDefinition.optional(),
     /** The host's product category names that rules may name; any other name is a mistake. */
     categories: z.array(z.string().min(1)).default([]),
     agent_rate: z.object({ min_bp: bp, max_bp: bp, default_bp: bp }).strict().optional(),
-    tiers: z.array(tier).default([]),
+    /** Lowest first; requirements and benefits in tiers-definition.ts. */
+    tiers: z.array(tierDefinition).default([]),
     default_tier: key.optional(),
     levels: z.array(level).default([]),
+    /** When tiers are evaluated from measured figures; absent: an admin sets tiers by hand. */
+    evaluation: evaluationDefinition.optional(),
+    /** An entry tier's probation: a first paid sale within so many days, or forfeiture and reassignment (probation-definition.ts). */
+    probation: probationDefinition.optional(),
     rules: z.array(rule).min(1, 'at least one rule'),
     payout: z
       .object({
@@ -120,6 +136,8 @@ export const programDefinition = z
     const categories = new Set(p.categories);
     if (p.default_tier && !tierKeys.has(p.default_tier)) fail(['default_tier'], `unknown tier "${p.default_tier}"`);
     if (p.tiers.length && !p.default_tier) fail(['default_tier'], 'required when the program has tiers');
+    checkTiers(p, fail, (text) => amountRefused(text, p.currency));
+    checkProbation(p, fail);
     if (p.attribution_scope === 'order' && p.order_window_days === undefined) fail(['order_window_days'], 'required when attribution_scope is order');
     if (p.attribution_scope === 'client' && p.order_window_days !== undefined) fail(['order_window_days'], 'only with attribution_scope: order');
     if (p.agent_rate && !(p.agent_rate.min_bp <= p.agent_rate.default_bp && p.agent_rate.default_bp <= p.agent_rate.max_bp)) {
@@ -181,6 +199,7 @@ export const programDefinition = z
 
 export type ProgramDefinition = z.output<typeof programDefinition>;
 export type ProgramRule = ProgramDefinition['rules'][number];
+export type { TierDefinition, EvaluationDefinition, ChecklistItem } from './tiers-definition';
 
 /** A program file refused: one issue a line, shown beside the admin's definition field. */
 export class DefinitionError extends RuleError {

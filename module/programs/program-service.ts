@@ -9,6 +9,7 @@ import type { Minor } from '../money/amount';
 import { percentText, settingsFields, type SettingKey } from '../config';
 import { asRows, json, num, rowOrNull } from '../db/columns';
 import { DefinitionError, parseDefinition, thresholdOf, type ProgramDefinition } from './definition';
+import { inTransaction } from '../db/transaction';
 
 export interface Program {
   id: number;
@@ -109,7 +110,7 @@ export class ProgramService {
     const row = rowOrNull(await this.db(T.programs).where({ slug: def.slug }).first('id', 'current_version'));
     if (!row) {
       try {
-        await this.db.transaction(async (trx) => {
+        await inTransaction(this.db, async (trx) => {
           const [id] = await trx(T.programs).insert({
             slug: def.slug,
             name: def.name,
@@ -139,7 +140,7 @@ export class ProgramService {
     }
     if (def.terms_version < current) throw new DefinitionError([`terms_version: must be greater than the current ${current}`]);
     try {
-      await this.db.transaction(async (trx) => {
+      await inTransaction(this.db, async (trx) => {
         await trx(T.programVersions).insert({ program_id: programId, version: def.terms_version, definition, created_at: this.clock.now() });
         await trx(T.programs).where({ id: programId }).update({
           name: def.name,

@@ -12,6 +12,7 @@ import { formatAmount, minor } from '../money/amount';
 import { currency } from '../money/currencies';
 import { agentOfQuoteRef, agentQuoteRef } from './quote-ref';
 import type { QuoteRequest } from './quote-form';
+import { inTransaction } from '../db/transaction';
 
 /**
  * An agent's quotes: for a client who made them their service manager (checked on the client
@@ -102,7 +103,7 @@ export class QuoteService {
         return;
       }
       try {
-        await this.db.transaction(async (trx) => {
+        await inTransaction(this.db, async (trx) => {
           await this.assignments.assign(clientId, agentId, `quote:${quote.id}`, `signed up from quote #${quote.id}`, 'quote', trx);
           if (verdict) await openReview(trx, clientId, agentId, verdict.flag, this.clock.now());
         });

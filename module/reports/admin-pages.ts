@@ -24,6 +24,7 @@ import type { Pages } from '../http/pages';
 import { ADMIN_AREA, adminAction } from '../http/paths';
 import type { AgentService } from '../agents/agent-service';
 import type { ApplicationService } from '../applications/application-service';
+import type { TierView } from '../tiers';
 
 interface AdminState {
   errors?: Record<string, FieldErrors>;
@@ -34,6 +35,8 @@ interface AdminState {
 const NOTICES: Record<string, string> = {
   activated: 'The client is now an agent.',
   terms: "The agent's terms were saved.",
+  checklist: 'The checklist was saved.',
+  tier_override: 'The tier was set and logged.',
   targets: "The month's targets were recorded.",
   blocked: 'The agent is blocked; unpaid commissions were forfeited.',
   reactivated: 'The agent is active again.',
@@ -69,6 +72,8 @@ export interface AdminPagesDeps {
   linkHosts: Pick<LinkHosts, 'current'>;
   reports: Pick<ReportService, 'recentClicks' | 'sources'>;
   applications: Pick<ApplicationService, 'countPending'>;
+  /** The agent's tier panel: status, checklist, override, history (module/tiers). */
+  tierView: Pick<TierView, 'forAgent'>;
 }
 
 /** An agent's id in a form (the page it came from), or null for the home page's forms. */
@@ -141,6 +146,7 @@ export function adminPages(deps: AdminPagesDeps) {
       clicks: await deps.reports.recentClicks(agent.id),
       sources: await deps.reports.sources(agent.id),
       certifications: CERTIFICATIONS,
+      tiers: await deps.tierView.forAgent(agent, program),
       notice: notice(req),
       errors: state.errors ?? {},
       values: state.values ?? {},

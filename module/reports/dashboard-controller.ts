@@ -13,6 +13,8 @@ import { submitClientForm, type RefusedForm } from '../http/form-action';
 import type { Pages } from '../http/pages';
 import { CLIENT_AREA, REFERRAL_LINK, clientAction } from '../http/paths';
 import type { Agent, AgentService } from '../agents/agent-service';
+import type { ProbationService } from '../probation/probation-service';
+import type { TierView } from '../tiers';
 
 export interface DashboardDeps {
   pages: Pages;
@@ -24,6 +26,10 @@ export interface DashboardDeps {
   withdrawals: Pick<WithdrawalService, 'get' | 'listForAgent' | 'request'>;
   slugs: Pick<SlugService, 'request'>;
   reports: Pick<ReportService, 'agentSummary' | 'sources' | 'managedClients'>;
+  /** The countdown of an agent on probation without a first sale yet. */
+  probation: Pick<ProbationService, 'countdown'>;
+  /** The agent's tier: since when, on what figures, what keeps it and what reaches the next. */
+  tierView: Pick<TierView, 'forAgent'>;
 }
 
 /**
@@ -41,13 +47,14 @@ export function dashboardActions(deps: DashboardDeps): Actions<HostUser> {
     if (!agent) return page(await pages.render('client/not-agent', { h }));
     const program = await programs.get(agent.programId);
     if (!program) throw new Error(`program ${agent.programId} missing`);
-    const [summary, commissions, referrals, agentWithdrawals, sources, managed] = await Promise.all([
+    const [summary, commissions, referrals, agentWithdrawals, sources, managed, probation] = await Promise.all([
       deps.reports.agentSummary(agent.id, program),
       deps.commissions.listForAgent(agent.id),
       deps.assignments.listForAgent(agent.id),
       withdrawals.listForAgent(agent.id),
       deps.reports.sources(agent.id),
       deps.reports.managedClients(agent.id),
+      deps.probation.countdown(agent.id),
     ]);
     const names = new Map<number, string>();
     for (const r of referrals) {
@@ -65,6 +72,8 @@ export function dashboardActions(deps: DashboardDeps): Actions<HostUser> {
         withdrawals: agentWithdrawals,
         sources,
         managed,
+        probation,
+        tiers: await deps.tierView.forAgent(agent, program),
         signInAction: clientAction('signInAsClient'),
         // The WHMCS-compatible service-manager link a client opens to grant access.
         smLink: `${host.siteUrl()}${CLIENT_AREA}&t=serviceManager&affid=${agent.id}`,

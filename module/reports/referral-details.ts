@@ -9,7 +9,8 @@ export interface ReferralDetails {
   referral: Referral | null;
   /** The stored click that won, found by its agent and time (the clicks index) and its uid. */
   click: (ClickRow & { uid: string }) | null;
-  log: { at: number; orderId: number | null; fromAgentId: number | null; toAgentId: number | null; reason: string; actor: string }[];
+  /** fact: the referral (who earns) or the service manager (who acts), each with its own lines. */
+  log: { at: number; fact: string; orderId: number | null; fromAgentId: number | null; toAgentId: number | null; reason: string; actor: string }[];
 }
 
 export async function referralDetails(db: Knex, clientId: number): Promise<ReferralDetails> {
@@ -22,6 +23,7 @@ export async function referralDetails(db: Knex, clientId: number): Promise<Refer
   }
   const log = asRows(await db(T.assignmentLog).where({ client_id: clientId }).orderBy('id', 'desc').limit(100)).map((r) => ({
     at: num(r.created_at),
+    fact: text(r.fact),
     orderId: numberOrNull(r.order_id),
     fromAgentId: numberOrNull(r.from_agent_id),
     toAgentId: numberOrNull(r.to_agent_id),

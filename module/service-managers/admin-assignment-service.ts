@@ -18,6 +18,8 @@ export interface AdminAssignment {
   serviceManager: boolean;
   email: boolean;
   reason: string;
+  /** The admin saw the self-referral warning and assigns anyway. */
+  confirmed: boolean;
 }
 
 /** The admin's list of clients who have no agent, and assigning one of them, as service manager or not. */
@@ -26,7 +28,7 @@ export class AdminAssignmentService {
     private readonly db: Knex,
     private readonly host: Pick<HostApi, 'listClients' | 'getClient'>,
     private readonly agents: Pick<AgentService, 'get'>,
-    private readonly assignments: Pick<AssignmentService, 'assign'>,
+    private readonly assignments: Pick<AssignmentService, 'assignByAdmin' | 'checkAdminAssignment'>,
     private readonly serviceManagers: Pick<ServiceManagerService, 'grant'>,
     private readonly introductions: Introductions,
   ) {}
@@ -44,8 +46,10 @@ export class AdminAssignmentService {
   }
 
   /**
-   * An admin assigns a client to an agent, optionally as the client's service manager (which the
-   * client can still revoke), and optionally tells both by e-mail from the editable templates.
+   * An admin assigns a client to an agent (who earns on the client), optionally also as the
+   * client's service manager (who may act; the client can still revoke that), and optionally tells
+   * both by e-mail from the editable templates. A client who looks like the agent's own is
+   * assigned only once the admin confirms over the warning (see AssignmentService.assignByAdmin).
    */
   async assign(input: AdminAssignment, admin: string): Promise<void> {
     const agent = await this.agents.get(input.agentId);
@@ -55,10 +59,13 @@ export class AdminAssignmentService {
     if (!agentClient) throw new RuleError(`agent ${input.agentId} has no client account`, 'to_agent');
     if (!input.serviceManager) {
       if (input.email) throw new RuleError('the e-mails introduce a service manager: tick that box too, or leave this one', 'email');
-      await this.assignments.assign(input.clientId, input.agentId, admin, input.reason);
+      await this.assignments.assignByAdmin(input.clientId, input.agentId, admin, input.reason, input.confirmed);
       return;
     }
-    await this.serviceManagers.grant(input.clientId, input.agentId, `admin:${admin}`, true, null);
+    // Warned before anything is stored; the referral is the admin's assignment, not the grant's.
+    await this.assignments.checkAdminAssignment(input.clientId, input.agentId, input.confirmed);
+    await this.serviceManagers.grant(input.clientId, input.agentId, `admin:${admin}`, true, null, false);
+    await this.assignments.assignByAdmin(input.clientId, input.agentId, admin, input.reason, input.confirmed);
     if (input.email) await this.introductions.serviceManagerAssigned(client, agentClient);
   }
 }

@@ -9,7 +9,14 @@ import type { ServiceManagerService } from './service-manager-service';
 const forms = {
   unassign: z.object({ agent_id: id, client_id: id, reason: text(255) }),
   // to_agent, not agent_id: this form lives on the home page, and agent_id sends answers to an agent's page.
-  assignNew: z.object({ client_id: id, to_agent: id, reason: text(255), service_manager: z.enum(['yes']).optional(), email: z.enum(['yes']).optional() }),
+  assignNew: z.object({
+    client_id: id,
+    to_agent: id,
+    reason: text(255),
+    service_manager: z.enum(['yes']).optional(),
+    email: z.enum(['yes']).optional(),
+    confirm_self_referral: z.enum(['yes']).optional(),
+  }),
 };
 
 /** A client unlinked from an agent's page (the grant goes too), and a client with no agent assigned from the home page. */
@@ -21,7 +28,10 @@ export function serviceManagerAdminActions(form: AdminPageForm, serviceManagers:
     }),
 
     assignUnassigned: form('assignNew', forms.assignNew, async (admin, v) => {
-      await adminAssignments.assign({ clientId: v.client_id, agentId: v.to_agent, serviceManager: v.service_manager === 'yes', email: v.email === 'yes', reason: v.reason }, admin.username);
+      await adminAssignments.assign(
+        { clientId: v.client_id, agentId: v.to_agent, serviceManager: v.service_manager === 'yes', email: v.email === 'yes', reason: v.reason, confirmed: v.confirm_self_referral === 'yes' },
+        admin.username,
+      );
       return 'assigned';
     }),
   };

@@ -20,7 +20,7 @@ export interface ServiceManagerControllerDeps {
   logger: Logger;
   host: Pick<HostApi, 'getClient'>;
   agents: Pick<AgentService, 'get'>;
-  serviceManagers: Pick<ServiceManagerService, 'offer' | 'forClient' | 'grant' | 'revoke'>;
+  serviceManagers: Pick<ServiceManagerService, 'offer' | 'forClient' | 'grant' | 'revoke' | 'planFor'>;
   signIns: Pick<SignInService, 'auditFor'>;
   offerRateLimit: Pick<OfferRateLimit, 'allow'>;
 }
@@ -47,6 +47,9 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
     const current = await serviceManagers.forClient(user.client_id);
     const currentAgent = current && current.agentId !== offer.agent.id ? await agents.get(current.agentId) : null;
     const currentClient = currentAgent ? await host.getClient(currentAgent.clientId) : null;
+    // Who earns on the client if they confirm: the page says it before they do.
+    const { plan, referredByAnother } = await serviceManagers.planFor(user.client_id, offer.agent);
+    const credit = plan === 'keep' ? (referredByAnother ? 'keep_referred' : 'keep_none') : plan;
     await page(
       req,
       res,
@@ -55,6 +58,7 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
         offer,
         current,
         currentName: currentClient ? `${currentClient.firstname} ${currentClient.lastname}` : null,
+        credit,
         confirmAction: clientAction('serviceManagerConfirm'),
         errors: refused?.errors ?? {},
       },

@@ -4,13 +4,16 @@ import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import type { HostApi, HostClient } from '../contract/host-api';
 import type { AgentService, Agent } from '../agents/agent-service';
-import type { AssignmentService } from '../attribution/assignment-service';
+import { referralFromRow, type AssignmentService } from '../attribution/assignment-service';
 import type { ProgramService } from '../programs/program-service';
-import { openReview } from '../attribution/review-service';
+import { hasReview, openReview } from '../attribution/review-service';
+import type { ReferralMoveService } from '../attribution/referral-move-service';
+import { grantMovesReferral, referralPlan, type ReferralPlan } from './grant-referral';
 import { clientPermissions, type ClientPermission } from '../contract/permissions';
 import { asRow, asRows, json, num, rowOrNull, text } from '../db/columns';
 import { DEFAULT_AGENT_PERMISSIONS } from './permissions';
 import type { AgentContactService } from './agent-contact-service';
+import { inTransaction } from '../db/transaction';
 
 export interface Grant {
   clientId: number;
@@ -47,9 +50,11 @@ function grantFromRow(value: unknown): Grant {
 }
 
 /**
- * A client's service manager: an agent the client chose (through the agent's link) or an admin
- * set. It is exclusive: granting one replaces the other, at once. The grant also assigns the
- * client to the agent for commissions; a revoke ends the agent's access, and what was earned stays.
+ * A client's service manager: the agent who may act for the client (sign in as them, with the
+ * permissions granted), chosen by the client through the agent's link or set by an admin. It is
+ * exclusive: granting one replaces the other, at once. Who earns on the client is a separate fact,
+ * the referral: a grant moves it only as the program says (`grant_moves_referral`), and a revoke
+ * ends the agent's access and nothing else.
  */
 export class ServiceManagerService {
   constructor(
@@ -61,6 +66,7 @@ export class ServiceManagerService {
     private readonly clock: Clock,
     private readonly programs: Pick<ProgramService, 'get'>,
     private readonly contacts: Pick<AgentContactService, 'get'>,
+    private readonly moves: Pick<ReferralMoveService, 'request' | 'withdraw'>,
   ) {}
 
   /**
@@ -86,13 +92,23 @@ export class ServiceManagerService {
     return { agent, contact, permissions: DEFAULT_AGENT_PERMISSIONS };
   }
 
+  /** What confirming the agent's offer would do to who earns on the client (the offer page says it). */
+  async planFor(clientId: number, agent: Agent): Promise<{ plan: ReferralPlan; referredByAnother: boolean }> {
+    const program = await this.programs.get(agent.programId);
+    if (!program) throw new Error(`program ${agent.programId} of agent ${agent.id} is missing`);
+    const existing = await this.assignments.forClient(clientId);
+    const referredByAnother = !!existing && existing.endedAt === null && existing.agentId !== agent.id;
+    return { plan: referralPlan(existing, agent.id, grantMovesReferral(program)), referredByAnother };
+  }
+
   /**
    * The client confirms. A client who already has another manager must say so (`replace`): the
-   * old agent loses access in the same transaction. The grant is a way to attribute a client like
-   * any other, so the self-referral rules apply to it (`cookies` are the confirming browser's):
-   * under `reject` the access is granted but the client is not assigned; under `flag` they are,
-   * and wait in the review queue. An admin's grant passes null: the admin decides, warned on the
-   * admin page rather than refused here.
+   * old agent loses access in the same transaction. Who earns on the client moves only as the
+   * program's `grant_moves_referral` says (see referralPlan), and then by the self-referral rules
+   * of every path that attributes (`cookies` are the confirming browser's): under `reject` the
+   * access is granted but nothing moves; under `flag` the client is assigned and waits in the
+   * review queue. An admin's grant passes null cookies (the admin was warned on the admin page),
+   * and `moveReferral` false when the admin assigns the referral apart.
    */
   async grant(
     clientId: number,
@@ -100,61 +116,97 @@ export class ServiceManagerService {
     grantedBy: string,
     replace: boolean,
     cookies: Record<string, string | undefined> | null = {},
-  ): Promise<{ grant: Grant; replaced: number | null; assigned: boolean }> {
+    moveReferral = true,
+  ): Promise<{ grant: Grant; replaced: number | null; referral: ReferralPlan | 'self_referral' }> {
     const offer = await this.offer(String(agentId));
     if (!offer) throw new RuleError('this service-manager link is not valid');
     if (offer.agent.clientId === clientId) throw new RuleError('you cannot be your own service manager');
+    const program = await this.programs.get(offer.agent.programId);
+    if (!program) throw new Error(`program ${offer.agent.programId} of agent ${agentId} is missing`);
+    const mode = moveReferral ? grantMovesReferral(program) : 'never';
+    // Read before the transaction: on SQLite it holds the only connection.
     const client = cookies && (await this.host.getClient(clientId));
     const verdict = cookies ? await this.selfReferrals.verdict(offer.agent, clientId, client?.email, cookies) : null;
-    const assigned = verdict !== 'reject';
+    const reviewed = verdict && verdict !== 'reject' ? await hasReview(this.db, clientId) : false;
     let replaced: number | null = null;
-    await this.db.transaction(async (trx) => {
+    let outcome: ReferralPlan | 'self_referral' = 'keep';
+    await inTransaction(this.db, async (trx) => {
       const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
       const current = row && grantFromRow(row);
       if (current && current.agentId === agentId) return;
       if (current && !replace) throw new RuleError('you already have a service manager; confirm that you want to change', 'replace');
       replaced = current ? current.agentId : null;
+      const now = this.clock.now();
       await trx(T.serviceManagers).where({ client_id: clientId }).delete();
-      await trx(T.serviceManagers).insert({
-        client_id: clientId,
-        agent_id: agentId,
-        permissions: JSON.stringify(offer.permissions),
-        granted_by: grantedBy.slice(0, 120),
-        granted_at: this.clock.now(),
-      });
-      if (verdict === 'reject') return;
-      await this.assignments.assign(clientId, agentId, grantedBy, replaced ? `service manager changed from agent ${replaced}` : 'service manager granted', 'service_manager', trx);
-      if (verdict) await openReview(trx, clientId, agentId, verdict.flag, this.clock.now());
+      await trx(T.serviceManagers).insert({ client_id: clientId, agent_id: agentId, permissions: JSON.stringify(offer.permissions), granted_by: grantedBy.slice(0, 120), granted_at: now });
+      await this.log(trx, clientId, replaced, agentId, replaced ? `service manager changed from agent ${replaced}` : 'service manager granted', grantedBy);
+      // A request to move the referral to the manager being replaced no longer stands.
+      await this.moves.withdraw(trx, clientId, grantedBy);
+      const found: unknown = await trx(T.referrals).where({ client_id: clientId }).forUpdate().first();
+      const existing = found ? referralFromRow(found) : null;
+      const plan = referralPlan(existing, agentId, mode);
+      outcome = plan;
+      if (plan !== 'assign' && plan !== 'request') return;
+      if (verdict === 'reject') {
+        outcome = 'self_referral';
+        return;
+      }
+      if (plan === 'request' && existing) {
+        await this.moves.request(trx, { clientId, fromAgentId: existing.agentId, toAgentId: agentId, requestedBy: grantedBy, warning: verdict?.flag ?? null });
+        return;
+      }
+      // A client reviewed before is not attributed again by a sign like that, as at checkout.
+      if (verdict && reviewed) {
+        outcome = 'self_referral';
+        return;
+      }
+      await this.assignments.assign(clientId, agentId, grantedBy, 'assigned by the service-manager grant', 'service_manager', trx);
+      if (verdict) await openReview(trx, clientId, agentId, verdict.flag, now);
     });
     const grant = await this.forClient(clientId);
     if (!grant) throw new Error(`client ${clientId}'s grant, just stored or found, cannot be read back`);
-    return { grant, replaced, assigned };
+    return { grant, replaced, referral: outcome };
   }
 
-  /** The client (or an admin) takes the access away; commissions already earned stay. */
+  /**
+   * The client (or an admin) takes the access away. Only the access: who earns on the client
+   * stays as it is (a revoke never moves a referral, nor erases its evidence), what was earned
+   * stays, and a request to move the referral to this manager is withdrawn.
+   */
   async revoke(clientId: number, by: string, reason: string): Promise<Grant> {
-    return this.db.transaction(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
       if (!row) throw new RuleError('you have no service manager');
       const grant = grantFromRow(row);
       await trx(T.serviceManagers).where({ client_id: clientId }).delete();
-      await trx(T.assignmentLog).insert({
-        client_id: clientId,
-        from_agent_id: grant.agentId,
-        to_agent_id: null,
-        reason: `service manager access revoked: ${reason}`.slice(0, 255),
-        actor: by.slice(0, 120),
-        created_at: this.clock.now(),
-      });
+      await this.log(trx, clientId, grant.agentId, null, `service manager access revoked: ${reason}`, by);
+      await this.moves.withdraw(trx, clientId, by);
       return grant;
     });
   }
 
-  /** An admin unlinks the client from this agent: the grant goes too, if it names the agent. */
+  /** An admin unlinks the client from this agent: the grant, if it names the agent, and the referral, if it is theirs. */
   async unlink(clientId: number, agentId: number, by: string, reason: string): Promise<void> {
+    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
     const grant = await this.forClient(clientId);
-    if (grant && grant.agentId === agentId) await this.revoke(clientId, by, reason);
-    await this.assignments.unassign(clientId, agentId, by, reason);
+    const referral = await this.assignments.forClient(clientId);
+    const earns = !!referral && referral.endedAt === null && referral.agentId === agentId;
+    if (grant?.agentId === agentId) await this.revoke(clientId, by, reason);
+    else if (!earns) throw new RuleError(`client ${clientId} is not assigned to agent ${agentId}`, 'client_id');
+    if (earns) await this.assignments.unassign(clientId, agentId, by, reason);
+  }
+
+  /** A line of the service-manager fact in the assignment log (the referral's lines are the assignment service's). */
+  private async log(trx: Knex.Transaction, clientId: number, from: number | null, to: number | null, reason: string, actor: string): Promise<void> {
+    await trx(T.assignmentLog).insert({
+      client_id: clientId,
+      fact: 'service_manager',
+      from_agent_id: from,
+      to_agent_id: to,
+      reason: reason.slice(0, 255),
+      actor: actor.slice(0, 120),
+      created_at: this.clock.now(),
+    });
   }
 
   async forClient(clientId: number, db: Knex | Knex.Transaction = this.db): Promise<Grant | null> {

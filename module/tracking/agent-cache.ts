@@ -19,7 +19,8 @@ export interface LinkTarget {
  * is answered null with no query, and only ids up to it (agents, blocked ones included, and the
  * few numbers a failed insert skipped) are read, each once per TTL, misses kept as null.
  * Concurrent clicks on one id share one query. A new agent, a block or a reactivation on this
- * node, or a program loaded, takes effect here at once; other nodes see it within the TTL.
+ * node, or a program loaded, takes effect here at once; other nodes see it within a second (when the
+ * app gives its limits a version: see CacheVersion).
  */
 export class AgentLinkCache {
   private readonly targets: LoadingCache<number, LinkTarget>;
@@ -40,7 +41,7 @@ export class AgentLinkCache {
       clock,
       limits,
     );
-    this.highest = new LoadingCache(async () => numberOrNull(rowOrNull(await db(T.agents).max('id as id').first())?.id) ?? 0, clock, { ttlMs: limits.ttlMs, maxEntries: 1 });
+    this.highest = new LoadingCache(async () => numberOrNull(rowOrNull(await db(T.agents).max('id as id').first())?.id) ?? 0, clock, { ttlMs: limits.ttlMs, maxEntries: 1, version: limits.version });
     changes.on('agent', (agentId) => {
       this.targets.delete(agentId);
       this.highest.clear();

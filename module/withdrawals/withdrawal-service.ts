@@ -9,6 +9,8 @@ import type { Agent, AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
 import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
 import { asRow, asRows, num, numberOrNull, oneOf, rowOrNull, text } from '../db/columns';
+import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 export const WITHDRAWAL_STATUSES = ['requested', 'paid', 'forfeited'] as const;
 export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
@@ -53,6 +55,7 @@ export class WithdrawalService {
     private readonly programs: ProgramService,
     private readonly agents: AgentService,
     private readonly clock: Clock,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   /** The daily cron's part: scheduled payouts for every program that pays on a schedule. */
@@ -103,7 +106,7 @@ export class WithdrawalService {
   private async payoutStep(agent: Agent, program: Program, period: string): Promise<Withdrawal | null> {
     const step = { program_id: program.id, period, agent_id: agent.id };
     try {
-      const id = await this.db.transaction(async (trx) => {
+      const id = await inTransaction(this.db, async (trx) => {
         // First, so that another node on the same step waits here and then finds it taken.
         await trx(T.payoutSteps).insert({ ...step, outcome: 'below', withdrawal_id: null, created_at: this.clock.now() });
         const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
@@ -126,7 +129,7 @@ export class WithdrawalService {
     if (amount < program.payoutThreshold) {
       throw new RuleError(`the smallest withdrawal is ${formatAmount(program.payoutThreshold, program.currency)}`, 'amount');
     }
-    return this.stored(await this.db.transaction((trx) => this.reserveIn(trx, agent, program, amount, period)));
+    return this.stored(await inTransaction(this.db, (trx) => this.reserveIn(trx, agent, program, amount, period)));
   }
 
   /** Moves the amount from available to reserved under the balance row's lock; the withdrawal's id. */
@@ -161,12 +164,13 @@ export class WithdrawalService {
   }
 
   async markPaid(withdrawalId: number, adminId: number): Promise<Withdrawal> {
-    await this.db.transaction(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const row = rowOrNull(await trx(T.withdrawals).where({ id: withdrawalId }).forUpdate().first());
       if (!row) throw new RuleError(`withdrawal ${withdrawalId} does not exist`);
       const w = fromRow(row);
       if (w.status !== 'requested') throw new RuleError(`withdrawal ${withdrawalId} is already ${w.status}`);
       await trx(T.withdrawals).where({ id: w.id }).update({ status: 'paid', paid_at: this.clock.now(), paid_by_admin: adminId });
+      await this.outbox.add(trx, 'payout.paid', { withdrawal_id: w.id, agent_id: w.agentId, amount_minor: w.amount, tax_minor: w.tax, currency: w.currency });
       const postings: Posting[] = [
         { agentId: w.agentId, account: 'reserved', amount: neg(w.amount) },
         { agentId: w.agentId, account: 'withdrawn', amount: minor(w.amount - w.tax) },

@@ -32,22 +32,6 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
   });
   verifyAfterEach(() => s);
 
-  it('a Titanium agent who sold and performed a training service with advanced certification, and met the targets, earns 63 %: KES 7,560.00 on KES 12,000.00', async () => {
-    const agent = await s.agent(program, { tier: 'titanium', certification: 'advanced' });
-    await s.services.agents.setTargetsMet(agent, '2026-03', true);
-    const client = await s.referredClient(agent);
-    const invoice = s.unpaid(client, [{ amount: 1_200_000, category: 'Training & Support' }]);
-    await s.services.agents.recordPerformer(invoice.lineIds[0]!, agent);
-    await invoice.pay();
-    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 756_000, 'pending']]);
-    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
-    expect(c!.parts.map((p) => [p.kind, p.bp, p.certification])).to.deep.equal([
-      ['sales', 2000, undefined],
-      ['technical', 4000, 'advanced'],
-      ['bonus', 300, undefined],
-    ]);
-  });
-
   it('a new agent starts as an Affiliate', async () => {
     const agent = await s.agent(program);
     expect((await s.services.agents.get(agent))!.tier).to.equal('affiliate');
@@ -155,7 +139,7 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
 
   it('the refundable deposit never earns: not at Titanium with the targets met, nor for a technical agent recorded as performing it (KES 50,000.00 deposit, nothing)', async () => {
     const agent = await s.agent(program, { tier: 'titanium', certification: 'advanced' });
-    await s.services.agents.setTargetsMet(agent, '2026-05', true);
+    await s.services.targets.override(agent, '2026-05', true, 'targets met, decided by hand for this scenario', 'admin:1');
     const technician = await s.agent(program, { tier: 'gold', certification: 'intermediate' });
     const client = await s.referredClient(agent);
     const invoice = s.unpaid(client, [{ amount: 5_000_000, category: 'Refundable Deposit' }]);
@@ -211,60 +195,115 @@ onEachDatabase('Cloud One agent program: tiers, categories and roles', ({ curren
     await invoice.pay();
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[seller, 30_000, 'pending']]);
   });
+  // Last in the block: it closes March. The month's targets are measured now, and the old checkbox
+  // is an admin's override of them; the bonus lands at month close as a line of its own beside the
+  // sale (test/programs/cloud-one-targets.test.ts measures a month that meets Titanium's targets).
+  it('a Titanium agent who sold and performed a training service with advanced certification, and met the targets, earns 63 %: KES 7,200.00 (20 + 40 %) with the sale and KES 360.00 (3 %) at month close, KES 7,560.00 on KES 12,000.00', async () => {
+    const agent = await s.agent(program, { tier: 'titanium', certification: 'advanced' });
+    // The block's clock stands at 31 May by now (its earlier scenarios let 90 days pass).
+    await s.services.targets.override(agent, '2026-05', true, 'targets met, decided by hand for this scenario', 'admin:1');
+    const client = await s.referredClient(agent);
+    const invoice = s.unpaid(client, [{ amount: 1_200_000, category: 'Training & Support' }]);
+    await s.services.agents.recordPerformer(invoice.lineIds[0]!, agent);
+    await invoice.pay();
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 720_000, 'pending']]);
+    const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
+    expect(c!.parts.map((p) => [p.kind, p.bp, p.certification])).to.deep.equal([
+      ['sales', 2000, undefined],
+      ['technical', 4000, 'advanced'],
+    ]);
+    s.clock.set('2026-06-01T06:00:00Z'); // 09:00 on 1 June in Nairobi: May has ended
+    await s.fire('DailyCronJob', {});
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([
+      [agent, 720_000, 'pending'],
+      [agent, 36_000, 'pending'],
+    ]);
+    const [, bonus] = await s.services.commissions.forInvoice(invoice.invoiceId);
+    expect([bonus!.role, bonus!.parts.map((p) => [p.kind, p.bp])]).to.deep.equal(['target_bonus', [['bonus', 300]]]);
+    expect((await s.balances(agent)).pending).to.equal(756_000);
+  });
 });
 
+// The month's targets are measured now (test/programs/cloud-one-targets.test.ts), and the old
+// "targets met" checkbox is the admin's override of a month: these agents have one sale each, far
+// below their tiers' targets, so the admin decides March. The bonus is no longer a part of the
+// sale's commission but a line of its own beside it, written when the month closes: each sale earns
+// its rate when paid, and the bonus on 1 April.
 onEachDatabase('Cloud One agent program: the monthly target bonus', ({ current }) => {
   let s: Scenario;
   let program: Program;
+  const decided = 'targets met, decided by hand for this scenario';
+  const tiers: { agent: number; invoiceId: number; bonusBp: number; bonus: number }[] = [];
+  let affiliate: { agent: number; invoiceId: number };
+  let nairobi: { agent: number; march: number; april: number };
 
   before(async () => {
     ({ s, program } = await cloudOne(current().db, '2026-03-02T09:00:00Z'));
   });
   verifyAfterEach(() => s);
 
-  it('with the month’s targets met, each tier adds its bonus to the 5 % recurring rate on KES 10,000.00: Bronze 1 % (KES 600.00), Silver 1.5 % (KES 650.00), Gold 2 % (KES 700.00), Platinum 2.5 % (KES 750.00), Titanium 3 % (KES 800.00)', async () => {
+  it('with the month’s targets met, each tier earns the 5 % recurring rate on KES 10,000.00 when paid (KES 500.00)…', async () => {
     const expected: [string, number, number][] = [
-      ['bronze', 100, 60_000],
-      ['silver', 150, 65_000],
-      ['gold', 200, 70_000],
-      ['platinum', 250, 75_000],
-      ['titanium', 300, 80_000],
+      ['bronze', 100, 10_000],
+      ['silver', 150, 15_000],
+      ['gold', 200, 20_000],
+      ['platinum', 250, 25_000],
+      ['titanium', 300, 30_000],
     ];
-    for (const [tier, bonusBp, amount] of expected) {
+    for (const [tier, bonusBp, bonus] of expected) {
       const agent = await s.agent(program, { tier });
-      await s.services.agents.setTargetsMet(agent, '2026-03', true);
+      await s.services.targets.override(agent, '2026-03', true, decided, 'admin:1');
       const client = await s.referredClient(agent);
       const invoice = await s.pays(client, [managed(1_000_000)]);
-      expect(await s.commissionsOf(invoice.invoiceId), tier).to.deep.equal([[agent, amount, 'pending']]);
+      expect(await s.commissionsOf(invoice.invoiceId), tier).to.deep.equal([[agent, 50_000, 'pending']]);
       const [c] = await s.services.commissions.forInvoice(invoice.invoiceId);
       expect(
         c!.parts.map((p) => [p.kind, p.bp]),
         tier,
-      ).to.deep.equal([
-        ['sales', 500],
-        ['bonus', bonusBp],
-      ]);
+      ).to.deep.equal([['sales', 500]]);
+      tiers.push({ agent, invoiceId: invoice.invoiceId, bonusBp, bonus });
     }
   });
 
-  it('an Affiliate who met the targets earns no bonus: KES 1,000.00 (10 % one-off) on KES 10,000.00', async () => {
+  it('an Affiliate who met the targets earns KES 1,000.00 (10 % one-off) on KES 10,000.00', async () => {
     const agent = await s.agent(program);
-    await s.services.agents.setTargetsMet(agent, '2026-03', true);
+    await s.services.targets.override(agent, '2026-03', true, decided, 'admin:1');
     const client = await s.referredClient(agent);
     const invoice = await s.pays(client, [managed(1_000_000)]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 100_000, 'pending']]);
+    affiliate = { agent, invoiceId: invoice.invoiceId };
   });
 
-  it('the bonus is paid only in a month whose targets were met, by Nairobi’s calendar: a Bronze agent who met March’s targets earns 6 % (KES 600.00 on KES 10,000.00) at 23:30 on 31 March, and 5 % (KES 500.00) two hours later, on 1 April', async () => {
+  it('by Nairobi’s calendar, a Bronze agent who met March’s targets pays KES 500.00 (5 %) on KES 10,000.00 at 23:30 on 31 March, and again two hours later, on 1 April', async () => {
     const agent = await s.agent(program, { tier: 'bronze' });
-    await s.services.agents.setTargetsMet(agent, '2026-03', true);
+    await s.services.targets.override(agent, '2026-03', true, decided, 'admin:1');
     const client = await s.referredClient(agent);
     s.clock.set('2026-03-31T20:30:00Z'); // 23:30 in Nairobi
     const march = await s.pays(client, [managed(1_000_000)]);
     s.clock.set('2026-03-31T22:30:00Z'); // 01:30 on 1 April in Nairobi
     const april = await s.pays(client, [managed(1_000_000)]);
-    expect(await s.commissionsOf(march.invoiceId)).to.deep.equal([[agent, 60_000, 'pending']]);
+    expect(await s.commissionsOf(march.invoiceId)).to.deep.equal([[agent, 50_000, 'pending']]);
     expect(await s.commissionsOf(april.invoiceId)).to.deep.equal([[agent, 50_000, 'pending']]);
+    nairobi = { agent, march: march.invoiceId, april: april.invoiceId };
+  });
+
+  it('…and at March’s close each tier’s bonus lands beside it: Bronze 1 % (KES 100.00, KES 600.00 in all), Silver 1.5 % (KES 650.00), Gold 2 % (KES 700.00), Platinum 2.5 % (KES 750.00), Titanium 3 % (KES 800.00); the Affiliate none; the Nairobi Bronze agent 6 % on the sale of 31 March and 5 % on that of 1 April', async () => {
+    s.clock.set('2026-04-01T06:00:00Z'); // 09:00 on 1 April in Nairobi
+    await s.fire('DailyCronJob', {});
+    for (const t of tiers) {
+      expect(await s.commissionsOf(t.invoiceId)).to.deep.equal([
+        [t.agent, 50_000, 'pending'],
+        [t.agent, t.bonus, 'pending'],
+      ]);
+      const [, bonus] = await s.services.commissions.forInvoice(t.invoiceId);
+      expect([bonus!.role, bonus!.parts.map((p) => [p.kind, p.bp])]).to.deep.equal(['target_bonus', [['bonus', t.bonusBp]]]);
+    }
+    expect(await s.commissionsOf(affiliate.invoiceId)).to.deep.equal([[affiliate.agent, 100_000, 'pending']]);
+    expect(await s.commissionsOf(nairobi.march)).to.deep.equal([
+      [nairobi.agent, 50_000, 'pending'],
+      [nairobi.agent, 10_000, 'pending'],
+    ]);
+    expect(await s.commissionsOf(nairobi.april)).to.deep.equal([[nairobi.agent, 50_000, 'pending']]);
   });
 });
 
@@ -279,37 +318,47 @@ onEachDatabase('Cloud One agent program: 45 days’ hold, KES 10,000.00 minimum,
   });
   verifyAfterEach(() => s);
 
-  it('commissions are payable 45 days after the sale: KES 12,000.00 on KES 120,000.00 of equipment is pending on day 44 and available on day 45', async () => {
+  // Targets are measured now: this sale alone (KES 120,000.00, one new customer) meets Bronze's
+  // monthly target (KES 50,000.00 and 1), so March's close on 1 April adds the 1 % bonus, KES
+  // 1,200.00, beside it, held as long as the sale: every figure below carries it.
+  it('commissions are payable 45 days after the sale: KES 12,000.00 on KES 120,000.00 of equipment, and its KES 1,200.00 target bonus from March’s close, are pending on day 44 and available on day 45', async () => {
     const client = await s.referredClient(agent);
     const invoice = await s.pays(client, [{ amount: 12_000_000, category: 'Software & Equipment' }]);
     expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 1_200_000, 'pending']]);
     await s.daysPass(44);
-    expect(await s.balances(agent)).to.deep.equal({ pending: 1_200_000, available: 0, reserved: 0, withdrawn: 0 });
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([
+      [agent, 1_200_000, 'pending'],
+      [agent, 120_000, 'pending'],
+    ]);
+    expect(await s.balances(agent)).to.deep.equal({ pending: 1_320_000, available: 0, reserved: 0, withdrawn: 0 });
     await s.daysPass(1);
-    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([[agent, 1_200_000, 'available']]);
-    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 1_200_000, reserved: 0, withdrawn: 0 });
+    expect(await s.commissionsOf(invoice.invoiceId)).to.deep.equal([
+      [agent, 1_200_000, 'available'],
+      [agent, 120_000, 'available'],
+    ]);
+    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 1_320_000, reserved: 0, withdrawn: 0 });
   });
 
-  it('the smallest withdrawal is KES 10,000.00: KES 9,999.99 is refused, and so is more than the KES 12,000.00 available', async () => {
+  it('the smallest withdrawal is KES 10,000.00: KES 9,999.99 is refused, and so is more than the KES 13,200.00 available', async () => {
     await expectRuleError(s.withdraw(agent, '9999.99'), 'amount', /KES\u00a010,000\.00/);
-    await expectRuleError(s.withdraw(agent, '12000.01'), 'amount', /only KES\u00a012,000\.00 is available/);
+    await expectRuleError(s.withdraw(agent, '13200.01'), 'amount', /only KES\u00a013,200\.00 is available/);
     expect(await s.withdrawalsOf(agent)).to.deep.equal([]);
-    expect((await s.balances(agent)).available).to.equal(1_200_000);
+    expect((await s.balances(agent)).available).to.equal(1_320_000);
   });
 
   it('withholding tax of 5 % is kept back at payout: a KES 10,000.00 withdrawal pays the agent KES 9,500.00 and keeps KES 500.00 as tax', async () => {
     const w = await s.withdraw(agent, '10000.00');
     expect([w.amount, w.taxBp, w.tax, w.status]).to.deep.equal([1_000_000, 500, 50_000, 'requested']);
-    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 200_000, reserved: 1_000_000, withdrawn: 0 });
+    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 320_000, reserved: 1_000_000, withdrawn: 0 });
     await s.services.withdrawals.markPaid(w.id, 1);
-    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 200_000, reserved: 0, withdrawn: 950_000 });
+    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 320_000, reserved: 0, withdrawn: 950_000 });
     expect((await s.services.ledger.balances(HOUSE, 'KES')).withholding_tax).to.equal(50_000);
     await expectRuleError(s.services.withdrawals.markPaid(w.id, 1), undefined, /already paid/);
   });
 
-  it('the KES 2,000.00 left is below the minimum and stays available', async () => {
-    await expectRuleError(s.withdraw(agent, '2000.00'), 'amount', /KES\u00a010,000\.00/);
-    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 200_000, reserved: 0, withdrawn: 950_000 });
+  it('the KES 3,200.00 left is below the minimum and stays available', async () => {
+    await expectRuleError(s.withdraw(agent, '3200.00'), 'amount', /KES\u00a010,000\.00/);
+    expect(await s.balances(agent)).to.deep.equal({ pending: 0, available: 320_000, reserved: 0, withdrawn: 950_000 });
   });
 });
 

@@ -32,7 +32,7 @@ async function agent(f: Fixture, email: string, first: string): Promise<number> 
   return (await f.host.agentTools.services.agents.activateForClient(id, program!.id)).id;
 }
 
-async function signInAs(f: Fixture, clientId: number, email: string): Promise<Session> {
+export async function signInAs(f: Fixture, clientId: number, email: string): Promise<Session> {
   const s = await session(f.host, { email });
   const res = await s.post(AREA, `${AREA}&action=signInAsClient`, { client_id: clientId });
   if (res.status !== 303) throw new Error(`sign in as client failed: ${res.status}`);

@@ -12,6 +12,14 @@ import * as m010 from './010-applications';
 import * as m011 from './011-order-attribution';
 import * as m012 from './012-host-events';
 import * as m013 from './013-agent-contact';
+import * as m014 from './014-who-earns-who-acts';
+import * as m015 from './015-tier-history';
+import * as m016 from './016-events-in';
+import * as m017 from './017-many-nodes';
+import * as m018 from './018-targets-and-probation';
+import * as m019 from './019-imports';
+import * as m020 from './020-webhooks-out';
+import * as m021 from './021-api';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -29,6 +37,14 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['011-order-attribution', m011],
   ['012-host-events', m012],
   ['013-agent-contact', m013],
+  ['014-who-earns-who-acts', m014],
+  ['015-tier-history', m015],
+  ['016-events-in', m016],
+  ['017-many-nodes', m017],
+  ['018-targets-and-probation', m018],
+  ['019-imports', m019],
+  ['020-webhooks-out', m020],
+  ['021-api', m021],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
