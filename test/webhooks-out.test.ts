@@ -11,6 +11,7 @@ import { MemoryLogger } from '../module/core/logger';
 import type { Program } from '../module/programs/program-service';
 import { WebhookDispatcher } from '../module/webhooks-out';
 import { OUTBOX_EVENTS } from '../module/core/outbox';
+import { REFERRAL_COOKIE } from '../module/tracking';
 
 /** What the receiver does with the next request: answer 500, never answer, or take it. */
 type Behaviour = 'fail' | 'hang' | 'accept';
@@ -272,5 +273,23 @@ onEachDatabase('webhooks out: where each event is written', ({ current }) => {
       ['agent.blocked', { agent_id: agent, reason: 'sold outside the program' }],
     ]);
     expect(await deliveries()).to.have.length(events.length);
+  });
+
+  it('a sign-up through the referral link writes referral.created (how: sign-up) with the referral; the same sign-up delivered again writes nothing more', async () => {
+    await s.services.webhookEndpoints.create({ url: 'http://127.0.0.1:1/signups', description: 'sign-ups', events: ['referral.created'] });
+    const agent = await s.agent(program);
+    const cookie = await s.click(agent);
+    const client = await s.signsUp(cookie);
+    const told = async () => (await current().db(T.webhookEvents).where({ type: 'referral.created' })).map((e) => JSON.parse(e.payload)).filter((p) => p.client_id === client);
+    expect(await told()).to.deep.equal([{ client_id: client, agent_id: agent, program_id: program.id, how: 'sign-up', reassigned: false }]);
+    await s.fire('ClientAdd', { client_id: client, user_id: client, email: `client${client}@example.com`, firstname: 'C', lastname: 'L' }, { request: { cookies: { [REFERRAL_COOKIE]: cookie } } });
+    expect(await told()).to.have.length(1);
+    // Blocked with a commission still pending: it is forfeited, and told as reversed in full.
+    await s.services.webhookEndpoints.create({ url: 'http://127.0.0.1:1/reversals', description: 'reversals', events: ['commission.reversed'] });
+    const { invoiceId } = await s.pays(client, [managed(100_000)]);
+    const [pending] = await s.commissionsOf(invoiceId);
+    await s.services.forfeiture.block(agent, 'sold outside the program', 'admin');
+    const reversed = (await current().db(T.webhookEvents).where({ type: 'commission.reversed' })).map((e) => JSON.parse(e.payload)).filter((p) => p.agent_id === agent);
+    expect(reversed).to.deep.equal([{ commission_id: reversed[0]?.commission_id, agent_id: agent, invoice_id: invoiceId, taken_minor: pending?.[1], currency: 'KES', in_full: true }]);
   });
 });

@@ -122,7 +122,7 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const claims = new ReferralClaims(agents, programs, referralCookie, domains);
   const selfReferralCheck = new SelfReferralCheck(host, devices, selfReferral, logger);
   const orderClicks = new OrderClickService(db, claims, selfReferralCheck, programs, host, clock, logger);
-  const attribution = new AttributionService(db, claims, selfReferralCheck, assignments, programs, host, clock, logger, orderClicks);
+  const attribution = new AttributionService(db, claims, selfReferralCheck, assignments, programs, host, clock, logger, orderClicks, outbox);
 
   // Money: commissions, refunds, releases, forfeiture, reviews, withdrawals.
   const commissions = new CommissionQueries(db);

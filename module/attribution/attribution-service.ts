@@ -12,6 +12,7 @@ import type { ReferralClaims } from './referral-claims';
 import type { SelfReferralCheck } from './self-referral-check';
 import { hasReview, openReview } from './review-service';
 import { inTransaction } from '../db/transaction';
+import { noOutbox, type Outbox } from '../core/outbox';
 
 /** What the new client told the host at sign-up, beyond the cookie their browser carries. */
 export interface SignUpDetails {
@@ -42,6 +43,7 @@ export class AttributionService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly orderClicks: Pick<OrderClickService, 'record'>,
+    private readonly outbox: Outbox = noOutbox,
   ) {}
 
   /**
@@ -59,22 +61,27 @@ export class AttributionService {
     if (verdict === 'reject') return null;
     const program = await this.programs.get(agent.programId);
     if (!program) throw new Error(`program ${agent.programId} of agent ${agent.id} is missing`);
-    try {
-      await this.db(T.referrals).insert({
-        agent_id: agent.id,
-        client_id: clientId,
-        program_id: program.id,
-        terms_version: program.version,
-        click_uid: claim.clickUid,
-        clicked_at: claim.clickedAt,
-        source: claim.source,
-        rule: claim.rule ?? program.def.attribution,
-        evidence: claim.evidence,
-        created_at: now,
-      });
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-    }
+    // The referral and its webhook event stand or fall together; a second delivery finds it made.
+    await inTransaction(this.db, async (trx) => {
+      try {
+        await trx(T.referrals).insert({
+          agent_id: agent.id,
+          client_id: clientId,
+          program_id: program.id,
+          terms_version: program.version,
+          click_uid: claim.clickUid,
+          clicked_at: claim.clickedAt,
+          source: claim.source,
+          rule: claim.rule ?? program.def.attribution,
+          evidence: claim.evidence,
+          created_at: now,
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        return;
+      }
+      await this.outbox.add(trx, 'referral.created', { client_id: clientId, agent_id: agent.id, program_id: program.id, how: 'sign-up', reassigned: false });
+    });
     const referral = await this.assignments.forClient(clientId);
     // Also on a second delivery (the referral was stored, the review not yet): the unique index on
     // the client makes this at most one review.
@@ -160,6 +167,7 @@ export class AttributionService {
         created_at: now,
       });
       if (verdict) await openReview(trx, clientId, agent.id, verdict.flag, now);
+      await this.outbox.add(trx, 'referral.created', { client_id: clientId, agent_id: agent.id, program_id: program.id, how: 'checkout', reassigned: existing !== null });
       return true;
     });
     if (!won) this.logger.info('checkout evidence not applied: another checkout or sign-up got there first', { clientId, orderId, agentId: agent.id });

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Ledger } from '../ledger/ledger';
-import { HOUSE } from '../ledger/accounts';
-import { neg, type Minor } from '../money/amount';
+import { backToHouse } from '../ledger/accounts';
+import type { Minor } from '../money/amount';
 import { type Commission, remainingOf } from './commission-row';
 
 /**
@@ -29,10 +29,7 @@ export async function endPending(
     currency: c.currency,
     memo: o.memo,
     commissionId: c.id,
-    postings: [
-      { agentId: c.agentId, account: 'pending', amount: neg(take) },
-      { agentId: HOUSE, account: 'commission_expense', amount: take },
-    ],
+    postings: backToHouse(c.agentId, 'pending', take),
   });
   return take;
 }

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import { RuleError } from '../core/errors';
 import type { Ledger } from '../ledger/ledger';
-import { HOUSE } from '../ledger/accounts';
+import { backToHouse } from '../ledger/accounts';
 import { agentFromRow, type AgentService } from '../agents/agent-service';
-import { minor, neg } from '../money/amount';
+import { minor } from '../money/amount';
 import { asRows, num, text } from '../db/columns';
 import { commissionFromRow } from './commission-row';
 import { endPending } from './end-pending';
@@ -45,6 +45,7 @@ export class ForfeitureService {
       for (const c of asRows(await trx(T.commissions).where({ agent_id: agentId, status: 'pending' })).map(commissionFromRow)) {
         const left = await endPending(trx, this.ledger, c, { status: 'forfeited', idemKey: `forfeit:${c.id}`, memo });
         if (left > 0) add(c.currency, left);
+        if (left > 0) await this.outbox.add(trx, 'commission.reversed', { commission_id: c.id, agent_id: agentId, invoice_id: c.invoiceId, taken_minor: left, currency: c.currency, in_full: true });
       }
 
       for (const w of asRows(await trx(T.withdrawals).where({ agent_id: agentId, status: 'requested' }))) {
@@ -60,10 +61,7 @@ export class ForfeitureService {
           currency,
           memo,
           withdrawalId: id,
-          postings: [
-            { agentId, account: 'reserved', amount: neg(amount) },
-            { agentId: HOUSE, account: 'commission_expense', amount },
-          ],
+          postings: backToHouse(agentId, 'reserved', amount),
         });
         add(currency, amount);
       }
@@ -77,10 +75,7 @@ export class ForfeitureService {
           kind: 'forfeit',
           currency,
           memo,
-          postings: [
-            { agentId, account: 'available', amount: neg(amount) },
-            { agentId: HOUSE, account: 'commission_expense', amount },
-          ],
+          postings: backToHouse(agentId, 'available', amount),
         });
         add(currency, amount);
       }

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Ledger } from '../ledger/ledger';
-import { HOUSE } from '../ledger/accounts';
+import { backToHouse } from '../ledger/accounts';
 import type { ProgramService } from '../programs/program-service';
-import { minor, neg, type Minor } from '../money/amount';
+import { minor, type Minor } from '../money/amount';
 import { asRows, stringOrNull } from '../db/columns';
 import { commissionFromRow, remainingOf } from './commission-row';
 import { endPending } from './end-pending';
@@ -51,10 +51,7 @@ export class RecurringForfeitureService {
         currency: c.currency,
         memo,
         commissionId: c.id,
-        postings: [
-          { agentId, account: 'available', amount: neg(take) },
-          { agentId: HOUSE, account: 'commission_expense', amount: take },
-        ],
+        postings: backToHouse(agentId, 'available', take),
       });
       add(c.currency, take);
     }

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { HostInvoice } from '../contract/host-api';
 import type { Ledger } from '../ledger/ledger';
-import { HOUSE } from '../ledger/accounts';
-import { minor, neg, share, type Minor } from '../money/amount';
+import { backToHouse } from '../ledger/accounts';
+import { minor, share, type Minor } from '../money/amount';
 import { asRows, json, num, rowOrNull, stringOrNull } from '../db/columns';
 import { commissionFromRow, remainingOf } from './commission-row';
 import { noOutbox, type Outbox } from '../core/outbox';
@@ -79,10 +79,7 @@ export async function takeBackRefund(trx: Knex.Transaction, ledger: Pick<Ledger,
       currency: c.currency,
       memo: `invoice ${invoice.id} refunded ${everything ? 'in full' : 'in part'}`,
       commissionId: c.id,
-      postings: [
-        { agentId: c.agentId, account: c.status === 'pending' ? 'pending' : 'available', amount: neg(take) },
-        { agentId: HOUSE, account: 'commission_expense', amount: take },
-      ],
+      postings: backToHouse(c.agentId, c.status === 'pending' ? 'pending' : 'available', take),
     });
     changed++;
   }

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Ledger } from '../ledger/ledger';
-import { HOUSE } from '../ledger/accounts';
+import { backToHouse } from '../ledger/accounts';
 import type { ProgramService } from '../programs/program-service';
-import { minor, neg, share, type Minor } from '../money/amount';
+import { minor, share, type Minor } from '../money/amount';
 import { asRows } from '../db/columns';
 import { commissionFromRow, remainingOf, type Commission } from './commission-row';
 import { writeCommission } from './commission-writer';
@@ -104,10 +104,7 @@ export class TargetBonusService {
         currency: b.currency,
         memo,
         commissionId: b.id,
-        postings: [
-          { agentId, account: 'available', amount: neg(take) },
-          { agentId: HOUSE, account: 'commission_expense', amount: take },
-        ],
+        postings: backToHouse(agentId, 'available', take),
       });
       total += take;
     }

@@ -1,3 +1,5 @@
+import { neg, type Minor } from '../money/amount';
+
 /**
  * The ledger's accounts. Each agent has four, per currency; the provider (agent 0, "the house")
  * has the other side of every commission. Every transaction's entries sum to zero.
@@ -25,3 +27,14 @@ export const FLOOR: Record<Account, number | null> = {
   commission_expense: null,
   withholding_tax: null,
 };
+
+/**
+ * The two postings that give an amount of an agent's balance back to the house (a void, a
+ * reversal, a forfeit): out of the agent's `from` account, into the house's commission expense.
+ */
+export function backToHouse(agentId: number, from: Account, amount: Minor): [{ agentId: number; account: Account; amount: Minor }, { agentId: number; account: Account; amount: Minor }] {
+  return [
+    { agentId, account: from, amount: neg(amount) },
+    { agentId: HOUSE, account: 'commission_expense', amount },
+  ];
+}
