@@ -153,12 +153,13 @@ export function buildServices({ db, host, clock, logger, language, secret, click
 
   // Clients taken from an agent who failed probation or was demoted to the entry tier.
   const reassignment = new ReassignmentService(assignments, programs);
-  // Tiers over time: checklists, the history, the daily evaluation (issue #11).
-  const checklists = new ChecklistStore(db, clock);
   // Measured monthly targets and probation (issue #11): month closes and probations from the daily cron.
   const targets = new TargetService(db, programs, new TargetBonusService(ledger, programs, outbox), clock);
   const probationWarnings = new ProbationWarnings(db, host, (template, data) => renderEmail(template, language, data), clock, logger);
   const probation = new ProbationService(db, programs, new RecurringForfeitureService(ledger, programs), reassignment, probationWarnings, clock);
+  // Tiers over time: checklists, the history, the daily evaluation (issue #11). A demotion to the
+  // entry tier reassigns the agent's clients and, where it is the probation tier, starts a new probation.
+  const checklists = new ChecklistStore(db, clock);
   const tierChanges = new TierChanges(db, tierHistory, programs, clock, reassignment, probation, outbox);
   const tierMail = new TierMail(host, (template, data) => renderEmail(template, language, data), logger);
   const tiers = new TierEvaluationService(db, programs, tierHistory, tierChanges, checklists, tierMail, clock);
