@@ -58,5 +58,14 @@ export default defineConfig(
       globals: { document: 'readonly', navigator: 'readonly', window: 'readonly' },
     },
   },
+  {
+    // The admin area's person picker: a classic script served as is, no bundler.
+    files: ['module/admin-area/assets/*.js'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
   prettier,
 );

@@ -11,6 +11,9 @@ import { ProgramService, readProgramText } from '../module/programs/program-serv
 import { verifyLedger } from '../module/ledger/verify';
 import { reconcileCommand, RECONCILE_USAGE } from './reconcile';
 import { importCommand, IMPORT_USAGE } from './import-whmcs';
+import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
+import { payoutKeysCommand, PAYOUT_KEYS_USAGE } from './payout-keys';
+import { rollupsCommand, ROLLUPS_USAGE } from './rollups';
 
 const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sqlite:data/agenttools.sqlite)
 
@@ -18,7 +21,7 @@ const USAGE = `agent-tools: the module's command line (DATABASE_URL, default sql
   agent-tools programs load FILE...    load them: a new program, or a new terms version
   agent-tools programs list            every program with its current terms version
   agent-tools verify                   re-derive every balance from the ledger; exit 1 on a mismatch
-${RECONCILE_USAGE}${IMPORT_USAGE}`;
+${RECONCILE_USAGE}${IMPORT_USAGE}${PAYOUTS_USAGE}${PAYOUT_KEYS_USAGE}${ROLLUPS_USAGE}`;
 
 /** Why a program file failed, indented under its name: each issue of a definition, or the error. */
 function failure(e: unknown): string {
@@ -30,6 +33,9 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...files] = argv;
   if (cmd === 'reconcile') return reconcileCommand(argv.slice(1));
   if (cmd === 'import') return importCommand(argv.slice(1));
+  if (cmd === 'payouts') return payoutsCommand(argv.slice(1));
+  if (cmd === 'payout-keys') return payoutKeysCommand(argv.slice(1));
+  if (cmd === 'rollups') return rollupsCommand(argv.slice(1));
   if (cmd === 'programs' && sub === 'check') {
     let bad = 0;
     for (const f of files) {

@@ -2,7 +2,7 @@ import type { HookHandler, SidebarPanel } from '../module/contract/hooks';
 import { parseHook, type HookBase } from './parse';
 
 /** One panel of the client-area sidebar, or null when it does not apply to this client. */
-export type SidebarPanelSource = (clientId: number) => Promise<SidebarPanel | null>;
+export type SidebarPanelSource = (clientId: number, requestUri?: string) => Promise<SidebarPanel | null>;
 
 /** Beside every client-area page: the client's service manager, and the agent's own panel. */
 export const clientAreaPrimarySidebar =
@@ -11,7 +11,7 @@ export const clientAreaPrimarySidebar =
     const vars = parseHook('ClientAreaPrimarySidebar', raw, logger);
     if (!state.active || vars.client_id === null) return;
     for (const source of panels) {
-      const panel = await source(vars.client_id);
+      const panel = await source(vars.client_id, vars.request_uri);
       if (panel) vars.sidebar.addPanel(panel);
     }
   };

@@ -8,6 +8,7 @@ import { allRows, clientRow, currencyRow, invoiceItemRow, invoiceRow, oneRow, or
 import { bodyField } from './routes/forms';
 import type { Mailer } from './services/mailer';
 import type { QuoteBook, QuoteRecord } from './services/quote-book';
+import { addClientCredit } from './services/client-credits';
 
 /** A client's service, named by its product, as the module's account page lists it. */
 const accountServiceRow = serviceRow.pick({ id: true, status: true }).extend({ name: productRow.shape.name });
@@ -26,6 +27,25 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
   return {
     async listClients(limit) {
       return allRows(clientRow, await db('host_clients').orderBy('id', 'desc').limit(limit)).map(toHostClient);
+    },
+
+    async searchClients(query, limit) {
+      // Every word typed must be in one of the columns ("ada love" finds Ada Lovelace). LIKE's
+      // own wildcards in what the admin typed match themselves ('!' escapes them in both SQLs).
+      const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+      const rows = await db('host_clients')
+        .where((q) => {
+          for (const word of words) {
+            const like = `%${word.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+            q.andWhere((w) => {
+              for (const col of ['email', 'firstname', 'lastname', 'companyname']) w.orWhereRaw(`LOWER(${col}) LIKE ? ESCAPE '!'`, [like]);
+            });
+          }
+        })
+        .orderByRaw('CASE WHEN LOWER(email) = ? THEN 0 ELSE 1 END', [query.trim().toLowerCase()])
+        .orderBy('id', 'desc')
+        .limit(limit);
+      return allRows(clientRow, rows).map(toHostClient);
     },
 
     async clientAccount(clientId, invoices) {
@@ -147,6 +167,8 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       await mailer.send(message);
     },
 
+    addCredit: (clientId, amountMinor, currency, description, key) => addClientCredit(db, Date.now(), clientId, amountMinor, currency, description, key),
+
     siteUrl: () => siteUrl,
 
     http: {
@@ -194,7 +216,7 @@ function divideDecimals(b: string, a: string): string {
 
 function toHostClient(r: z.output<typeof clientRow>): HostClient {
   // An empty field is no value: the contract's null.
-  return { ...r, companyname: r.companyname || null, phonenumber: r.phonenumber || null };
+  return { ...r, companyname: r.companyname || null, phonenumber: r.phonenumber || null, country: r.country || null, language: r.language || null };
 }
 
 function toHostProduct(r: z.output<typeof productWithCategoryRow>): HostProduct {

@@ -11,6 +11,8 @@ const VIEWS = path.join(__dirname, 'views');
 
 export interface PageOptions {
   title: string;
+  /** The trail above the title (WHMCS's breadcrumb), as a module page gives it. */
+  breadcrumb?: { label: string; href?: string }[];
   view?: string;
   html?: string;
   locals?: Record<string, unknown>;
@@ -32,11 +34,11 @@ export function createRenderer(hooks: HookBus) {
     const body = opts.html ?? (await ejs.renderFile(path.join(VIEWS, `${opts.view}.ejs`), locals, { cache: true }));
     const panels: SidebarPanel[] = [];
     if (opts.area === 'client' && user?.kind === 'client') {
-      await hooks.run('ClientAreaPrimarySidebar', { client_id: user.clientId, sidebar: { addPanel: (p: SidebarPanel) => panels.push(p) } });
+      await hooks.run('ClientAreaPrimarySidebar', { client_id: user.clientId, request_uri: req.originalUrl, sidebar: { addPanel: (p: SidebarPanel) => panels.push(p) } });
       panels.sort((a, b) => a.order - b.order);
     }
     const signIn = req.session?.signIn ?? null;
-    const html = await ejs.renderFile(path.join(VIEWS, 'layout.ejs'), { title: opts.title, body, panels, user, csrf, area: opts.area, signIn }, { cache: true });
+    const html = await ejs.renderFile(path.join(VIEWS, 'layout.ejs'), { title: opts.title, breadcrumb: opts.breadcrumb ?? [], body, panels, user, csrf, area: opts.area, signIn }, { cache: true });
     res
       .status(opts.status ?? 200)
       .type('html')
@@ -45,13 +47,20 @@ export function createRenderer(hooks: HookBus) {
 
   /** The host contract's sendPage: a module page inside the layout. */
   function modulePage(req: Request, res: Response, p: ModulePage): void {
-    page(req, res, { title: p.title, html: p.html, status: p.status, area: p.area }).catch((e) => {
+    page(req, res, { title: p.title, breadcrumb: p.breadcrumb, html: p.html, status: p.status, area: p.area }).catch((e) => {
       res.status(500).send('Internal error');
       console.error(e);
     });
   }
 
-  return { page, modulePage };
+  /** The panels the modules add to a client's home page (ClientAreaHomepagePanels), in their order. */
+  async function homePagePanels(clientId: number): Promise<SidebarPanel[]> {
+    const panels: SidebarPanel[] = [];
+    await hooks.run('ClientAreaHomepagePanels', { client_id: clientId, panels: { addPanel: (p: SidebarPanel) => panels.push(p) } });
+    return panels.sort((a, b) => a.order - b.order);
+  }
+
+  return { page, modulePage, homePagePanels };
 }
 
 export type Renderer = ReturnType<typeof createRenderer>;

@@ -56,7 +56,7 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const backup = await product(subscriptions, 'Managed Backup', 1_500, 0);
   await product(support, 'Support hour', 6_000, 0);
 
-  const alice = await billing.createClient({ firstname: 'Alice', lastname: 'Agent', email: DEMO.agent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 001', currency: 'USD' });
+  const alice = await billing.createClient({ firstname: 'Alice', lastname: 'Agent', email: DEMO.agent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 001', currency: 'USD', country: 'KE' });
   const program = await seedProgram('default');
   const agent = await core.agents.activateForClient(alice, program.id);
 
@@ -110,7 +110,15 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   await kes(await kesGroup('Managed Subscriptions'), 'Managed PBX (monthly)', 500_000);
   const training = await kes(await kesGroup('Training & Support'), 'On-site training day', 1_200_000);
   await kes(await kesGroup('Refundable Deposit'), 'Desk phone deposit', 300_000);
-  const tom = await billing.createClient({ firstname: 'Tom', lastname: 'Titanium', email: DEMO.cloudOneAgent, password: DEMO_PASSWORD, phonenumber: '+254 700 000 002', currency: 'KES' });
+  const tom = await billing.createClient({
+    firstname: 'Tom',
+    lastname: 'Titanium',
+    email: DEMO.cloudOneAgent,
+    password: DEMO_PASSWORD,
+    phonenumber: '+254 700 000 002',
+    currency: 'KES',
+    country: 'KE',
+  });
   const tomAgent = await core.agents.activateForClient(tom, cloudOne.id);
   await core.agents.setTerms(tomAgent.id, { tier: 'titanium', rateBp: null, certification: 'advanced' });
   // Tom's month is an admin's decision (the demo has not the KES 2,000,000.00 of sales Titanium's

@@ -18,6 +18,9 @@ import { SELF_REFERRAL_SETTING } from './attribution/self-referral';
 import { SLUG_APPROVAL_SETTING } from './links/vanity-slug';
 import { requireClientPermission, signInGuard } from './sign-in/sign-in-guard';
 import { creativeRouter } from './creatives/creative-router';
+import { adminAssetsRouter } from './admin-area/admin-assets';
+import { moduleAssets } from './http/module-assets';
+import { reportAssetRouter } from './reports/asset-router';
 import { buildServices } from './agenttools/services';
 import { buildActions } from './agenttools/actions';
 import { buildHooks } from './agenttools/hooks';
@@ -44,6 +47,11 @@ export interface AgentToolsOptions {
   language?: string;
   /** Requests per API key per window (docs/api.md); the default suits an integration. */
   apiLimits?: ApiLimits;
+  /**
+   * Where the payout details' keys are read (docs/payouts.md): AGENTTOOLS_PAYOUT_KEY and
+   * AGENTTOOLS_PAYOUT_OLD_KEYS. Defaults to the process's environment.
+   */
+  payoutKeyEnv?: Record<string, string | undefined>;
 }
 
 export type AgentTools = ReturnType<typeof createAgentTools>;
@@ -70,6 +78,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     secret: options.secret ?? null,
     clickFlushMs: options.clickFlushMs ?? 1000,
     signInMinutes: signInMinutes(options.settings?.signin_minutes),
+    payoutKeyEnv: options.payoutKeyEnv ?? process.env,
   });
   const t = translator(language);
   const pages = new Pages(host.http, language, { explain: (c: ExplainedCommission) => explainCommission(c, t) });
@@ -99,6 +108,7 @@ export function createAgentTools(options: AgentToolsOptions) {
       await settings.set('version', MODULE_VERSION);
       clicks.start();
       s.webhookDispatcher.start(5_000);
+      s.rollups.start();
       state.active = true;
       return { status: 'success', description: `Agent Tools ${MODULE_VERSION} is active` };
     },
@@ -108,6 +118,7 @@ export function createAgentTools(options: AgentToolsOptions) {
       state.active = false;
       await clicks.stop();
       await s.webhookDispatcher.stop();
+      await s.rollups.stop();
       return { status: 'success', description: 'Agent Tools is inactive; its data is kept' };
     },
 
@@ -120,7 +131,11 @@ export function createAgentTools(options: AgentToolsOptions) {
 
     /** The referral links (/aff.php, /go/, /r/) and the creatives' images: mount before sessions, they need none. */
     links(): Router {
-      return linkRouter({ tracking: s.tracking, linkHosts: s.linkHosts, slugs: s.slugCache, codes: s.codeCache }).use(creativeRouter(s.creatives));
+      return linkRouter({ tracking: s.tracking, linkHosts: s.linkHosts, slugs: s.slugCache, codes: s.codeCache })
+        .use(creativeRouter(s.creatives))
+        .use(adminAssetsRouter())
+        .use(moduleAssets())
+        .use(reportAssetRouter(MODULE_VERSION));
     },
 
     /**
@@ -170,6 +185,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     async stop(): Promise<void> {
       await clicks.stop();
       await s.webhookDispatcher.stop();
+      await s.rollups.stop();
     },
   };
 }

@@ -34,8 +34,8 @@ onEachDatabase('the admin area', ({ current }) => {
   it('lists the programs with their terms version, and loading the same file again changes nothing', async () => {
     const again = await admin.post(ADMIN_PAGE, act('loadProgram'), { definition: fs.readFileSync(path.join(EXAMPLES, 'cloudsigma.yaml'), 'utf8') });
     expect(again.status).to.equal(303);
-    const page = (await admin.agent.get(ADMIN_PAGE)).text;
-    expect(page).to.match(/<td>cloudsigma<\/td><td>CloudSigma Partner Program<\/td><td>USD<\/td><td>1<\/td>/);
+    const page = (await admin.agent.get(act('programs'))).text;
+    expect(page).to.match(/<td data-label="Slug">cloudsigma<\/td><td data-label="Name">CloudSigma Partner Program<\/td><td data-label="Currency">USD<\/td><td data-label="Terms version">1<\/td>/);
     expect(
       await current()
         .db(T.programVersions)
@@ -79,9 +79,12 @@ onEachDatabase('the admin area', ({ current }) => {
   });
 
   it('lists every agent with their balances, read in one query per program currency', async () => {
-    const page = (await admin.agent.get(ADMIN_PAGE)).text;
+    const page = (await admin.agent.get(act('agents'))).text;
     const table = page.slice(page.indexOf('data-testid="agents"'), page.indexOf('</table>', page.indexOf('data-testid="agents"')));
-    expect(table).to.match(new RegExp(`id=${agentId}">#${agentId}</a>[\\s\\S]*?<td>USD\u00a0250.00</td><td>USD\u00a00.00</td><td>USD\u00a00.00</td><td>USD\u00a00.00</td>`));
+    // The agent by name, with the e-mail and the id only as a detail.
+    expect(table).to.contain(`id=${agentId}">Visitor Person</a> <span class="secondary">&lt;agent@example.com&gt; · #${agentId}</span>`);
+    const money = (label: string, amount: string) => `<td data-label="${label}">USD\u00a0${amount}</td>`;
+    expect(table).to.contain(money('Pending', '250.00') + money('Available', '0.00') + money('Requested', '0.00') + money('Withdrawn', '0.00'));
   });
 
   it('blocks an agent with a reason, forfeiting the unpaid commission, and the ledger verifies', async () => {

@@ -159,7 +159,7 @@ onEachDatabase('bad input is refused and changes nothing', ({ current }) => {
     it('the admin forms say which field is wrong', async () => {
       const bad = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=activateAgent`, { client_id: 'seven' });
       expect(bad.status).to.equal(422);
-      expect(bad.text).to.contain('<span class="field-error" role="alert">a number</span>');
+      expect(bad.text).to.match(/<span class="field-error" role="alert" id="err-client_id"[^>]*>a number<\/span>/);
       const missing = await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=activateAgent`, { client_id: 424242 });
       expect(missing.text).to.contain('client 424242 does not exist');
       const defs = async (definition: string) => (await admin.post(ADMIN_PAGE, `${ADMIN_PAGE}&action=loadProgram`, { definition })).text;

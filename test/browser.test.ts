@@ -59,7 +59,7 @@ onEachDatabase('in Chromium: service manager link → confirm → panel → sign
     await agent.fill('#email', 'amani@example.com');
     await agent.fill('#password', PASSWORD);
     await agent.getByRole('button', { name: 'Log in' }).click();
-    await agent.goto(`${base}/index.php?m=agenttools`);
+    await agent.goto(`${base}/index.php?m=agenttools&action=managed`);
     await agent.locator('[data-testid="managed-clients"]').getByRole('button', { name: 'Sign in as client' }).click();
     await agent.waitForURL(/\/clientarea$/);
     expect(await agent.locator('[data-testid="sign-in-banner"]').innerText()).to.contain('Amani Agent (service manager) is signed in as Neema Client');
@@ -78,6 +78,7 @@ onEachDatabase('in Chromium: service manager link → confirm → panel → sign
     await agent.getByRole('button', { name: 'Return to agent panel' }).click();
     await agent.waitForURL(/m=agenttools$/);
     expect(await agent.locator('[data-testid="sign-in-banner"]').count()).to.equal(0);
+    await agent.goto(`${base}/index.php?m=agenttools&action=managed`);
     expect(await agent.locator('[data-testid="managed-clients"]').innerText()).to.contain('Neema Client');
 
     // The client revokes; the agent can no longer sign in as them.

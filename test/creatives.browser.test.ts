@@ -84,7 +84,7 @@ onEachDatabase("in Chromium: admin uploads a banner â†’ agent copies its code â†
     await admin.fill('#password', PASSWORD);
     await admin.getByRole('button', { name: 'Log in' }).click();
     await admin.goto(`${base}/admin/addonmodules.php?module=agenttools`);
-    await admin.locator('[data-testid="creatives-link"]').click();
+    await admin.locator('[data-testid="admin-nav-creatives"]').click();
     await admin.fill('#image_name', 'Leaderboard');
     await admin.fill('#image_alt', ALT);
     await admin.fill('#image_landing', '/register');
@@ -103,7 +103,7 @@ onEachDatabase("in Chromium: admin uploads a banner â†’ agent copies its code â†
     await agent.fill('#password', PASSWORD);
     await agent.getByRole('button', { name: 'Log in' }).click();
     await agent.goto(`${base}/index.php?m=agenttools`);
-    await agent.locator('[data-testid="assets-link"]').click();
+    await agent.getByRole('link', { name: 'Banners and links' }).click();
     await agent.fill('#src', 'blog');
     await agent.getByRole('button', { name: 'Show codes' }).click();
     await agent.waitForURL(/src=blog/);
@@ -144,7 +144,7 @@ onEachDatabase("in Chromium: admin uploads a banner â†’ agent copies its code â†
     const referral = await current().db(T.referrals).where({ client_id: client.id }).first();
     expect([Number(referral.agent_id), referral.source]).to.deep.equal([agentId, 'blog']);
     await host.agentTools.services.clicks.flush();
-    await agent.goto(`${base}/index.php?m=agenttools`);
+    await agent.goto(`${base}/index.php?m=agenttools&action=links`);
     const blogRow = agent.locator('[data-testid="sources"] tr', { hasText: 'blog' });
     expect((await blogRow.locator('td').allInnerTexts()).map((t) => t.trim())).to.deep.equal(['blog', '1', '1']);
   });

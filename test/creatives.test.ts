@@ -271,8 +271,8 @@ onEachDatabase("creatives: admin uploads, public images, the agent's Assets page
   });
 
   it("the agent's Assets page shows each creative, its size and the code to copy, exactly as built", async () => {
-    expect((await agent.agent.get('/index.php?m=agenttools')).text).to.contain('data-testid="assets-link"');
-    expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('data-testid="creatives-link"');
+    expect((await agent.agent.get('/index.php?m=agenttools')).text).to.contain('href="/index.php?m=agenttools&amp;action=assets"');
+    expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('data-testid="admin-nav-creatives"');
     const page = await agent.agent.get(ASSETS);
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('468 × 60 pixels');

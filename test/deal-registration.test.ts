@@ -205,8 +205,8 @@ onEachDatabase('deal registration (CloudCodes)', ({ current }) => {
 
   it('a program without deal registration: no link, the page and the form are refused (403), and its registrations match nothing', async () => {
     const dave = agents.dave!;
-    expect((await dave.s.agent.get(AREA)).text).not.to.contain('data-testid="domains-link"');
-    expect((await agents.alice!.s.agent.get(AREA)).text).to.contain('data-testid="domains-link"');
+    expect((await dave.s.agent.get(AREA)).text).not.to.contain('action=domains"');
+    expect((await agents.alice!.s.agent.get(AREA)).text).to.contain('action=domains"');
     const page = await dave.s.agent.get(DOMAINS);
     expect(page.status).to.equal(403);
     expect(page.text).to.contain('Your partner program does not include deal registration.');
@@ -276,13 +276,13 @@ onEachDatabase('deal registration (CloudCodes)', ({ current }) => {
 
   it('the admin sees every registration with its agent, escaped, and removes one with a reason that is logged', async () => {
     expect((await register('bob', 'hostile.example', '<script>alert("x")</script>')).status).to.equal(303);
-    const index = await admin.agent.get('/admin/addonmodules.php?module=agenttools');
+    const index = await admin.agent.get('/admin/addonmodules.php?module=agenttools&action=settings');
     expect(index.text).to.contain('data-testid="domains-admin-link"');
     const page = await admin.agent.get(ADMIN_DOMAINS);
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;');
     expect(page.text).not.to.contain('<script>alert');
-    expect(page.text).to.match(/<td>acme.com<\/td>\s*<td>Acme Ltd<\/td>\s*<td><a href="[^"]*action=agent&id=\d+">#\d+<\/a> Visitor Person<\/td>/);
+    expect(page.text).to.match(/<td[^>]*>acme.com<\/td>\s*<td[^>]*>Acme Ltd<\/td>\s*<td[^>]*><a href="[^"]*action=agent&id=\d+">Visitor Person<\/a><\/td>/);
     const row = await current().db(T.domains).where({ domain: 'hostile.example' }).first();
     const blank = await admin.post(ADMIN_DOMAINS, ADMIN_REMOVE, { registration_id: row.id, reason: ' ' });
     expect(blank.status).to.equal(422);

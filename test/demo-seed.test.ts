@@ -123,7 +123,7 @@ onEachDatabase('the demo data of npm start', ({ current }) => {
 
   it('Grace’s application to Cloud One waits in the admin’s queue', async () => {
     const admin = await signedIn(host, { admin: true });
-    expect((await admin.get(ADMIN)).text).to.contain('data-testid="applications-waiting">1 waiting');
+    expect((await admin.get(ADMIN)).text).to.contain('data-testid="inbox-count-applications">1</td>');
     const queue = (await admin.get(`${ADMIN}&action=applications`)).text;
     expect(queue).to.contain('data-testid="applications"').and.contain('Grace Applicant').and.contain('Cloud One Agent Program');
   });

@@ -74,7 +74,7 @@ onEachDatabase('the minimal host', (database) => {
     const agentClientId = await signUp(agent, 'ann@example.com', 'Ann');
     const admin = browser(host);
     await admin.post('/admin/login', '/admin/login', { username: 'admin', password: PASSWORD });
-    const activated = await admin.post(ADMIN_AREA, `${ADMIN_AREA}&action=activateAgent`, { client_id: agentClientId });
+    const activated = await admin.post(`${ADMIN_AREA}&action=agents`, `${ADMIN_AREA}&action=activateAgent`, { client_id: agentClientId });
     expect(activated.status).to.equal(303);
     const panel = (await agent.agent.get(AREA)).text;
     agentId = Number(/affid=(\d+)/.exec(panel)?.[1]);

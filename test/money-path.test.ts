@@ -37,8 +37,9 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
     expect(agent?.status).to.equal('active');
     agentId = agent!.id;
     agentSession = await session(f.host, { email: 'agent@example.com' });
-    const page = await agentSession.agent.get(AGENT_PAGE);
-    expect(page.status).to.equal(200);
+    expect((await agentSession.agent.get(AGENT_PAGE)).status).to.equal(200);
+    // The referral link is on the agent's Links page.
+    const page = await agentSession.agent.get(`${AGENT_PAGE}&action=links`);
     expect(page.text).to.contain(`http://billing.test/aff.php?aff=${agentId}`);
   });
 
@@ -99,15 +100,18 @@ onEachDatabase('the money path, from referral link to withdrawal', ({ current })
   });
 
   it('the agent page shows clicks, sign-ups, balances and what is still needed before a withdrawal', async () => {
-    const page = (await agentSession.agent.get(AGENT_PAGE)).text;
-    expect(page).to.contain('data-testid="clicks">1 click<');
-    expect(page).to.contain('data-testid="signups">1 sign-up<');
-    expect(page).to.contain('data-testid="qualified">1 sign-up earned a commission<');
+    const page = (await agentSession.agent.get(`${AGENT_PAGE}&period=12m`)).text;
+    // The Overview's funnel over the last 30 days, from the daily roll-ups.
+    expect(page.replace(/\s+/g, ' ')).to.match(/data-testid="funnel-clicks"> <td[^>]*>Clicks<\/td> <td[^>]*>1<\/td>/);
+    expect(page.replace(/\s+/g, ' ')).to.match(/data-testid="funnel-signups"> <td[^>]*>Sign-ups<\/td> <td[^>]*>1<\/td>/);
+    expect(page.replace(/\s+/g, ' ')).to.match(/data-testid="funnel-qualified"> <td[^>]*>Qualified<\/td> <td[^>]*>1<\/td>/);
     expect(page).to.contain('data-testid="pending">USD\u00a00.00<');
     expect(page).to.contain('data-testid="available">USD\u00a012.35<');
-    expect(page).to.contain('Still needed before you can withdraw: USD\u00a037.65');
-    // Why the commission is what it is, from the commission explanation the entry lends the pages.
-    expect(page).to.contain('<td class="why">10 % sales on USD\u00a0123.45 = USD\u00a012.35');
+    // What is still needed is on the Payouts page; why the commission is what it is, on Commissions.
+    expect((await agentSession.agent.get(`${AGENT_PAGE}&action=payouts`)).text).to.contain('USD\u00a037.65');
+    const list = (await agentSession.agent.get(`${AGENT_PAGE}&action=commissions`)).text;
+    const one = /action=commission&amp;id=(\d+)/.exec(list)?.[1];
+    expect((await agentSession.agent.get(`${AGENT_PAGE}&action=commission&id=${one}`)).text).to.contain('10 % sales on USD\u00a0123.45 = USD\u00a012.35');
   });
 
   it('a withdrawal below the USD 50.00 threshold is refused with a message beside the amount', async () => {

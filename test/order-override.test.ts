@@ -33,6 +33,9 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     admin = await session(f.host, { admin: true });
     alice = await agentAccount(f.host, 'alice@example.com');
     bob = await agentAccount(f.host, 'bob@example.com');
+    // The admin's pages name agents: give the two different names.
+    await db()('host_clients').where({ id: alice.clientId }).update({ firstname: 'Alice', lastname: 'Seller' });
+    await db()('host_clients').where({ id: bob.clientId }).update({ firstname: 'Bob', lastname: 'Seller' });
     const visitor = await session(f.host);
     f.clock.set(f.clock.now() + 60_000);
     await visitor.agent.get(`/aff.php?aff=${alice.agentId}&src=blog`).set('User-Agent', HOSTILE_UA);
@@ -55,7 +58,7 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     expect(page.text).not.to.contain('<script>alert');
     // The agent's page links each client to it, with the click's time.
     const agentPage = await admin.agent.get(`${ADMIN_PAGE}&action=agent&id=${alice.agentId}`);
-    expect(agentPage.text).to.contain(`&id=${carolId}">#${carolId}</a>`);
+    expect(agentPage.text).to.contain(`&id=${carolId}">Visitor Person</a>`);
     expect(agentPage.text).to.contain('last_click, click ');
   });
 
@@ -73,7 +76,7 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     expect(await commissionsOf(second.invoiceId)).to.deep.equal([{ agent: alice.agentId, rule: 'auto', status: 'pending', amount: 1235 }]);
     // Logged with the reason, on the client's page.
     const page = await admin.agent.get(clientPage(carolId));
-    expect(page.text).to.contain(`<td>order #${first.orderId}</td><td>#${alice.agentId}</td><td>#${bob.agentId}</td><td>Bob closed the deal by phone</td><td>admin</td>`);
+    expect(page.text).to.contain(`<td>order #${first.orderId}</td><td>Alice Seller</td><td>Bob Seller</td><td>Bob closed the deal by phone</td><td>admin</td>`);
     expect(page.text).to.contain('data-testid="order-overrides"');
   });
 
@@ -293,7 +296,7 @@ onEachDatabase('the admin overrides the referring agent of an order', ({ current
     expect((await core().assignments.forClient(carolId))?.agentId).to.equal(bob.agentId);
     const page = await admin.agent.get(clientPage(carolId));
     expect(page.text).to.contain('<td data-testid="referral-rule">admin</td>');
-    expect(page.text).to.contain(`<td>client</td><td>#${alice.agentId}</td><td>#${bob.agentId}</td><td>moved to Bob</td>`);
+    expect(page.text).to.contain(`<td>client</td><td>Alice Seller</td><td>Bob Seller</td><td>moved to Bob</td>`);
     // A client who does not exist is not given an agent.
     const ghost = await admin.post(clientPage(carolId), `${ADMIN_PAGE}&action=setClientAgent`, { client_id: 987_654, agent_id: bob.agentId, reason: 'x' });
     expect(ghost.status).to.equal(422);

@@ -81,7 +81,7 @@ onEachDatabase("self-referral: the agent's own payment details", ({ current }) =
     expect(await commissionsOf(buyer.invoiceId)).to.deep.equal([{ agent: alice.agentId, status: 'pending', amount: 1235, reason: null }]);
     const reviews = await db()(T.referralReviews).where({ client_id: buyer.clientId });
     expect(reviews.map((r) => [Number(r.agent_id), r.reason, r.status])).to.deep.equal([[alice.agentId, 'same payment details as the agent', 'open']]);
-    expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('<td>same payment details as the agent</td>');
+    expect((await admin.agent.get(`${ADMIN_PAGE}&action=reviews`)).text).to.contain('<td data-label="Why">same payment details as the agent</td>');
   });
 
   it('a client whose sign-up was reviewed and kept is reviewed again for the card; rejecting voids what Alice holds from them', async () => {

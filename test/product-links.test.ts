@@ -42,13 +42,17 @@ onEachDatabase('per-product links (Cloudlessons)', ({ current }) => {
     });
     const clientId = await signUp(f.host, await session(f.host), 'teacher@example.com');
     agentId = (await core.agents.activateForClient(clientId, program.program.id)).id;
-    page = (await (await session(f.host, { email: 'teacher@example.com' })).agent.get(CLIENT_PAGE)).text;
+    page = (await (await session(f.host, { email: 'teacher@example.com' })).agent.get(`${CLIENT_PAGE}&action=links`)).text;
   });
   after(() => f.host.stop());
 
   it('lists each product the agent earns a product rate on, with the rate and a deep link to it', () => {
     const table = page.slice(page.indexOf('data-testid="product-links"'));
-    const rows = [...table.slice(0, table.indexOf('</table>')).matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td><td><input class="copy" readonly value="([^"]*)"/g)].map((m) => [m[1], m[2], m[3]]);
+    const rows = [
+      ...table
+        .slice(0, table.indexOf('</table>'))
+        .matchAll(/<tr><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*"><input class="copy" id="[^"]*" readonly value="([^"]*)"/g),
+    ].map((m) => [m[1], m[2], m[3]]);
     const link = (pid: number) => `http://billing.test/aff.php?aff=${agentId}&amp;to=%2F%3Fpid%3D${pid}`;
     expect(rows).to.deep.equal([
       ['Cloud Server M', '35 % on the customer&#39;s first paid order', link(f.productId)],

@@ -40,7 +40,7 @@ onEachDatabase('quotes', ({ current }) => {
 
   it("the agent makes a draft quote for a client they manage, with lines of the host's products, priced now", async () => {
     const page = (await w.annOwn.agent.get(AREA)).text;
-    expect(page).to.contain('data-testid="quotes-link"');
+    expect(page).to.contain('href="/index.php?m=agenttools&amp;action=quotes"');
     const form = (await w.annOwn.agent.get(PAGE)).text;
     expect(form).to.match(/data-testid="quote-form"[\s\S]*Visitor Person[\s\S]*Cloud Server M/);
     const { res, id } = await create({ client_id: w.clientId, product_0: f.productId, quantity_0: 2, product_1: f.setupProductId, quantity_1: 1, product_2: '' });

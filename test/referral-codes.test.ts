@@ -52,7 +52,7 @@ onEachDatabase('referral codes at sign-up', ({ current }) => {
   it('every agent has a code of their own, shown on their page, and the database keeps codes unique', async () => {
     expect(aliceCode).to.match(/^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/);
     expect((await f.host.agentTools.services.agents.get(bobId))?.referralCode).not.to.equal(aliceCode);
-    const page = await (await session(f.host, { email: 'alice@example.com' })).agent.get(CLIENT_PAGE);
+    const page = await (await session(f.host, { email: 'alice@example.com' })).agent.get(`${CLIENT_PAGE}&action=links`);
     expect(page.text).to.contain(`data-testid="referral-code">${aliceCode}</strong>`);
     let refused = false;
     await current()

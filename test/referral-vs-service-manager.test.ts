@@ -229,16 +229,16 @@ onEachDatabase('who earns and who acts: the offer page and the review queue', ({
     expect(details.text).to.contain('Revoking ends this access at once. It does not change the agent credited for your orders.');
     expect((await core().assignments.forClient(clientId))?.agentId).to.equal(alice);
 
-    const home = await admin.agent.get(ADMIN);
+    const home = await admin.agent.get(`${ADMIN}&action=reviews`);
     expect(home.text).to.contain('data-testid="referral-moves"');
-    expect(home.text).to.contain(`Client #${clientId}: referred by agent #${alice}, service manager now agent #${dana}`);
+    expect(home.text).to.contain('Client Visitor Person: referred by Alice Agent, service manager now Dana Agent');
     const [move] = await core().referralMoves.forClient(clientId);
     const blank = await admin.post(ADMIN, `${ADMIN}&action=approveReferralMove`, { move_id: move!.id, reason: ' ' });
     expect(blank.status).to.equal(422);
     const approved = await admin.post(ADMIN, `${ADMIN}&action=approveReferralMove`, { move_id: move!.id, reason: 'Dana looks after this client now' });
     expect(approved.status).to.equal(303);
     expect((await core().assignments.forClient(clientId))?.agentId).to.equal(dana);
-    expect((await admin.agent.get(ADMIN)).text).not.to.contain('data-testid="referral-moves"');
+    expect((await admin.agent.get(`${ADMIN}&action=reviews`)).text).not.to.contain('data-testid="referral-moves"');
     // Now Dana is both: the page says so.
     expect(credit((await s.agent.get(link(dana))).text)).to.equal(undefined);
   });

@@ -54,9 +54,9 @@ onEachDatabase("self-referral: the agent's own e-mail", ({ current }) => {
     await core().attribution.onClientAdd(clientId, {}, { email: 'alice+3rd@example.com', referralCode: (await core().agents.get(aliceId))!.referralCode! });
     const reviews = await current().db(T.referralReviews).where({ client_id: clientId });
     expect(reviews.map((r) => [Number(r.agent_id), r.reason, r.status])).to.deep.equal([[aliceId, 'same e-mail as the agent', 'open']]);
-    const page = await admin.agent.get(ADMIN_PAGE);
+    const page = await admin.agent.get(`${ADMIN_PAGE}&action=reviews`);
     expect(page.text).to.contain('data-testid="review-queue"');
-    expect(page.text).to.contain(`&id=${clientId}">#${clientId}</a></td>`);
+    expect(page.text).to.contain(`&id=${clientId}">Visitor Person</a></td>`);
   });
 
   it('keep closes the review and the referral stays', async () => {

@@ -43,7 +43,7 @@ onEachDatabase('sign in as client', ({ current }) => {
   after(() => f.host.stop());
 
   it('the agent panel lists the client with a Sign in as client button, and the service-manager link', async () => {
-    const page = (await annSession.agent.get(AREA)).text;
+    const page = (await annSession.agent.get(`${AREA}&action=managed`)).text;
     expect(page).to.match(/data-testid="managed-clients"[\s\S]*Visitor Person[\s\S]*Sign in as client/);
     expect(page).to.contain(`/index.php?m=agenttools&amp;t=serviceManager&amp;affid=${ann}`);
   });
@@ -87,10 +87,10 @@ onEachDatabase('sign in as client', ({ current }) => {
     const res = await annSession.post('/clientarea', RETURN, {});
     expect(res.status).to.equal(303);
     expect(sid(annSession)).to.not.equal(before);
-    const page = (await annSession.agent.get(AREA)).text;
+    const page = (await annSession.agent.get(`${AREA}&action=managed`)).text;
     expect(page).to.contain('data-testid="managed-clients"');
     const [invoice] = await f.host.db('host_invoices').where({ client_id: clientId });
-    expect(page).to.contain(`<td data-testid="client-invoices">#${invoice.id} USD\u00a0123.45 Unpaid</td>`);
+    expect(page).to.contain(`data-testid="client-invoices">#${invoice.id} USD\u00a0123.45 Unpaid</td>`);
     expect(page).not.to.contain('sign-in-banner');
     expect(await audit()).to.include('end: returned to the agent panel');
   });

@@ -96,8 +96,17 @@ onEachDatabase('sources: clicks and sign-ups per src=', ({ current }) => {
       ['youtube', 1, 1],
       ['yt_2026-03', 1, 0],
     ];
+    // The agent's Links page: the same figures, each row with what the source earned (nothing here) after them.
+    const links = (await agentSession.agent.get('/index.php?m=agenttools&action=links')).text;
+    const start = links.indexOf('data-testid="sources"');
+    expect(start).to.be.greaterThan(-1);
+    const agentRows = [
+      ...links
+        .slice(start, links.indexOf('</table>', start))
+        .matchAll(/<tr data-testid="source-[^"]+"><td data-label="[^"]*">([^<]+)<\/td><td data-label="[^"]*">(\d+)<\/td><td data-label="[^"]*">(\d+)<\/td>/g),
+    ];
+    expect(agentRows.map((m) => [m[1], Number(m[2]), Number(m[3])])).to.deep.equal(expected);
     expect(rows((await admin.agent.get(`${ADMIN_PAGE}&action=agent&id=${agentId}`)).text, 'agent-sources')).to.deep.equal(expected);
-    expect(rows((await agentSession.agent.get('/index.php?m=agenttools')).text, 'sources')).to.deep.equal(expected);
   });
 });
 

@@ -84,7 +84,7 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
     await f.host.agentTools.services.clicks.flush();
     const clicks = await current().db(T.clicks).where({ agent_id: aliceId }).orderBy('id');
     expect(clicks.map((c) => c.source)).to.deep.equal(['newsletter', 'Default']);
-    expect((await alice.agent.get(CLIENT_PAGE)).text).to.contain('value="http://billing.test/go/alice-cloud"');
+    expect((await alice.agent.get(`${CLIENT_PAGE}&action=links`)).text).to.contain('value="http://billing.test/go/alice-cloud"');
   });
 
   it("a visitor who followed the short link and signs up is the agent's, under the link's source", async () => {
@@ -107,7 +107,7 @@ onEachDatabase('vanity slugs: /go/<slug>', ({ current }) => {
   it('every agent has /r/<referral code> from the start: shown on their page, typed in any case, with src= and to=', async () => {
     const code = (await f.host.agentTools.services.agents.get(bobId))!.referralCode!;
     const bob = await session(f.host, { email: 'bob@example.com' });
-    expect((await bob.agent.get(CLIENT_PAGE)).text).to.contain(`value="http://billing.test/r/${code}"`);
+    expect((await bob.agent.get(`${CLIENT_PAGE}&action=links`)).text).to.contain(`value="http://billing.test/r/${code}"`);
     await current().db(T.clicks).delete();
     const typed = `${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`;
     const res = await visit(`/r/${typed}?src=flyer&to=${encodeURIComponent('/pricing')}`);

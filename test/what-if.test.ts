@@ -183,7 +183,7 @@ onEachDatabase('what-if: the admin page', ({ current }) => {
   after(() => f.host.stop());
 
   it('the home page links to it; the table shows earned, would earn and the difference in money, and nothing is written', async () => {
-    expect((await admin.agent.get(ADMIN_PAGE)).text).to.contain('data-testid="what-if-link"');
+    expect((await admin.agent.get(act('programs'))).text).to.contain('data-testid="what-if-link"');
     const before = await snapshot(current().db);
     const res = await admin.post(act('whatIf'), act('whatIfRun'), { program_id: programId, definition, from: '2026-01-01', to: '2026-01-31' });
     expect(res.status).to.equal(200);

@@ -32,6 +32,8 @@ describe('HostApi over the WHMCS API', () => {
       status: 'Active',
       currency: 'USD',
       created_at: 0,
+      country: 'KE',
+      language: 'swahili',
     });
     expect(await host.getClient(404)).to.equal(null);
     expect(whmcs.calls.map((c) => c.action)).to.deep.equal(['GetClientsDetails', 'GetClientsDetails']);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { HostApi, HostClient, HostEmail, HostHttp, HostInvoice, HostQuote, ModulePage } from '../../module/contract/host-api';
+import type { HostApi, HostClient, HostCredit, HostEmail, HostHttp, HostInvoice, HostQuote, ModulePage } from '../../module/contract/host-api';
 import { csrf } from './csrf';
 import { layout } from './layout';
 
@@ -52,7 +52,7 @@ export class MemoryBilling implements HostApi {
 
   addClient(c: { email: string; firstname: string; lastname: string; password: string }): HostClient {
     const { password, ...fields } = c;
-    const client = { ...fields, id: ++this.lastId, companyname: null, phonenumber: null, status: 'Active' as const, currency: 'USD', created_at: Date.now() };
+    const client = { ...fields, id: ++this.lastId, companyname: null, phonenumber: null, status: 'Active' as const, currency: 'USD', created_at: Date.now(), country: null, language: null };
     this.clients.set(client.id, { ...client, passwordHash: hashPassword(password) });
     return client;
   }
@@ -106,6 +106,14 @@ export class MemoryBilling implements HostApi {
     const ids = [...this.clients.keys()].reverse().slice(0, limit);
     return (await Promise.all(ids.map((id) => this.getClient(id)))).filter((c) => c !== null);
   }
+  /** Every word typed in the name, company or e-mail; an exact e-mail first. */
+  async searchClients(query: string, limit: number) {
+    const q = query.trim().toLowerCase();
+    const words = q.split(/\s+/).filter(Boolean);
+    const all = (await Promise.all([...this.clients.keys()].reverse().map((id) => this.getClient(id)))).filter((c) => c !== null);
+    const found = all.filter((c) => words.every((w) => [c.email, c.firstname, c.lastname, c.companyname ?? ''].join(' ').toLowerCase().includes(w)));
+    return found.sort((a, b) => Number(b.email.toLowerCase() === q) - Number(a.email.toLowerCase() === q)).slice(0, limit);
+  }
   clientAccount(clientId: number, invoices: number) {
     const latest = this.invoicesOf(clientId).slice(0, invoices);
     return Promise.resolve({ services: [], invoices: latest.map((i) => ({ id: i.id, currency: i.currency, total_minor: i.total_minor, status: i.status, created_at: i.date_paid ?? 0 })) });
@@ -145,6 +153,18 @@ export class MemoryBilling implements HostApi {
   sendEmail(message: HostEmail) {
     this.outbox.push(message);
     return Promise.resolve();
+  }
+  /** Credit on clients' accounts, by idempotency key: the same key twice is one credit. */
+  readonly credits = new Map<string, HostCredit>();
+  addCredit(clientId: number, amountMinor: number, currency: string, _description: string, key: string): Promise<HostCredit> {
+    const first = this.credits.get(key);
+    if (first) return Promise.resolve(first);
+    const client = this.clients.get(clientId);
+    if (!client) return Promise.reject(new Error(`client ${clientId} does not exist`));
+    if (client.currency !== currency) return Promise.reject(new Error(`client ${clientId} pays in ${client.currency}, not ${currency}`));
+    const credit: HostCredit = { id: String(this.credits.size + 1), client_id: clientId, amount_minor: amountMinor, currency, created_at: Date.now() };
+    this.credits.set(key, credit);
+    return Promise.resolve(credit);
   }
   exchangeRate() {
     return Promise.resolve(null);

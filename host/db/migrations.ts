@@ -4,6 +4,8 @@ import { upServices } from './003-host-services';
 import { upCheckout } from './004-host-checkout';
 import { upLoginLimits } from './005-login-limits';
 import { upSessions } from './006-host-sessions';
+import { upClientLocale } from './007-client-locale';
+import { upClientCredits } from './008-client-credits';
 import { migrateLatest } from '../../module/db/migrate';
 
 // The reference billing platform's own tables, kept apart from the module's (host_ prefix, its
@@ -105,6 +107,8 @@ const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [
   ['004-host-checkout', upCheckout],
   ['005-host-login-limits', upLoginLimits],
   ['006-host-sessions', upSessions],
+  ['007-client-locale', upClientLocale],
+  ['008-client-credits', upClientCredits],
 ];
 
 const source: Knex.MigrationSource<string> = {

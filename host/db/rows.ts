@@ -25,6 +25,8 @@ export const clientRow = z.object({
   status: z.enum(['Active', 'Inactive', 'Closed']),
   currency: z.string(),
   created_at: int,
+  country: z.string().nullable(),
+  language: z.string().nullable(),
 });
 
 export const userRow = z.object({ id: int, client_id: int, email: z.string(), password_hash: z.string(), created_at: int });

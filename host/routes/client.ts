@@ -50,7 +50,8 @@ export function clientRoutes(ctx: HostContext): Router {
         .where({ client_id: signedIn(req).clientId })
         .orderBy('id', 'desc'),
     );
-    await render.page(req, res, { title: 'Client area', view: 'client/home', area: 'client', locals: { invoices } });
+    const homePanels = await render.homePagePanels(signedIn(req).clientId);
+    await render.page(req, res, { title: 'Client area', view: 'client/home', area: 'client', locals: { invoices, homePanels } });
   });
 
   const orderForm = async (req: Request, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, status = 200) => {

@@ -16,6 +16,11 @@ const registerForm = z.object({
   phonenumber: z.string().trim().max(40, 'At most 40 characters').optional(),
   password: z.string().min(8, 'At least 8 characters').max(200, 'At most 200 characters'),
   currency: z.enum(CURRENCIES, { message: 'Choose a currency' }),
+  country: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z]{2})?$/, 'A two-letter country code, such as KE')
+    .optional(),
   referral_code: z.string().trim().max(32, 'At most 32 characters').optional(),
   /** The token of a prospect's quote, when they sign up from it. */
   quote: z.string().max(64).optional(),

@@ -22,6 +22,10 @@ export interface NewClient {
   companyname?: string;
   phonenumber?: string;
   currency: string;
+  /** ISO 3166-1 alpha-2, as WHMCS's country field. */
+  country?: string;
+  /** WHMCS's language name ("russian"); absent: the platform's default. */
+  language?: string;
   /** Typed at sign-up; the modules check it (ClientDetailsValidation) and act on it (ClientAdd). */
   referral_code?: string;
   /** The token of the prospect's quote they signed up from: the quote becomes the new client's. */
@@ -74,6 +78,8 @@ export class Billing {
         status: 'Active',
         currency: input.currency,
         created_at: now,
+        country: input.country?.toUpperCase() || null,
+        language: input.language || null,
       });
       const [userId] = await insertOnce(trx('host_users'), { client_id: clientId, email, password_hash: passwordHash, created_at: now });
       // Before ClientAdd fires, so that its handlers see whose quote brought the client.

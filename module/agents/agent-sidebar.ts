@@ -3,7 +3,7 @@ import type { SidebarPanel } from '../contract/hooks';
 import type { Ledger } from '../ledger/ledger';
 import type { ProgramService } from '../programs/program-service';
 import type { Pages } from '../http/pages';
-import { CLIENT_AREA } from '../http/paths';
+import { agentNavItems } from './agent-nav';
 import type { AgentService } from './agent-service';
 
 export interface AgentSidebarDeps {
@@ -14,9 +14,13 @@ export interface AgentSidebarDeps {
   ledger: Pick<Ledger, 'balanceIn'>;
 }
 
-/** The "Affiliate" panel for a client who is an agent: their available balance and a link. */
+/**
+ * The "Agent Tools" panel for a client who is an agent: their available balance and every page of
+ * the agent's area (AGENT_NAV), the one the request is on marked current, as WHMCS marks a
+ * sidebar's active item.
+ */
 export function agentSidebarPanel({ db, pages, agents, programs, ledger }: AgentSidebarDeps) {
-  return async (clientId: number): Promise<SidebarPanel | null> => {
+  return async (clientId: number, requestUri?: string): Promise<SidebarPanel | null> => {
     const agent = await agents.byClient(clientId);
     if (!agent || agent.status !== 'active') return null;
     const program = await programs.get(agent.programId);
@@ -25,10 +29,10 @@ export function agentSidebarPanel({ db, pages, agents, programs, ledger }: Agent
     const h = pages.helpers();
     return {
       name: 'agenttools-affiliate',
-      label: h.t('sidebar.affiliate'),
+      label: h.t('agentnav.panel'),
       order: 20,
       bodyHtml: await pages.render('client/sidebar-agent', { h, available, program }),
-      items: [{ label: h.t('sidebar.open'), uri: CLIENT_AREA }],
+      items: agentNavItems(h.t, requestUri, program),
     };
   };
 }

@@ -9,6 +9,8 @@ import { afterModuleSuspend } from '../../hooks/after-module-suspend';
 import { afterShoppingCartCheckout } from '../../hooks/after-shopping-cart-checkout';
 import { clientAdd } from '../../hooks/client-add';
 import { clientAreaPrimarySidebar } from '../../hooks/client-area-primary-sidebar';
+import { clientAreaHomepagePanels } from '../../hooks/client-area-homepage-panels';
+import { agentHomePanel } from '../withdrawals/home-panel';
 import { clientClose } from '../../hooks/client-close';
 import { clientDetailsValidation } from '../../hooks/client-details-validation';
 import { dailyCronJob } from '../../hooks/daily-cron-job';
@@ -40,6 +42,7 @@ export function buildHooks(s: Services, base: HookBase, db: Knex, host: HostApi,
       thenDispatchWebhooks(thenReconcile(base, withProgramSteps(base, s.targets, s.probation, dailyCronJob(base, s.releases, s.withdrawals, s.tiers)), s.reconcile), s.webhookDispatcher, base.logger),
     ],
     ['ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(base, sidebar)],
+    ['ClientAreaHomepagePanels', 1, clientAreaHomepagePanels(base, [agentHomePanel({ db, pages, agents, programs: s.programs, ledger: s.ledger })])],
     ['ShoppingCartValidateCheckout', 1, shoppingCartValidateCheckout(base, s.claims)],
     ['AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(base, s.attribution, notifications)],
     ['InvoiceOverdue', 1, invoiceOverdue(base, notifications)],

@@ -11,6 +11,10 @@ import { AgentService } from '../agents/agent-service';
 import { ReferralCookie } from '../tracking/referral-cookie';
 import { AgentLinkCache } from '../tracking/agent-cache';
 import { ClickRecorder } from '../tracking/click-recorder';
+import { RollupFold } from '../reports/rollups/rollup-fold';
+import { dialectOf } from '../db/connection';
+import { RollupReports } from '../reports/rollups/rollup-reports';
+import { SavedReports } from '../reports/saved-reports';
 import { TrackingService } from '../tracking/tracking-service';
 import { LinkHosts } from '../tracking/link-hosts-service';
 import { CodeCache } from '../links/code-cache';
@@ -38,6 +42,7 @@ import { OrderOverrideService } from '../commissions/order-override-service';
 import { RefundService } from '../commissions/refund-service';
 import { ReleaseService } from '../commissions/release-service';
 import { WithdrawalService } from '../withdrawals/withdrawal-service';
+import { ProfileWithholding, TaxDocuments, TaxPayouts, TaxProfileService } from '../tax';
 import { AdminAssignmentService } from '../service-managers/admin-assignment-service';
 import { ServiceManagerService } from '../service-managers/service-manager-service';
 import { AgentContactService } from '../service-managers/agent-contact-service';
@@ -67,6 +72,14 @@ import { ApiKeyService } from '../api/api-key-service';
 import { IdempotencyStore } from '../api/idempotency-store';
 import { WebhookDeliveryLog, WebhookDispatcher, WebhookEndpointService, WebhookOutbox } from '../webhooks-out';
 import { announceChanges, cacheVersionOf } from '../db/cache-version';
+import { PayoutBatchService, creditToAccount } from '../payouts/batches';
+import { PayoutMethodService } from '../payouts/payout-method-service';
+import { PayoutKeys } from '../payouts/payout-cipher';
+import { CreditPayouts } from '../payouts/credit-payout';
+import { WithdrawalEnding } from '../withdrawals/withdrawal-ending';
+import { InboxService } from '../admin-area/inbox-service';
+import { PeopleService } from '../admin-area/people-service';
+import { ProgramReportService } from '../admin-area/program-report-service';
 
 export interface ServiceOptions {
   db: Knex;
@@ -78,6 +91,8 @@ export interface ServiceOptions {
   secret: string | null;
   clickFlushMs: number;
   signInMinutes: number;
+  /** AGENTTOOLS_PAYOUT_KEY, AGENTTOOLS_PAYOUT_OLD_KEYS (module/payouts/payout-cipher.ts). */
+  payoutKeyEnv: Record<string, string | undefined>;
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -87,7 +102,7 @@ export type Services = ReturnType<typeof buildServices>;
  * stand on each other. Only the entry (module/agenttools.ts) calls this; what it returns is
  * never handed on whole.
  */
-export function buildServices({ db, host, clock, logger, language, secret, clickFlushMs, signInMinutes }: ServiceOptions) {
+export function buildServices({ db, host, clock, logger, language, secret, clickFlushMs, signInMinutes, payoutKeyEnv }: ServiceOptions) {
   const signer = new CookieSigner(secret);
 
   // The foundations: settings, the ledger, programs and agents. A change is told in one place,
@@ -105,6 +120,10 @@ export function buildServices({ db, host, clock, logger, language, secret, click
 
   // Links and clicks.
   const clicks = new ClickRecorder(db, logger, clickFlushMs);
+  // Daily roll-ups for the agent's Overview and Reports (issue #13): each click batch adds its
+  // clicks as it is written; sign-ups and money are folded from the referrals and the ledger.
+  const rollups = new RollupFold({ db, host, programs, clock, logger, lagMs: dialectOf(db) === 'mysql' ? 10_000 : 0 });
+  clicks.onWrite((trx, batch) => rollups.clicksWritten(trx, batch));
   const linkHosts = new LinkHosts(settings, logger);
   const referralCookie = new ReferralCookie(signer);
   const tracking = new TrackingService(new AgentLinkCache(db, changes, clock, { version }), clicks, referralCookie, clock);
@@ -135,7 +154,11 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const orderOverrides = new OrderOverrideService(db, host, agents, programs, assignments, earnings, ledger, clock);
   const forfeiture = new ForfeitureService(db, ledger, agents, outbox);
   const reviews = new ReviewService(db, assignments, new HeldEarningsService(ledger), clock, referralMoves);
-  const withdrawals = new WithdrawalService(db, ledger, programs, agents, clock, outbox);
+  // Tax (issue 15): agents' tax profiles, and the tax of each payout decided from them.
+  const taxProfiles = new TaxProfileService(db, clock, translator(language));
+  const withholding = new ProfileWithholding(taxProfiles, clock);
+  const withdrawals = new WithdrawalService(db, ledger, programs, agents, clock, outbox, withholding);
+  const taxPayouts = new TaxPayouts(db);
   // The host's payments and refunds whose hooks a crash cut short, found and done again.
   const hostEvents = new HostEventLog(db, clock);
   const reconcile = new ReconcileService(db, host, earnings, refunds, hostEvents, clock, logger);
@@ -164,6 +187,12 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const tierMail = new TierMail(host, (template, data) => renderEmail(template, language, data), logger);
   const tiers = new TierEvaluationService(db, programs, tierHistory, tierChanges, checklists, tierMail, clock);
 
+  // Payout methods (issue 15): each agent's, sealed at rest; requests ended before they are paid; credit to account.
+  const mail = (template: string, data: Record<string, unknown>) => renderEmail(template, language, data);
+  const payoutMethods = new PayoutMethodService({ db, keys: new PayoutKeys(payoutKeyEnv, settings), agents, programs, host, render: mail, t: translator(language), clock, logger });
+  const withdrawalEnding = new WithdrawalEnding({ db, ledger, withdrawals, agents, host, render: mail, t: translator(language), clock, logger });
+  const creditPayouts = new CreditPayouts({ db, host, agents, t: translator(language), clock });
+
   return {
     ...{ checklists, tierHistory, tierChanges, tiers, tierView: new TierView(tierHistory, checklists, translator(language)) },
     ...{ targets, reassignment, probation },
@@ -182,5 +211,15 @@ export function buildServices({ db, host, clock, logger, language, secret, click
     ...{ whatIf: new WhatIfService(db, host, agents, programs) },
     // Affiliates brought across from a WHMCS database (agent-tools import whmcs).
     ...{ whmcsImport: new WhmcsImportService(db, host, programs, agents, assignments, ledger, clock) },
+    // Tax (issue 15): the profiles, the withholding the payout batches use too, and the certificates, statements and report.
+    ...{ taxProfiles, withholding, taxPayouts, taxDocuments: new TaxDocuments({ payouts: taxPayouts, profiles: taxProfiles, agents, programs, host, settings, clock, language }) },
+    // Payout batches (issue 15): due withdrawals gathered per program, currency and method, their
+    // files, credit through the host; each agent's method read from payoutMethods.
+    ...{ payoutBatches: new PayoutBatchService(db, ledger, programs, payoutMethods, withholding, host, creditToAccount(host), clock, translator(language), outbox) },
+    // The admin's area (issue #13): the inbox's counts, the person pickers, the program report.
+    ...{ inbox: new InboxService(db), people: new PeopleService(db, host), programReport: new ProgramReportService(db, programs, clock) },
+    ...{ payoutMethods, withdrawalEnding, creditPayouts },
+    // The agent's Overview and Reports (issue #13): daily roll-ups, the reports read from them, saved reports.
+    ...{ rollups, rollupReports: new RollupReports(db, rollups), savedReports: new SavedReports(db, clock, translator(language)), clock },
   };
 }

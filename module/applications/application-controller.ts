@@ -43,16 +43,7 @@ export function applicationActions({ pages, applications }: ApplicationControlle
       errors: refused?.errors ?? {},
       values: refused?.values ?? {},
     });
-    pages.send(req, res, {
-      area: 'client',
-      title: h.t('apply.title'),
-      breadcrumb: [
-        { label: h.t('affiliate.title'), href: CLIENT_AREA },
-        { label: h.t('apply.title'), href: APPLY_PAGE },
-      ],
-      html,
-      status: refused?.status,
-    });
+    pages.clientPage(req, res, { titleKey: 'apply.title', href: APPLY_PAGE, html, status: refused?.status });
   }
 
   /** The program a form or link names by slug, when it takes applications. */

@@ -4,7 +4,7 @@ import { CERTIFICATIONS } from '../programs/definition';
 import { asRow, json, num, oneOf, stringOrNull, text } from '../db/columns';
 import type { RatePart } from './engine';
 
-const COMMISSION_STATUSES = ['pending', 'available', 'voided', 'reversed', 'rejected', 'forfeited'] as const;
+export const COMMISSION_STATUSES = ['pending', 'available', 'voided', 'reversed', 'rejected', 'forfeited'] as const;
 export type CommissionStatus = (typeof COMMISSION_STATUSES)[number];
 
 /** The `parts` column: the rate parts as the engine made them, stored as JSON. */

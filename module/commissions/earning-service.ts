@@ -13,12 +13,13 @@ import type { SalesClaim, SalesClaims } from './sales-claims';
 import { planInvoice, type PerformerContext, type Planned, type SalesContext } from './line-plans';
 import type { RecurrenceInput } from './engine';
 import { writeCommission } from './commission-writer';
+import { ProgramVersions } from './program-versions';
 import { availableFrom } from './hold';
-import { lockInvoice } from './invoice-lock';
-import { storedRefundFromRow, takeBackRefund } from './take-back';
+import { lockInvoice, readLockedInvoice } from './invoice-lock';
+import { takeBackRefund } from './take-back';
 import { ZERO } from '../money/amount';
 import { requireInvoice } from './invoices';
-import { asRows, numberOrNull, rowOrNull } from '../db/columns';
+import { numberOrNull, rowOrNull } from '../db/columns';
 import { inTransaction } from '../db/transaction';
 import { noOutbox, type Outbox } from '../core/outbox';
 
@@ -43,18 +44,23 @@ class StaleClaim extends Error {}
  * delivery of it change nothing.
  */
 export class EarningService {
+  /** The terms a claim names, read once per process (a version's terms never change). */
+  private readonly versions: ProgramVersions;
+
   constructor(
     private readonly db: Knex,
     private readonly host: Pick<HostApi, 'getInvoice' | 'paymentFingerprints' | 'exchangeRate'>,
     private readonly agents: Pick<AgentService, 'get' | 'performersOf'>,
     private readonly programs: Pick<ProgramService, 'get' | 'at'>,
-    private readonly claims: Pick<SalesClaims, 'forInvoice'>,
+    private readonly claims: Pick<SalesClaims, 'forInvoice' | 'confirmFirstPaid' | 'markUnattributed'>,
     private readonly ledger: Pick<Ledger, 'post'>,
     private readonly selfReferral: Pick<SelfReferralService, 'mode'>,
     private readonly clock: Clock,
     private readonly waitingTiers: WaitingTiers | null = null,
     private readonly outbox: Outbox = noOutbox,
-  ) {}
+  ) {
+    this.versions = new ProgramVersions(programs);
+  }
 
   async onInvoicePaid(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     // An admin's override of the order may commit between reading who earns and writing what they
@@ -71,9 +77,12 @@ export class EarningService {
   private async earnOnce(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     const invoice = await requireInvoice(this.host, invoiceId);
     if (invoice.status !== 'Paid') throw new RuleError(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
-    const { claim, rule, overrideVersion } = await this.claims.forInvoice(invoice);
-    const performerIds = await this.agents.performersOf(invoice.lines.map((l) => l.id));
-    if (!claim && !performerIds.size) return { outcome: 'not-referred', commissions: 0 };
+    const [claimed, performerIds] = await Promise.all([this.claims.forInvoice(invoice), this.agents.performersOf(invoice.lines.map((l) => l.id))]);
+    const { claim, rule, overrideVersion } = claimed;
+    if (!claim && !performerIds.size) {
+      await this.claims.markUnattributed(invoice);
+      return { outcome: 'not-referred', commissions: 0 };
+    }
     const paidAt = invoice.date_paid ?? this.clock.now();
     // Asked of the host before the transaction: on SQLite the transaction holds the only connection.
     const rates = await this.ratesFrom(invoice.currency, claim, [...new Set(performerIds.values())]);
@@ -84,10 +93,12 @@ export class EarningService {
         // The invoice's lock first: a refund being saved waits for this transaction, and one saved
         // since the invoice was read is found below and taken back from what is written here.
         await lockInvoice(trx, invoice.id);
-        // Locked before anything is written: an override being saved waits for this transaction,
-        // and one saved since the claim was read sends the event round again.
-        const current = rowOrNull(await trx(T.orderReferrals).where({ invoice_id: invoice.id }).forUpdate().first('version'));
-        if ((numberOrNull(current?.version) ?? 0) !== overrideVersion) throw new StaleClaim();
+        // Under the lock, an override being saved waits for this transaction, and one saved since
+        // the claim was read sends the event round again; refunds saved before it are taken back below.
+        const locked = await readLockedInvoice(trx, invoice.id);
+        if (locked.overrideVersion !== overrideVersion) throw new StaleClaim();
+        // So is another invoice of the client marked first since the claim presumed this one is.
+        if (!(await this.claims.confirmFirstPaid(trx, invoice, claimed))) throw new StaleClaim();
         const sales = claim ? await this.salesContext(trx, claim, invoice, paidAt) : null;
         if (sales && selfPaid === 'flag') await openReview(trx, invoice.client_id, sales.agent.id, REVIEW_REASON.payment, this.clock.now());
         const performers = await this.performerContexts(trx, performerIds, sales);
@@ -100,7 +111,7 @@ export class EarningService {
           created.push(id);
           if (p.commission?.role !== 'technical') earnedSales = true;
         }
-        for (const refund of asRows(await trx(T.refunds).where({ invoice_id: invoice.id }).orderBy('id')).map(storedRefundFromRow)) {
+        for (const refund of locked.refunds) {
           await takeBackRefund(trx, this.ledger, invoice, refund, created, this.outbox);
         }
         if (sales && earnedSales) await trx(T.agents).where({ id: sales.agent.id }).increment('paid_orders', 1);
@@ -130,22 +141,20 @@ export class EarningService {
     const row: unknown = await trx(T.agents).where({ id: claim.agentId }).forUpdate().first();
     const agent = row ? agentFromRow(row) : null;
     if (agent?.status !== 'active') return null;
-    const program = await this.programOrFail(this.programs.at(claim.programId, claim.termsVersion, trx), claim.programId);
-    let isFirstInvoice = true;
-    if (claim.referralId !== null) {
-      await trx(T.referrals).where({ id: claim.referralId }).whereNull('first_paid_invoice_id').update({ first_paid_invoice_id: invoice.id });
-      const first = rowOrNull(await trx(T.referrals).where({ id: claim.referralId }).first('first_paid_invoice_id'));
-      isFirstInvoice = numberOrNull(first?.first_paid_invoice_id) === invoice.id;
-    }
+    const program = await this.versions.at(claim.programId, claim.termsVersion, trx);
+    const isFirstInvoice = claim.referralId === null || (await this.isReferralsFirst(trx, claim.referralId, claim.firstPaidInvoiceId, invoice.id));
     const since = DateTime.fromMillis(claim.since, { zone: program.timezone });
+    // What the client's earlier invoices earned matters only to a rule that pays once per client.
     const earned = new Set<string>(
-      await trx(T.commissions)
-        .where({ agent_id: agent.id, client_id: invoice.client_id })
-        .whereNot('invoice_id', invoice.id)
-        .whereNotIn('status', ['voided', 'rejected'])
-        .whereNotNull('sales_rule')
-        .distinct()
-        .pluck('sales_rule'),
+      program.def.rules.some((r) => r.recurrence === 'once')
+        ? await trx(T.commissions)
+            .where({ agent_id: agent.id, client_id: invoice.client_id })
+            .whereNot('invoice_id', invoice.id)
+            .whereNotIn('status', ['voided', 'rejected'])
+            .whereNotNull('sales_rule')
+            .distinct()
+            .pluck('sales_rule')
+        : [],
     );
     const rec: RecurrenceInput = {
       isFirstInvoice,
@@ -157,6 +166,19 @@ export class EarningService {
     const waiting = program.def.evaluation && this.waitingTiers ? await this.waitingTiers.waitingTierAt(agent.id, paidAt, trx) : null;
     const input = { agentId: agent.id, tier: waiting ?? agent.tier, rateBp: agent.rateBp, paidOrdersBefore: agent.paidOrders };
     return { agent, program, input, rec };
+  }
+
+  /**
+   * Whether this invoice is the referral's first paid one, marking it so when none was yet. The
+   * mark is set once and never changed, so one read before the transaction that found it set
+   * answers; when it was not, the update that sets it says by its row count whether it was ours.
+   */
+  private async isReferralsFirst(trx: Knex.Transaction, referralId: number, readBefore: number | null, invoiceId: number): Promise<boolean> {
+    if (readBefore !== null) return readBefore === invoiceId;
+    const marked = await trx(T.referrals).where({ id: referralId }).whereNull('first_paid_invoice_id').update({ first_paid_invoice_id: invoiceId });
+    if (marked > 0) return true;
+    const first = rowOrNull(await trx(T.referrals).where({ id: referralId }).first('first_paid_invoice_id'));
+    return numberOrNull(first?.first_paid_invoice_id) === invoiceId;
   }
 
   /** Each line's performer who is still an active agent, under their own program. */
@@ -178,7 +200,7 @@ export class EarningService {
    */
   private async ratesFrom(from: string, claim: SalesClaim | null, performerIds: number[]): Promise<Map<string, string | null>> {
     const programs: Program[] = [];
-    if (claim) programs.push(await this.programOrFail(this.programs.at(claim.programId, claim.termsVersion), claim.programId));
+    if (claim) programs.push(await this.versions.at(claim.programId, claim.termsVersion));
     for (const id of performerIds) {
       const agent = await this.agents.get(id);
       if (agent) programs.push(await this.programOrFail(this.programs.get(agent.programId), agent.programId));

@@ -9,3 +9,7 @@ export { salesFigures, NO_FIGURES, SALES_ROLES, STANDING, type SalesFigures } fr
 export { commissionFromRow, remainingOf } from './commission-row';
 export { planInvoice, type SalesContext, type PerformerContext } from './line-plans';
 export { targetBonus, type RecurrenceInput } from './engine';
+// The agent's Commissions pages, and what their commissions earn per source (the Links page).
+export { commissionsActions } from './commissions-controller';
+// A referral's page lists its client's commissions.
+export { commissionPage, earningsBySource, type CommissionPage, type SourceEarnings } from './commission-list';

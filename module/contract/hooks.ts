@@ -34,7 +34,8 @@ export interface SidebarPanel {
   order: number;
   /** Already-escaped HTML produced by the module's templates. */
   bodyHtml: string;
-  items: { label: string; uri: string }[];
+  /** `current`: the page being shown is this item's (or one below it); the layout marks it aria-current. */
+  items: { label: string; uri: string; current?: boolean }[];
 }
 
 export interface Sidebar {
@@ -98,8 +99,24 @@ export const hookVariables = {
   DailyCronJob: z.object({}),
   ClientAreaPrimarySidebar: z.object({
     client_id: id.nullable(),
+    /**
+     * The address of the page being shown (PHP's REQUEST_URI), so that a panel can mark its current
+     * item. Only a hint: one that is not text, or too long to be a page of ours, is dropped, never
+     * grounds to refuse the sidebar.
+     */
+    request_uri: z.string().max(4096).optional().catch(undefined),
     sidebar: z.custom<Sidebar>((v) => typeof v === 'object' && v !== null && 'addPanel' in v && typeof v.addPanel === 'function', {
       message: 'sidebar must offer addPanel()',
+    }),
+  }),
+  /**
+   * The client area's home page (WHMCS's ClientAreaHomepagePanels): a handler adds panels, shown
+   * above the host's own content in their order. The same panel shape as the sidebar's.
+   */
+  ClientAreaHomepagePanels: z.object({
+    client_id: id,
+    panels: z.custom<Sidebar>((v) => typeof v === 'object' && v !== null && 'addPanel' in v && typeof v.addPanel === 'function', {
+      message: 'panels must offer addPanel()',
     }),
   }),
 } as const;

@@ -14,6 +14,10 @@ export interface HostClient {
   status: 'Active' | 'Inactive' | 'Closed';
   currency: string;
   created_at: number;
+  /** ISO 3166-1 alpha-2 (WHMCS: countrycode), upper case; null when the host does not know it. */
+  country: string | null;
+  /** The client's language as WHMCS names it ("english", "russian"…); null: the platform's default. */
+  language: string | null;
 }
 
 export interface HostInvoiceLine {
@@ -118,6 +122,16 @@ export interface HostEmail {
   html?: string;
 }
 
+/** Credit added to a client's account in the billing platform (WHMCS: AddCredit, tblcredit). */
+export interface HostCredit {
+  /** The host's id of the credit entry. */
+  id: string;
+  client_id: number;
+  amount_minor: number;
+  currency: string;
+  created_at: number;
+}
+
 /** A page the module produced, for the host to place inside its own layout. */
 export interface ModulePage {
   area: 'client' | 'admin';
@@ -183,6 +197,11 @@ export interface HostApi {
   getClient(id: number): Promise<HostClient | null>;
   /** Clients, newest first (the admin's list of clients to assign). */
   listClients(limit: number): Promise<HostClient[]>;
+  /**
+   * Clients whose name, company or e-mail contains `query` (case-insensitive), at most `limit`,
+   * exact e-mail matches first: the admin's pickers. WHMCS: GetClients with `search`.
+   */
+  searchClients(query: string, limit: number): Promise<HostClient[]>;
   /** The client's services and their latest invoices (at most `invoices`). */
   clientAccount(clientId: number, invoices: number): Promise<HostClientAccount>;
   getInvoice(id: number): Promise<HostInvoice | null>;
@@ -209,6 +228,12 @@ export interface HostApi {
    */
   markQuoteSent(id: number): Promise<boolean>;
   sendEmail(message: HostEmail): Promise<void>;
+  /**
+   * Adds credit to the client's account, in the client's currency (a payout "credit to account").
+   * Idempotent by `idempotencyKey`: a second call with the same key adds nothing and returns the
+   * first call's credit. Throws when the client does not exist or pays in another currency.
+   */
+  addCredit(clientId: number, amountMinor: number, currency: string, description: string, idempotencyKey: string): Promise<HostCredit>;
   /** Units of `to` for one unit of `from`, as an exact decimal string ("1.0845"); null if unknown. */
   exchangeRate(from: string, to: string): Promise<string | null>;
   /** The public base URL of the provider's site, e.g. https://billing.example.com */

@@ -53,6 +53,21 @@ export const T = {
   apiKeys: 'mod_agenttools_api_keys',
   apiIdempotency: 'mod_agenttools_api_idempotency',
   apiRateLimits: 'mod_agenttools_api_rate_limits',
+  // Payout methods, their change log, credits to account (issue 15, migration 022).
+  payoutMethods: 'mod_agenttools_payout_methods',
+  payoutMethodLog: 'mod_agenttools_payout_method_log',
+  payoutCredits: 'mod_agenttools_payout_credits',
+  // Tax profiles and their change log (issue 15, migration 024).
+  taxProfiles: 'mod_agenttools_tax_profiles',
+  taxProfileLog: 'mod_agenttools_tax_profile_log',
+  // Payout batches (issue 15).
+  payoutBatches: 'mod_agenttools_payout_batches',
+  payoutLines: 'mod_agenttools_payout_lines',
+  // Daily roll-ups for the Overview and Reports, their fold's cursor, saved reports (issue 13, migration 025).
+  dailyRollups: 'mod_agenttools_daily_rollups',
+  rollupCursor: 'mod_agenttools_rollup_cursor',
+  rollupClients: 'mod_agenttools_rollup_clients',
+  savedReports: 'mod_agenttools_saved_reports',
 } as const;
 
 export const MIGRATIONS_TABLE = 'mod_agenttools_migrations';

@@ -16,6 +16,22 @@ export interface RefusedForm {
 
 export type Redisplay = (req: Request, res: Response, refused: RefusedForm) => Promise<void>;
 
+const REFUSED = 'agentToolsRefusedForm';
+
+/**
+ * Shows the page again for a refused form, remembering the refusal on the response so that the
+ * page sent (Pages) opens with the error summary (#form-errors) that the browser lands on.
+ */
+export function redisplayRefused(req: Request, res: Response, refused: RefusedForm, redisplay: Redisplay): Promise<void> {
+  res.locals[REFUSED] = refused;
+  return redisplay(req, res, refused);
+}
+
+/** The form this response shows again, refused, if any. */
+export function refusedForm(res: Response): RefusedForm | null {
+  return (res.locals[REFUSED] as RefusedForm | undefined) ?? null;
+}
+
 /**
  * A client-area form, as the agent's pages have them: `work` gets the form's values and answers
  * where to go next (303). A rule the core refuses with beside a field shows the page again (422)
@@ -28,7 +44,7 @@ export async function submitClientForm(req: Request, res: Response, form: string
     next = await work(values);
   } catch (e) {
     if (!(e instanceof RuleError) || !e.field) throw e;
-    return redisplay(req, res, { form, errors: { [e.field]: e.message }, values, status: 422 });
+    return redisplayRefused(req, res, { form, errors: { [e.field]: e.message }, values, status: 422 }, redisplay);
   }
   res.redirect(303, next);
 }
@@ -51,7 +67,7 @@ export function adminForm<S extends z.ZodType>(
     fields: schema instanceof z.ZodObject ? Object.keys(schema.shape) : [],
     async run(admin, req, res) {
       const values = formValues(req.body);
-      const back = (errors: FieldErrors) => redisplay(req, res, { form, errors, values, status: 422 });
+      const back = (errors: FieldErrors) => redisplayRefused(req, res, { form, errors, values, status: 422 }, redisplay);
       const parsed = schema.safeParse(values);
       if (!parsed.success) return back(fieldErrors(parsed.error));
       let next: string;

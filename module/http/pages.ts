@@ -1,6 +1,22 @@
 import type { Request, Response } from 'express';
 import type { HostHttp, ModulePage } from '../contract/host-api';
+import { CLIENT_AREA } from './paths';
+import { formErrorsHtml, framePage } from './page-frame';
+import { refusedForm } from './form-action';
 import { escapeHtml, render, viewHelpers, type ViewHelpers } from './render';
+
+/** A page of the agent's area, as Pages.clientPage sends it. */
+export interface ClientPageSpec {
+  /** The lang key of the page's title, which is also its own (last) breadcrumb. */
+  titleKey: string;
+  titleVars?: Record<string, string | number>;
+  /** The page's own address, for its breadcrumb (usually clientAction('x')). */
+  href?: string;
+  /** Crumbs between the area's home and this page (a Commission under Commissions); already translated. */
+  crumbs?: { label: string; href?: string }[];
+  html: string;
+  status?: number;
+}
 
 /**
  * How a controller makes a page: the view helpers in the module's language (with the session's
@@ -24,11 +40,44 @@ export class Pages {
   }
 
   send(req: Request, res: Response, page: ModulePage): void {
-    this.http.sendPage(req, res, page);
+    // Every admin-area page opens with the area's menu (module/admin-area/admin-nav.ts).
+    const nav = page.area === 'admin' && this.adminNav ? this.adminNav(req) : '';
+    this.deliver(req, res, nav ? { ...page, html: nav + page.html } : page);
+  }
+
+  /** The admin area's menu, set once the admin actions are known (see module/agenttools/actions.ts). */
+  adminNav: ((req: Request) => string) | null = null;
+
+  /**
+   * A page of the client area under the agent area's home: the title from its lang key, and the
+   * breadcrumb Affiliates › (crumbs…) › title. The Overview itself (titleKey 'affiliate.title')
+   * has the one crumb.
+   */
+  clientPage(req: Request, res: Response, spec: ClientPageSpec): void {
+    const t = this.helpers().t;
+    const title = t(spec.titleKey, spec.titleVars);
+    const home = { label: t('affiliate.title'), href: CLIENT_AREA };
+    const breadcrumb = spec.titleKey === 'affiliate.title' ? [home] : [home, ...(spec.crumbs ?? []), { label: title, href: spec.href }];
+    this.deliver(req, res, { area: 'client', title, breadcrumb, html: spec.html, status: spec.status });
+  }
+
+  /**
+   * Every module page, to the host's layout: the module's stylesheet and script around it (the
+   * phone layout, confirmations, the landing on a refused form's errors) and, when a form was
+   * refused and its template has no summary of its own, the error summary at the top.
+   */
+  private deliver(req: Request, res: Response, page: ModulePage): void {
+    const refused = refusedForm(res);
+    const h = this.helpers();
+    const own = page.html.includes('id="form-errors"');
+    const summary = refused && !own ? formErrorsHtml({ errors: refused.errors, h }) : '';
+    // A page refused by a controller that answers 422 on its own: the script gathers its messages.
+    const gather = page.status === 422 && !refused && !own ? h.t('form.errors.gathered') : null;
+    this.http.sendPage(req, res, { ...page, html: framePage(summary + page.html, gather) });
   }
 
   /** A page that only says one thing, escaped: a refusal, a missing object. */
   alert(req: Request, res: Response, page: Omit<ModulePage, 'html'>, text: string): void {
-    this.http.sendPage(req, res, { ...page, html: `<p class="alert">${escapeHtml(text)}</p>` });
+    this.deliver(req, res, { ...page, html: `<p class="alert">${escapeHtml(text)}</p>` });
   }
 }

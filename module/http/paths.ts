@@ -12,3 +12,6 @@ export function clientAction(action: string): string {
 export function adminAction(action: string): string {
   return `${ADMIN_AREA}&action=${encodeURIComponent(action)}`;
 }
+
+/** Where the module serves its own stylesheet and scripts, as a WHMCS addon's live under modules/addons/<name>/. */
+export const MODULE_ASSETS = '/modules/addons/agenttools/assets';

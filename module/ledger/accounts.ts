@@ -12,6 +12,11 @@ import { neg, type Minor } from '../money/amount';
  *   reserve     agent:available −a            agent:reserved  +a   (a withdrawal request)
  *   pay         agent:reserved −a             agent:withdrawn +(a − t)   house:withholding_tax +t
  *   forfeit     agent:pending|available|reserved −a   house:commission_expense +a
+ *   pay         also a payout batch's line paid (module/payouts/batches), same key pay:<withdrawal>,
+ *               so that a withdrawal is paid once whichever way it is paid; its tax t is the line's
+ *   payout_fail agent:reserved −a             agent:available +a   (a batch line the bank returned)
+ *   return      agent:reserved −a             agent:available +a   (a request rejected or cancelled
+ *               before it was paid: key return:<withdrawal>, module/withdrawals/withdrawal-ending.ts)
  */
 export const HOUSE = 0;
 

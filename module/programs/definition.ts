@@ -6,6 +6,8 @@ import { currency } from '../money/currencies';
 import { joiningDefinition } from './joining';
 import { checkTiers, evaluationDefinition, tierDefinition } from './tiers-definition';
 import { checkProbation, probationDefinition } from './probation-definition';
+import { taxRulesDefinition } from './tax-definition';
+import { PAYOUT_METHOD_KINDS } from './payout-definition';
 
 /**
  * A partner program, as a provider writes it (JSON or YAML). Everything a seed program promises
@@ -89,6 +91,11 @@ export const programDefinition = z
     order_window_days: z.number().int().min(1).max(3650).optional(),
     hold_days: z.number().int().min(0).max(365),
     withholding_tax_bp: bp.default(0),
+    /**
+     * Rates by the agent's tax profile and exemptions (module/programs/tax-definition.ts; applied by module/tax); withholding_tax_bp
+     * stays the default. Optional, so that programs stored before it keep their exact terms.
+     */
+    tax: taxRulesDefinition.optional(),
     /** Invoices in other currencies earn at the host's exchange rate instead of being refused. */
     convert_currencies: z.boolean().default(false),
     /**
@@ -126,6 +133,11 @@ export const programDefinition = z
       .object({
         thresholds: z.record(z.string(), decimal),
         schedule: z.enum(['on_request', 'monthly', 'semi_monthly', 'quarterly']).default('on_request'),
+        /**
+         * How agents may be paid (module/payouts): each agent picks one in their payout settings.
+         * Bank transfer by default, the way programs stored before this paid (by hand).
+         */
+        methods: z.array(z.enum(PAYOUT_METHOD_KINDS)).min(1).default(['bank']),
       })
       .strict(),
   })

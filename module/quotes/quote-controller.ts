@@ -7,7 +7,7 @@ import type { Actions } from '../http/action';
 import { submitClientForm, type RefusedForm } from '../http/form-action';
 import { formValues } from '../http/forms';
 import type { Pages } from '../http/pages';
-import { CLIENT_AREA, clientAction } from '../http/paths';
+import { clientAction } from '../http/paths';
 import { QUOTE_FORM_LINES, parseQuoteForm } from './quote-form';
 import type { QuoteService } from './quote-service';
 
@@ -43,16 +43,7 @@ export function quoteActions({ pages, host, quotes, reports }: QuoteControllerDe
       errors: refused?.errors ?? {},
       values: refused?.values ?? {},
     });
-    pages.send(req, res, {
-      area: 'client',
-      title: h.t('quotes.title'),
-      breadcrumb: [
-        { label: h.t('affiliate.title'), href: CLIENT_AREA },
-        { label: h.t('quotes.title'), href: PAGE },
-      ],
-      html,
-      status: refused?.status,
-    });
+    pages.clientPage(req, res, { titleKey: 'quotes.title', href: PAGE, html, status: refused?.status });
   }
 
   return {

@@ -13,6 +13,7 @@ import { formValues, idField as id, optionalField, textField, type FieldErrors }
 import type { Pages } from '../http/pages';
 import { ADMIN_AREA, adminAction } from '../http/paths';
 import type { AssignmentService } from '../attribution/assignment-service';
+import { fullName, PICKER_SCRIPT_PATH, type PeopleService } from '../admin-area';
 
 const reason = textField(255, 'give a reason');
 const noneOr = optionalField(id);
@@ -43,6 +44,8 @@ export interface ClientReferralDeps {
   assignments: Pick<AssignmentService, 'assign'>;
   orderOverrides: Pick<OrderOverrideService, 'forClient' | 'set'>;
   reports: Pick<ReportService, 'referralDetails'>;
+  /** Names the agents on the page (the admin reads people by name, the id only as a detail). */
+  people: Pick<PeopleService, 'agents'>;
 }
 
 /** A client's referral page: how they were attributed, what won, the history, and the forms that override it. */
@@ -55,12 +58,22 @@ export function clientReferralActions(deps: ClientReferralDeps): Actions<HostAdm
     const details = await deps.reports.referralDetails(clientId);
     const agent = details.referral ? await deps.agents.get(details.referral.agentId) : null;
     const program = agent ? await deps.programs.get(agent.programId) : null;
+    const overrides = await deps.orderOverrides.forClient(clientId);
+    const h = pages.helpers(req);
+    const ids = [details.referral?.agentId, ...overrides.map((o) => o.agentId), ...details.log.flatMap((l) => [l.fromAgentId, l.toAgentId])];
+    const named = await deps.people.agents(ids.filter((id): id is number => typeof id === 'number'));
+    const agentName = (id: number) => {
+      const a = named.get(id);
+      return a?.client ? fullName(a.client) : h.t('adminarea.person.agent_id', { id });
+    };
     const html = await pages.render('admin/client-referral', {
       h: pages.helpers(req),
+      pickerScript: PICKER_SCRIPT_PATH,
+      agentName,
       client,
       ...details,
       zone: program?.timezone ?? 'UTC',
-      overrides: await deps.orderOverrides.forClient(clientId),
+      overrides,
       notice: typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null,
       form: state.form ?? null,
       errors: state.errors ?? {},

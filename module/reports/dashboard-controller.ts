@@ -1,145 +1,127 @@
-import type { Request, Response } from 'express';
-import type { HostApi, HostUser } from '../contract/host-api';
-import { RuleError } from '../core/errors';
-import type { ProgramService } from '../programs/program-service';
-import type { CommissionQueries } from '../commissions';
-import type { AssignmentService } from '../attribution/assignment-service';
-import type { WithdrawalService } from '../withdrawals/withdrawal-service';
-import type { SlugService } from '../links/slug-service';
-import { agentLinks } from '../links';
-import type { ReportService } from './report-service';
+import type { Knex } from 'knex';
+import type { HostUser } from '../contract/host-api';
+import type { Clock } from '../core/clock';
 import type { Actions } from '../http/action';
-import { submitClientForm, type RefusedForm } from '../http/form-action';
 import type { Pages } from '../http/pages';
-import { CLIENT_AREA, REFERRAL_LINK, clientAction } from '../http/paths';
-import type { Agent, AgentService } from '../agents/agent-service';
+import { CLIENT_AREA } from '../http/paths';
+import type { AgentService } from '../agents/agent-service';
+import type { Ledger } from '../ledger/ledger';
 import type { ProbationService } from '../probation/probation-service';
+import type { ProgramService } from '../programs/program-service';
 import type { TierView } from '../tiers';
+import type { WithdrawalService } from '../withdrawals/withdrawal-service';
+import { nextPayoutDay } from '../withdrawals';
+import { CHART_JS_PATH, OVERVIEW_SCRIPT_PATH } from './asset-router';
+import { nextRelease } from './next-release';
+import { PERIODS, periodOrDefault } from './period';
+import type { Figures, RollupReports } from './rollups/rollup-reports';
 
 export interface DashboardDeps {
   pages: Pages;
-  host: Pick<HostApi, 'getClient' | 'getProduct' | 'siteUrl'>;
+  db: Knex;
+  clock: Clock;
+  version: string;
   agents: Pick<AgentService, 'byClient'>;
   programs: Pick<ProgramService, 'get'>;
-  commissions: Pick<CommissionQueries, 'listForAgent'>;
-  assignments: Pick<AssignmentService, 'listForAgent'>;
-  withdrawals: Pick<WithdrawalService, 'get' | 'listForAgent' | 'request'>;
-  slugs: Pick<SlugService, 'request'>;
-  reports: Pick<ReportService, 'agentSummary' | 'sources' | 'managedClients'>;
+  ledger: Pick<Ledger, 'balances'>;
+  withdrawals: Pick<WithdrawalService, 'get'>;
+  rollups: Pick<RollupReports, 'totals' | 'report'>;
   /** The countdown of an agent on probation without a first sale yet. */
   probation: Pick<ProbationService, 'countdown'>;
   /** The agent's tier: since when, on what figures, what keeps it and what reaches the next. */
   tierView: Pick<TierView, 'forAgent'>;
 }
 
+const METRICS = ['clicks', 'signups', 'qualified', 'paying'] as const;
+
+/** The share b is of a (0.25 for a quarter), or null when a is nothing. */
+const ratio = (b: number, a: number) => (a === 0 ? null : b / a);
+
 /**
- * The agent's own page in the client area: figures, links, commissions, referrals, withdrawals
- * and managed clients, with the forms to withdraw and to ask for a short link.
+ * The agent's Overview (the agent area's home): earnings and clicks over a period with the period
+ * before for comparison, the funnel from click to paying client, the balances and what happens
+ * next. Every figure over time comes from the daily roll-ups.
  */
 export function dashboardActions(deps: DashboardDeps): Actions<HostUser> {
-  const { pages, host, agents, programs, withdrawals } = deps;
-
-  async function show(user: HostUser, req: Request, res: Response, notice: string | null, refused?: RefusedForm): Promise<void> {
-    const h = pages.helpers(req);
-    const agent = await agents.byClient(user.client_id);
-    const page = (html: string) =>
-      pages.send(req, res, { area: 'client', title: h.t('affiliate.title'), breadcrumb: [{ label: h.t('affiliate.title'), href: CLIENT_AREA }], html, status: refused?.status });
-    if (!agent) return page(await pages.render('client/not-agent', { h }));
-    const program = await programs.get(agent.programId);
-    if (!program) throw new Error(`program ${agent.programId} missing`);
-    const [summary, commissions, referrals, agentWithdrawals, sources, managed, probation] = await Promise.all([
-      deps.reports.agentSummary(agent.id, program),
-      deps.commissions.listForAgent(agent.id),
-      deps.assignments.listForAgent(agent.id),
-      withdrawals.listForAgent(agent.id),
-      deps.reports.sources(agent.id),
-      deps.reports.managedClients(agent.id),
-      deps.probation.countdown(agent.id),
-    ]);
-    const names = new Map<number, string>();
-    for (const r of referrals) {
-      const c = await host.getClient(r.clientId);
-      names.set(r.clientId, c ? `${c.firstname} ${c.lastname.slice(0, 1)}.` : `#${r.clientId}`);
-    }
-    page(
-      await pages.render('client/dashboard', {
-        h,
-        agent,
-        program,
-        summary,
-        commissions,
-        referrals,
-        withdrawals: agentWithdrawals,
-        sources,
-        managed,
-        probation,
-        tiers: await deps.tierView.forAgent(agent, program),
-        signInAction: clientAction('signInAsClient'),
-        // The WHMCS-compatible service-manager link a client opens to grant access.
-        smLink: `${host.siteUrl()}${CLIENT_AREA}&t=serviceManager&affid=${agent.id}`,
-        names,
-        referralLink: `${host.siteUrl()}${REFERRAL_LINK}?aff=${agent.id}`,
-        withdrawAction: clientAction('withdraw'),
-        links: await agentLinks(host, agent, program),
-        slugAction: clientAction('requestSlug'),
-        slugDone: req.query.slug === 'approved' || req.query.slug === 'pending' ? req.query.slug : null,
-        errors: refused?.errors ?? {},
-        values: refused?.values ?? {},
-        notice,
-      }),
-    );
-  }
-
-  async function agentOf(user: HostUser): Promise<Agent> {
-    const agent = await agents.byClient(user.client_id);
-    if (!agent) throw new RuleError('Your account is not an agent account.');
-    return agent;
-  }
+  const { pages, agents, programs } = deps;
 
   return {
     index: {
       method: 'GET',
       asClient: 'affiliates',
       async run(user, req, res) {
-        const h = pages.helpers();
+        const h = pages.helpers(req);
+        const send = (html: string, status?: number) => pages.clientPage(req, res, { titleKey: 'affiliate.title', href: CLIENT_AREA, html, status });
+        const agent = await agents.byClient(user.client_id);
+        if (!agent) return send(await pages.render('client/not-agent', { h }));
+        const program = await programs.get(agent.programId);
+        if (!program) throw new Error(`program ${agent.programId} missing`);
+        const cur = program.currency;
+        const zone = program.timezone;
+        const now = deps.clock.now();
+
         let notice = req.query.signin === 'ended' ? h.t('agent.sign_in_ended') : null;
         const wid = Number(req.query.withdrawal);
         if (Number.isSafeInteger(wid) && wid > 0) {
-          const [w, agent] = await Promise.all([withdrawals.get(wid), agents.byClient(user.client_id)]);
-          if (w && agent && w.agentId === agent.id) notice = h.t('affiliate.withdrawal_requested', { amount: h.money(w.amount, w.currency) });
+          const w = await deps.withdrawals.get(wid);
+          if (w && w.agentId === agent.id) notice = h.t('affiliate.withdrawal_requested', { amount: h.money(w.amount, w.currency) });
         }
-        await show(user, req, res, notice);
-      },
-    },
 
-    withdraw: {
-      method: 'POST',
-      asClient: 'affiliates',
-      async run(user, req, res) {
-        const agent = await agentOf(user);
-        const program = await programs.get(agent.programId);
-        if (!program) throw new Error(`program ${agent.programId} missing`);
-        await submitClientForm(
-          req,
-          res,
-          'withdraw',
-          async (values) => `${CLIENT_AREA}&withdrawal=${(await withdrawals.request(agent, program, values.amount ?? '')).id}`,
-          (rq, rs, refused) => show(user, rq, rs, null, refused),
-        );
-      },
-    },
+        const { period, refused } = periodOrDefault(req.query, now, zone);
+        const [current, previous, series, balances, release, probation, tiers] = await Promise.all([
+          deps.rollups.totals(agent.id, { from: period.from, to: period.to }),
+          deps.rollups.totals(agent.id, { from: period.previousFrom, to: period.previousTo }),
+          deps.rollups.report(agent.id, { from: period.from, to: period.to, group: period.unit }),
+          deps.ledger.balances(agent.id, cur),
+          nextRelease(deps.db, agent.id, cur),
+          deps.probation.countdown(agent.id),
+          deps.tierView.forAgent(agent, program),
+        ]);
 
-    // Always the signed-in agent's own slug: the form names no agent, so none other can be asked for.
-    requestSlug: {
-      method: 'POST',
-      async run(user, req, res) {
-        const agent = await agentOf(user);
-        await submitClientForm(
-          req,
-          res,
-          'requestSlug',
-          async (values) => `${CLIENT_AREA}&slug=${(await deps.slugs.request(agent.id, values.slug ?? '')).status}`,
-          (rq, rs, refused) => show(user, rq, rs, null, refused),
+        const earned = (f: Figures) => f.money.get(cur)?.earned ?? 0;
+        const byStep = new Map(series.map((r) => [r.key, r]));
+        const points = period.steps.map((step) => {
+          const r = byStep.get(step);
+          return { step, clicks: r?.clicks ?? 0, earned: r ? earned(r) : 0 };
+        });
+        const comparison = [
+          ...METRICS.map((m) => ({ key: m, now: String(current[m]), before: String(previous[m]), change: ratio(current[m] - previous[m], previous[m]) })),
+          { key: 'earned', now: h.money(earned(current), cur), before: h.money(earned(previous), cur), change: ratio(earned(current) - earned(previous), earned(previous)) },
+        ];
+        const funnel = METRICS.map((m, i) => ({ key: m, count: current[m], rate: i === 0 ? null : ratio(current[m], current[METRICS[i - 1] ?? 'clicks']) }));
+        // Figures for the chart script, as text: amounts stay decimal strings, never floats.
+        const chartData = {
+          labels: points.map((p) => p.step),
+          earned: points.map((p) => h.decimal(p.earned, cur)),
+          clicks: points.map((p) => p.clicks),
+          earnedLabel: h.t('overview.col.earned', { currency: cur }),
+          clicksLabel: h.t('overview.col.clicks'),
+        };
+        const payoutDay = nextPayoutDay(program.def.payout.schedule, now, zone);
+
+        send(
+          await pages.render('client/dashboard', {
+            h,
+            program,
+            notice,
+            probation,
+            tiers,
+            period,
+            periods: PERIODS,
+            refused: refused ? { field: refused.field, message: h.t(refused.key) } : null,
+            values: { from: typeof req.query.from === 'string' ? req.query.from : period.from, to: typeof req.query.to === 'string' ? req.query.to : period.to },
+            points,
+            comparison,
+            funnel,
+            balances,
+            release,
+            payoutDay,
+            // Inside <script type="application/json">: "<" escaped so no text in it can close the element.
+            chartJson: JSON.stringify(chartData).replace(/</g, '\\u003c'),
+            chartJs: CHART_JS_PATH,
+            chartScript: `${OVERVIEW_SCRIPT_PATH}?v=${encodeURIComponent(deps.version)}`,
+          }),
+          refused ? 422 : undefined,
         );
       },
     },

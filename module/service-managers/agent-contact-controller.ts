@@ -4,7 +4,7 @@ import type { AgentService } from '../agents/agent-service';
 import type { Actions } from '../http/action';
 import { formValues } from '../http/forms';
 import type { Pages } from '../http/pages';
-import { CLIENT_AREA, clientAction } from '../http/paths';
+import { clientAction } from '../http/paths';
 import type { AgentContactService } from './agent-contact-service';
 
 const PAGE = clientAction('agentContact');
@@ -22,16 +22,7 @@ export interface AgentContactControllerDeps {
  */
 export function agentContactActions({ pages, agents, contacts }: AgentContactControllerDeps): Actions<HostUser> {
   function page(req: Request, res: Response, html: string): void {
-    const h = pages.helpers(req);
-    pages.send(req, res, {
-      area: 'client',
-      title: h.t('sm.publish.title'),
-      breadcrumb: [
-        { label: h.t('affiliate.title'), href: CLIENT_AREA },
-        { label: h.t('sm.publish.title'), href: PAGE },
-      ],
-      html,
-    });
+    pages.clientPage(req, res, { titleKey: 'sm.publish.title', href: PAGE, html });
   }
 
   return {

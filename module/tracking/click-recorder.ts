@@ -25,6 +25,8 @@ export class ClickRecorder {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private failing = false;
+  /** Work done in the same transaction as each batch's insert: the daily roll-ups' click counts. */
+  private written: ((trx: Knex.Transaction, batch: readonly Click[]) => Promise<void>) | null = null;
   dropped = 0;
 
   constructor(
@@ -34,6 +36,11 @@ export class ClickRecorder {
     private readonly batchSize = 500,
     private readonly maxBuffered = 500_000,
   ) {}
+
+  /** Runs `work` in each batch's transaction, so that the batch and what it adds up commit together. */
+  onWrite(work: (trx: Knex.Transaction, batch: readonly Click[]) => Promise<void>): void {
+    this.written = work;
+  }
 
   start(): void {
     if (this.timer) return;
@@ -82,7 +89,13 @@ export class ClickRecorder {
     while (this.buffer.length) {
       const batch = this.buffer.splice(0, this.batchSize);
       try {
-        await this.db(T.clicks).insert(batch);
+        const written = this.written;
+        if (written)
+          await this.db.transaction(async (trx) => {
+            await trx(T.clicks).insert(batch);
+            await written(trx, batch);
+          });
+        else await this.db(T.clicks).insert(batch);
       } catch (e) {
         this.buffer.unshift(...batch);
         this.failing = true;

@@ -3,3 +3,4 @@
 export { REFERRAL_COOKIE, ReferralCookie } from './referral-cookie';
 export { DEFAULT_SOURCE, clickSource, sourceName } from './source';
 export { deepLinkTarget } from './deep-link';
+export type { Click } from './click-recorder';

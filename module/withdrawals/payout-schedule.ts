@@ -34,3 +34,21 @@ function periodOf(schedule: ProgramDefinition['payout']['schedule'], nowMs: numb
       return { name: `${d.year}-Q${d.quarter}`, start: d.startOf('quarter') };
   }
 }
+
+/**
+ * The next payout day after today (the start of the next period) as a moment in the zone: the
+ * Overview's "next payout date". Null for on-request programs.
+ */
+export function nextPayoutDay(schedule: ProgramDefinition['payout']['schedule'], nowMs: number, zone: string): number | null {
+  const d = DateTime.fromMillis(nowMs, { zone });
+  switch (schedule) {
+    case 'on_request':
+      return null;
+    case 'monthly':
+      return d.startOf('month').plus({ months: 1 }).toMillis();
+    case 'semi_monthly':
+      return (d.day < 15 ? d.startOf('month').set({ day: 15 }) : d.startOf('month').plus({ months: 1 })).toMillis();
+    case 'quarterly':
+      return d.startOf('quarter').plus({ quarters: 1 }).toMillis();
+  }
+}

@@ -8,11 +8,16 @@ import { HOUSE } from '../ledger/accounts';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
 import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
-import { asRow, asRows, num, numberOrNull, oneOf, rowOrNull, text } from '../db/columns';
+import { asRow, asRows, num, numberOrNull, oneOf, rowOrNull, stringOrNull, text } from '../db/columns';
 import { inTransaction } from '../db/transaction';
 import { noOutbox, type Outbox } from '../core/outbox';
+import { withholdingColumns, type Withholding, type WithholdingDecision } from '../tax';
 
-export const WITHDRAWAL_STATUSES = ['requested', 'paid', 'forfeited'] as const;
+// in_batch: a line of a payout batch (module/payouts/batches), no longer the agent's to cancel;
+// failed: the batch's payment failed and the money went back to available.
+// rejected, cancelled: ended by an admin (or cancelled by the agent) before it was paid, the money
+// back in available (withdrawal-ending.ts).
+export const WITHDRAWAL_STATUSES = ['requested', 'paid', 'forfeited', 'in_batch', 'failed', 'rejected', 'cancelled'] as const;
 export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
 
 export interface Withdrawal {
@@ -25,6 +30,8 @@ export interface Withdrawal {
   status: WithdrawalStatus;
   requestedAt: number;
   paidAt: number | null;
+  /** Why it was rejected or cancelled (as the admin wrote it); null otherwise. */
+  reason: string | null;
 }
 
 function fromRow(value: unknown): Withdrawal {
@@ -39,6 +46,7 @@ function fromRow(value: unknown): Withdrawal {
     status: oneOf(WITHDRAWAL_STATUSES, r.status),
     requestedAt: num(r.requested_at),
     paidAt: numberOrNull(r.paid_at),
+    reason: stringOrNull(r.reason),
   };
 }
 
@@ -56,6 +64,8 @@ export class WithdrawalService {
     private readonly agents: AgentService,
     private readonly clock: Clock,
     private readonly outbox: Outbox = noOutbox,
+    /** The tax of each payout from the agent's tax profile (module/tax); null keeps the rate the request was reserved with. */
+    private readonly withholding: Withholding | null = null,
   ) {}
 
   /** The daily cron's part: scheduled payouts for every program that pays on a schedule. */
@@ -164,18 +174,22 @@ export class WithdrawalService {
   }
 
   async markPaid(withdrawalId: number, adminId: number): Promise<Withdrawal> {
+    const decision = await this.withholdingOf(withdrawalId);
     await inTransaction(this.db, async (trx) => {
       const row = rowOrNull(await trx(T.withdrawals).where({ id: withdrawalId }).forUpdate().first());
       if (!row) throw new RuleError(`withdrawal ${withdrawalId} does not exist`);
       const w = fromRow(row);
       if (w.status !== 'requested') throw new RuleError(`withdrawal ${withdrawalId} is already ${w.status}`);
-      await trx(T.withdrawals).where({ id: w.id }).update({ status: 'paid', paid_at: this.clock.now(), paid_by_admin: adminId });
-      await this.outbox.add(trx, 'payout.paid', { withdrawal_id: w.id, agent_id: w.agentId, amount_minor: w.amount, tax_minor: w.tax, currency: w.currency });
+      const tax = decision ? decision.tax : w.tax;
+      await trx(T.withdrawals)
+        .where({ id: w.id })
+        .update({ status: 'paid', paid_at: this.clock.now(), paid_by_admin: adminId, ...(decision ? withholdingColumns(decision) : {}) });
+      await this.outbox.add(trx, 'payout.paid', { withdrawal_id: w.id, agent_id: w.agentId, amount_minor: w.amount, tax_minor: tax, currency: w.currency });
       const postings: Posting[] = [
         { agentId: w.agentId, account: 'reserved', amount: neg(w.amount) },
-        { agentId: w.agentId, account: 'withdrawn', amount: minor(w.amount - w.tax) },
+        { agentId: w.agentId, account: 'withdrawn', amount: minor(w.amount - tax) },
       ];
-      if (w.tax > 0) postings.push({ agentId: HOUSE, account: 'withholding_tax', amount: w.tax });
+      if (tax > 0) postings.push({ agentId: HOUSE, account: 'withholding_tax', amount: tax });
       await this.ledger.post(trx, {
         idemKey: `pay:${w.id}`,
         kind: 'pay',
@@ -186,6 +200,19 @@ export class WithdrawalService {
       });
     });
     return this.stored(withdrawalId);
+  }
+
+  /**
+   * The tax of a requested withdrawal paid now, from the agent's tax profile on the payout day.
+   * Decided before markPaid's transaction, outside its locks: the gross never changes, and a
+   * withdrawal no longer requested is refused inside it.
+   */
+  private async withholdingOf(id: number): Promise<WithholdingDecision | null> {
+    const w = await this.get(id);
+    if (!this.withholding || !w || w.status !== 'requested') return null;
+    const agent = await this.agents.get(w.agentId);
+    const program = agent ? await this.programs.get(agent.programId) : null;
+    return program ? this.withholding.forPayout(w.agentId, program, w.amount) : null;
   }
 
   async get(id: number): Promise<Withdrawal | null> {

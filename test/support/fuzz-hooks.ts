@@ -15,6 +15,7 @@ const realId = fc.integer({ min: 1, max: 15 });
 /** A plausible value for a hook variable of this name: real ids (of anyone's objects), real codes and domains. */
 function plausible(key: string, pools: HookPools): fc.Arbitrary<unknown> {
   if (key === 'sidebar') return fc.constant({ addPanel: (_p: SidebarPanel) => undefined });
+  if (key === 'panels') return fc.constant({ addPanel: (_p: SidebarPanel) => undefined });
   if (key === 'params') return fc.record({ serviceid: realId, userid: realId, pid: realId });
   if (key === 'amount_minor') return fc.integer({ min: 1, max: 50_000 });
   if (key === 'refund_id') return fc.string({ minLength: 1, maxLength: 64 });

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/require-await -- an in-memory HostApi: async by the contract, with nothing to wait for */
-import type { HostApi, HostClient, HostEmail, HostInvoice, HostOrder, HostProduct, HostQuote, HostRefund } from '../../module/contract/host-api';
+import type { HostApi, HostClient, HostCredit, HostEmail, HostInvoice, HostOrder, HostProduct, HostQuote, HostRefund } from '../../module/contract/host-api';
 
 export interface InvoiceLineSpec {
   amount: number;
@@ -25,7 +25,19 @@ export class MemoryHost implements HostApi {
   private nextLine = 1;
 
   addClient(id: number, email = `client${id}@example.com`): HostClient {
-    const c: HostClient = { id, email, firstname: `Client${id}`, lastname: 'Test', companyname: null, phonenumber: null, status: 'Active', currency: 'USD', created_at: 0 };
+    const c: HostClient = {
+      id,
+      email,
+      firstname: `Client${id}`,
+      lastname: 'Test',
+      companyname: null,
+      phonenumber: null,
+      status: 'Active',
+      currency: 'USD',
+      created_at: 0,
+      country: null,
+      language: null,
+    };
     this.clients.set(id, c);
     return c;
   }
@@ -62,6 +74,13 @@ export class MemoryHost implements HostApi {
   }
   async listClients(limit: number) {
     return [...this.clients.values()].reverse().slice(0, limit);
+  }
+  async searchClients(query: string, limit: number) {
+    const q = query.trim().toLowerCase();
+    const words = q.split(/\s+/).filter(Boolean);
+    const text = (c: HostClient) => [c.email, c.firstname, c.lastname, c.companyname ?? ''].join(' ').toLowerCase();
+    const found = [...this.clients.values()].reverse().filter((c) => words.every((w) => text(c).includes(w)));
+    return found.sort((a, b) => Number(b.email.toLowerCase() === q) - Number(a.email.toLowerCase() === q)).slice(0, limit);
   }
   async clientAccount(clientId: number, invoices: number) {
     const mine = [...this.invoices.values()]
@@ -110,6 +129,18 @@ export class MemoryHost implements HostApi {
   }
   async sendEmail(message: HostEmail) {
     this.emails.push(message);
+  }
+  /** Credits added to clients' accounts, by idempotency key (a second call returns the first). */
+  readonly credits = new Map<string, HostCredit>();
+  async addCredit(clientId: number, amountMinor: number, currency: string, _description: string, key: string): Promise<HostCredit> {
+    const first = this.credits.get(key);
+    if (first) return first;
+    const client = this.clients.get(clientId);
+    if (!client) throw new Error(`client ${clientId} does not exist`);
+    if (client.currency !== currency) throw new Error(`client ${clientId} pays in ${client.currency}, not ${currency}`);
+    const credit: HostCredit = { id: String(this.credits.size + 1), client_id: clientId, amount_minor: amountMinor, currency, created_at: 0 };
+    this.credits.set(key, credit);
+    return credit;
   }
   siteUrl() {
     return 'http://billing.test';

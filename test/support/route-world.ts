@@ -29,6 +29,8 @@ export interface Objects {
   quote: number;
   creative: number;
   registration: number;
+  /** A commission of Ann's, on Wanjiru (the agent's Commissions pages). */
+  commission: number;
 }
 
 export interface RouteWorld {
@@ -70,10 +72,11 @@ export async function routeWorld(f: Fixture): Promise<RouteWorld> {
   const quote = Number(defined(/[?&]id=(\d+)/.exec(String(created.headers.location)), `a quote made (${created.status})`)[1]);
   const [creative] = await db(T.creatives).insert({ kind: 'text', name: 'Link', alt: '', link_text: 'Our servers', created_by: 'admin', created_at: 0 });
   const [registration] = await db(T.domains).insert({ domain: 'cy-widgets.example', agent_id: cy.agentId, customer: '', created_at: 0 });
+  const commission = await services.manualCommissions.addManual(w.ann, '10.00', 'the matrix', 'matrix-commission', w.clientId);
   const o: Objects = {
     ...{ ann: w.ann, ben: w.ben, cy: cy.agentId, dee: dee.agentId, wanjiru: w.clientId },
     ...{ eve: await plain('eve@example.com'), fay: await plain('fay@example.com'), gus: await plain('gus@example.com') },
-    ...{ program: program.id, product: f.productId, quote, creative: Number(creative), registration: Number(registration) },
+    ...{ program: program.id, product: f.productId, quote, creative: Number(creative), registration: Number(registration), commission: commission.id },
   };
 
   return {

@@ -6,7 +6,7 @@ import http from 'node:http';
  * lists nested one level, errors as result "error" with a message. Its data is the test's to set.
  */
 export interface WhmcsFixtureData {
-  clients: Record<number, { firstname: string; lastname: string; email: string; currency_code: string; status?: string; companyname?: string }>;
+  clients: Record<number, { firstname: string; lastname: string; email: string; currency_code: string; status?: string; companyname?: string; countrycode?: string; language?: string }>;
   /** Services (tblhosting): the product each bills. */
   services: Record<number, { clientid: number; pid: number; name: string; groupname: string; status: string; domain: string }>;
   products: Record<number, { gid: number; name: string; paytype: string; pricing: Record<string, Record<string, string>> }>;
@@ -24,6 +24,8 @@ export interface WhmcsFixtureData {
   >;
   orders: Record<number, { userid: number; invoiceid: number; date: string; lineitems: { type: string; relid: number; domain: string }[] }>;
   currencies: { code: string; rate: string }[];
+  /** Credit entries (tblcredit), which AddCredit appends to; none when left out. */
+  credits?: { id: number; clientid: number; date: string; description: string; amount: string }[];
 }
 
 export interface WhmcsFixture {
@@ -53,7 +55,13 @@ function answer(data: WhmcsFixtureData, action: string, p: Record<string, string
     }
     case 'GetClients': {
       const ids = Object.keys(data.clients).map(Number);
-      const found = ids.filter((id) => !p.search || data.clients[id]?.email === p.search).sort((a, b) => b - a);
+      // WHMCS matches `search` anywhere in the name, company or e-mail, ignoring case.
+      const matches = (id: number) => {
+        const c = data.clients[id];
+        const text = c ? `${c.firstname} ${c.lastname} ${c.companyname ?? ''} ${c.email}`.toLowerCase() : '';
+        return text.includes(p.search!.toLowerCase());
+      };
+      const found = ids.filter((id) => !p.search || matches(id)).sort((a, b) => b - a);
       const list = found.slice(0, n('limitnum') || 25).map((id) => ({ id, ...data.clients[id] }));
       return { result: 'success', totalresults: found.length, numreturned: list.length, clients: { client: list } };
     }
@@ -109,6 +117,20 @@ function answer(data: WhmcsFixtureData, action: string, p: Record<string, string
     }
     case 'GetCurrencies':
       return { result: 'success', totalresults: data.currencies.length, currencies: { currency: data.currencies.map((c, i) => ({ id: i + 1, prefix: '', suffix: '', format: 1, ...c })) } };
+    case 'GetCredits': {
+      if (!data.clients[n('clientid')]) return error('Client ID Not Found');
+      const rows = (data.credits ?? []).filter((c) => c.clientid === n('clientid')).map((c) => ({ ...c, id: String(c.id), relid: '0' }));
+      return { result: 'success', totalresults: rows.length, clientid: p.clientid, credits: rows.length ? { credit: rows } : '' };
+    }
+    case 'AddCredit': {
+      if (!data.clients[n('clientid')]) return error('Client ID Not Found');
+      if (!p.description) return error('Description is Required');
+      if (!/^\d+(\.\d+)?$/.test(p.amount ?? '')) return error('Amount is Required');
+      const credits = (data.credits ??= []);
+      credits.push({ id: credits.length + 1, clientid: n('clientid'), date: '2026-03-05', description: p.description, amount: Number(p.amount).toFixed(2) });
+      const balance = credits.filter((c) => c.clientid === n('clientid')).reduce((s, c) => s + Number(c.amount), 0);
+      return { result: 'success', newbalance: balance.toFixed(2) };
+    }
     case 'SendEmail':
       return data.clients[n('id')] ? { result: 'success' } : error('Client ID Not Found');
     default:
@@ -159,7 +181,7 @@ export function sampleWhmcs(paidAt = '2026-03-02 09:00:00'): WhmcsFixtureData {
   return {
     clients: {
       1: { firstname: 'Alice', lastname: 'Agent', email: 'alice@example.com', currency_code: 'USD' },
-      2: { firstname: 'Bob', lastname: 'Buyer', email: 'bob@example.com', currency_code: 'USD', companyname: 'Bob Ltd' },
+      2: { firstname: 'Bob', lastname: 'Buyer', email: 'bob@example.com', currency_code: 'USD', companyname: 'Bob Ltd', countrycode: 'ke', language: 'Swahili' },
       3: { firstname: 'Carol', lastname: 'New', email: 'carol@example.com', currency_code: 'USD' },
     },
     services: { 77: { clientid: 2, pid: 5, name: 'Cloud Server M', groupname: 'Cloud Servers', status: 'Active', domain: 'bob.example' } },

@@ -47,6 +47,8 @@ export const clientDetails = z.object({
     status: z.enum(['Active', 'Inactive', 'Closed']).catch('Active'),
     currency_code: str,
     datecreated: str.optional(),
+    countrycode: str.optional(),
+    language: str.optional(),
   }),
 });
 
@@ -65,6 +67,8 @@ export function toClient(answer: WhmcsAnswer, zone: string): HostClient {
     status: c.status,
     currency: c.currency_code,
     created_at: whmcsTime(c.datecreated ?? '', zone) ?? 0,
+    country: /^[A-Za-z]{2}$/.test(c.countrycode ?? '') ? (c.countrycode ?? '').toUpperCase() : null,
+    language: orNull((c.language ?? '').toLowerCase()),
   };
 }
 

@@ -2,6 +2,7 @@ import type {
   HostApi,
   HostClient,
   HostClientAccount,
+  HostCredit,
   HostEmail,
   HostHttp,
   HostInvoice,
@@ -16,6 +17,7 @@ import { LoadingCache } from '../../../module/core/loading-cache';
 import { WhmcsApi, WhmcsApiError } from './whmcs-api';
 import { clientProducts, clients, currencies, invoiceAnswer, invoices, orders, products, refundsOf, toClient, toInvoice, whmcsAmount, whmcsTime } from './whmcs-decode';
 import { divideRates, toProduct, type WhmcsProduct } from './whmcs-products';
+import { addWhmcsCredit } from './whmcs-credit';
 
 export interface WhmcsHostOptions {
   api: WhmcsApi;
@@ -36,7 +38,8 @@ const notFound = (e: unknown) => e instanceof WhmcsApiError && /not found/i.test
 
 /**
  * The host contract over WHMCS's documented API (GetClientsDetails, GetInvoice, GetInvoices,
- * GetClientsProducts, GetProducts, GetOrders, GetTransactions, GetCurrencies, SendEmail), so that
+ * GetClientsProducts, GetProducts, GetOrders, GetTransactions, GetCurrencies, SendEmail, GetCredits,
+ * AddCredit), so that
  * a module running beside WHMCS reads its clients, invoices and products as the core expects.
  * What WHMCS's API cannot give is said where it stands (payment fingerprints, quotes).
  */
@@ -76,6 +79,14 @@ export class WhmcsHostApi implements HostApi {
     const found = clients.parse(await this.api.call('GetClients', { limitnum: limit, orderby: 'id', sorting: 'DESC' })).clients;
     const out = await Promise.all(found.map((c) => this.getClient(c.id)));
     return out.filter((c) => c !== null);
+  }
+
+  /** WHMCS's GetClients `search` matches name, company and e-mail; the details come one by one. */
+  async searchClients(query: string, limit: number): Promise<HostClient[]> {
+    const found = clients.parse(await this.api.call('GetClients', { search: query.trim(), limitnum: limit, orderby: 'id', sorting: 'DESC' })).clients;
+    const out = (await Promise.all(found.map((c) => this.getClient(c.id)))).filter((c) => c !== null);
+    const q = query.trim().toLowerCase();
+    return out.sort((a, b) => Number(b.email.toLowerCase() === q) - Number(a.email.toLowerCase() === q));
   }
 
   async clientAccount(clientId: number, n: number): Promise<HostClientAccount> {
@@ -179,6 +190,13 @@ export class WhmcsHostApi implements HostApi {
     const client = clients.parse(await this.api.call('GetClients', { search: message.to, limitnum: 1 })).clients[0];
     if (!client) throw new WhmcsApiError('SendEmail', `no client has the address ${message.to}`);
     await this.api.call('SendEmail', { id: client.id, customtype: 'general', customsubject: message.subject, custommessage: message.html ?? message.text });
+  }
+
+  /** WHMCS's AddCredit, made idempotent by the key kept in the credit's description (whmcs-credit.ts). */
+  async addCredit(clientId: number, amountMinor: number, code: string, description: string, key: string): Promise<HostCredit> {
+    const client = await this.getClient(clientId);
+    if (!client) throw new WhmcsApiError('AddCredit', `client ${clientId} does not exist`);
+    return addWhmcsCredit(this.api, client, this.zone, amountMinor, code, description, key);
   }
 
   async exchangeRate(from: string, to: string): Promise<string | null> {

@@ -20,6 +20,12 @@ import * as m018 from './018-targets-and-probation';
 import * as m019 from './019-imports';
 import * as m020 from './020-webhooks-out';
 import * as m021 from './021-api';
+import * as m022 from './022-payout-methods';
+import * as m023 from './023-payout-batches';
+import * as m024 from './024-tax-profiles';
+import * as m025 from './025-report-rollups';
+import * as m026 from './026-admin-inbox';
+import * as m027 from './027-invoice-paid-speed';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -45,6 +51,12 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['019-imports', m019],
   ['020-webhooks-out', m020],
   ['021-api', m021],
+  ['022-payout-methods', m022],
+  ['023-payout-batches', m023],
+  ['024-tax-profiles', m024],
+  ['025-report-rollups', m025],
+  ['026-admin-inbox', m026],
+  ['027-invoice-paid-speed', m027],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import { T } from '../db/tables';
+import type { Clock } from '../core/clock';
+import { RuleError, isUniqueViolation } from '../core/errors';
+import type { HostApi, HostCredit } from '../contract/host-api';
+import type { Translate } from '../i18n/lang';
+import type { AgentService } from '../agents/agent-service';
+import { formatAmount, minor } from '../money/amount';
+import { currency } from '../money/currencies';
+import type { Withdrawal } from '../withdrawals/withdrawal-service';
+
+/** The statuses in which a withdrawal's money is still on its way to the agent. */
+const CREDITABLE = new Set(['requested', 'in_batch', 'paid']);
+
+export interface CreditPayoutDeps {
+  db: Knex;
+  host: Pick<HostApi, 'addCredit' | 'getClient'>;
+  agents: Pick<AgentService, 'get'>;
+  t: Translate;
+  clock: Clock;
+}
+
+/**
+ * Pays a withdrawal as credit on the agent's own client account in the billing platform (WHMCS's
+ * "credit to account"): its net amount (amount − tax), in its currency, which must be the
+ * client's. Idempotent by withdrawal: the host's credit carries the key agenttools-payout-<id>,
+ * so that a retry, a crash between the host's answer and ours, or two nodes at once give one
+ * credit; the module's row records it. It moves no money in the ledger: the batch that calls it
+ * marks the line paid (key pay:<id>) as for any other method.
+ */
+export class CreditPayouts {
+  constructor(private readonly d: CreditPayoutDeps) {}
+
+  static keyOf(withdrawalId: number): string {
+    return `agenttools-payout-${withdrawalId}`;
+  }
+
+  async creditPayout(w: Withdrawal): Promise<HostCredit> {
+    if (!CREDITABLE.has(w.status)) throw new RuleError(this.d.t('payout_method.error.credit_status', { id: w.id, status: this.d.t(`withdrawal.status.${w.status}`) }), 'withdrawal_id');
+    const agent = await this.d.agents.get(w.agentId);
+    if (!agent) throw new Error(`withdrawal ${w.id} belongs to agent ${w.agentId}, who does not exist`);
+    const client = await this.d.host.getClient(agent.clientId);
+    if (!client) throw new RuleError(this.d.t('payout_method.error.credit_no_client', { id: w.id }), 'withdrawal_id');
+    if (client.currency !== w.currency) throw new RuleError(this.d.t('payout_method.error.credit_currency', { id: w.id, currency: w.currency, client: client.currency }), 'withdrawal_id');
+    const net = w.amount - w.tax;
+    if (net <= 0) throw new RuleError(this.d.t('payout_method.error.credit_nothing', { id: w.id }), 'withdrawal_id');
+    try {
+      await this.d
+        .db(T.payoutCredits)
+        .insert({ withdrawal_id: w.id, client_id: client.id, currency: w.currency, amount_minor: net, host_credit_id: null, created_at: this.d.clock.now(), credited_at: null });
+    } catch (e) {
+      // Claimed before (a retry or another node): the host's key makes asking again safe.
+      if (!isUniqueViolation(e)) throw e;
+    }
+    const description = this.d.t('payout_method.credit_description', { id: w.id, amount: formatAmount(minor(net), currency(w.currency)) });
+    const credit = await this.d.host.addCredit(client.id, net, w.currency, description, CreditPayouts.keyOf(w.id));
+    await this.d.db(T.payoutCredits).where({ withdrawal_id: w.id }).whereNull('host_credit_id').update({ host_credit_id: credit.id, credited_at: this.d.clock.now() });
+    return credit;
+  }
+}

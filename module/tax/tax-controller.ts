@@ -1,0 +1,260 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { DateTime } from 'luxon';
+import type { HostAdmin, HostApi, HostUser } from '../contract/host-api';
+import type { Logger } from '../core/logger';
+import { RuleError } from '../core/errors';
+import type { Agent, AgentService } from '../agents/agent-service';
+import type { ProgramService } from '../programs/program-service';
+import type { Actions } from '../http/action';
+import { adminForm, submitClientForm, type RefusedForm } from '../http/form-action';
+import { idField } from '../http/forms';
+import type { Pages } from '../http/pages';
+import { ADMIN_AREA, adminAction, clientAction } from '../http/paths';
+import { LEGAL_STATUSES } from './tax-id';
+import type { TaxProfileService } from './tax-profile-service';
+import type { TaxDocuments } from './tax-documents';
+import type { TaxPayouts } from './tax-payouts';
+
+const year = z.coerce.number().int().min(2000).max(2100);
+/** A calendar day as yyyy-mm-dd, a real one (not 2026-02-30). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => DateTime.fromISO(d, { zone: 'utc' }).isValid);
+const text = z.string().optional();
+const agentTaxForm = z.object({ agent_id: idField, legal_status: text, tax_id: text, residency: text, exemption_ref: text, exemption_valid_until: text });
+
+export interface TaxControllerDeps {
+  pages: Pages;
+  logger: Logger;
+  host: Pick<HostApi, 'getClient'>;
+  agents: Pick<AgentService, 'byClient' | 'get'>;
+  programs: Pick<ProgramService, 'get'>;
+  profiles: Pick<TaxProfileService, 'forAgent' | 'history' | 'save'>;
+  payouts: Pick<TaxPayouts, 'get' | 'ofAgentYear'>;
+  documents: Pick<TaxDocuments, 'certificate' | 'statement' | 'report' | 'explain' | 'statementNumber' | 'recentYears'>;
+}
+
+function sendPdf(res: Response, name: string, pdf: Buffer): void {
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.pdf"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.end(pdf);
+}
+
+/**
+ * Tax: the agent's tax profile (client area) and the admin's view of it, the withholding-tax
+ * certificate per year and the self-billing statement per payout (PDF), and the provider's
+ * report per period (CSV). Every document is the signed-in agent's own or the admin's: a payout
+ * of another agent answers as if it did not exist (404). None is open to an agent signed in as a
+ * client (no asClient).
+ */
+export function taxActions(deps: TaxControllerDeps): { client: Actions<HostUser>; admin: Actions<HostAdmin> } {
+  const { pages, profiles, payouts, documents } = deps;
+
+  async function agentOf(user: HostUser): Promise<Agent> {
+    const agent = await deps.agents.byClient(user.client_id);
+    if (!agent) throw new RuleError(pages.helpers().t('tax.not_agent'));
+    return agent;
+  }
+
+  const notFound = (req: Request, res: Response, area: 'client' | 'admin') => {
+    const t = pages.helpers().t;
+    pages.alert(req, res, { area, title: t('tax.title'), breadcrumb: [], status: 404 }, t('tax.not_found'));
+  };
+
+  async function years(agent: Agent): Promise<number[]> {
+    const program = await deps.programs.get(agent.programId);
+    return documents.recentYears(program?.timezone ?? 'UTC');
+  }
+
+  async function agentPayouts(agent: Agent, ys: number[]) {
+    const program = await deps.programs.get(agent.programId);
+    const zone = program?.timezone ?? 'UTC';
+    const rows = [];
+    for (const y of ys) rows.push(...(await payouts.ofAgentYear(agent.id, y, zone)));
+    return { zone, rows: rows.sort((a, b) => b.paidAt - a.paidAt).map((p) => ({ ...p, number: documents.statementNumber(p.id), why: documents.explain(p.basis) })) };
+  }
+
+  async function showClientPage(agent: Agent, req: Request, res: Response, refused?: RefusedForm): Promise<void> {
+    const h = pages.helpers(req);
+    const profile = await profiles.forAgent(agent.id);
+    const client = profile ? null : await deps.host.getClient(agent.clientId);
+    const ys = await years(agent);
+    const html = await pages.render('client/tax-profile', {
+      h,
+      profile,
+      statuses: LEGAL_STATUSES,
+      defaultResidency: client?.country ?? '',
+      years: ys,
+      payouts: await agentPayouts(agent, ys),
+      saveAction: `${clientAction('saveTaxProfile')}#form-errors`,
+      certificateAction: clientAction('taxCertificate'),
+      statementAction: clientAction('payoutStatement'),
+      notice: req.query.done === 'saved' ? h.t('tax.saved') : null,
+      errors: refused?.errors ?? {},
+      values: refused?.values ?? {},
+    });
+    pages.clientPage(req, res, { titleKey: 'tax.title', href: clientAction('taxProfile'), html, status: refused?.status });
+  }
+
+  async function showAdminPage(req: Request, res: Response, agentId: number, refused?: RefusedForm): Promise<void> {
+    const agent = await deps.agents.get(agentId);
+    if (!agent) return notFound(req, res, 'admin');
+    const h = pages.helpers(req);
+    const ys = await years(agent);
+    const html = await pages.render('admin/agent-tax', {
+      h,
+      agent,
+      profile: await profiles.forAgent(agent.id),
+      history: await profiles.history(agent.id),
+      statuses: LEGAL_STATUSES,
+      years: ys,
+      payouts: await agentPayouts(agent, ys),
+      saveAction: `${adminAction('saveAgentTax')}#form-errors`,
+      certificateAction: adminAction('taxCertificate'),
+      statementAction: adminAction('payoutStatement'),
+      notice: req.query.done === 'saved' ? h.t('tax.saved') : null,
+      errors: refused?.errors ?? {},
+      values: refused?.values ?? {},
+    });
+    const title = h.t('tax.admin.title', { id: agent.id });
+    pages.send(req, res, {
+      area: 'admin',
+      title,
+      breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: `#${agent.id}`, href: `${adminAction('agent')}&id=${agent.id}` }, { label: title }],
+      html,
+      status: refused?.status,
+    });
+  }
+
+  async function showReportPage(req: Request, res: Response, error: string | null): Promise<void> {
+    const h = pages.helpers(req);
+    const html = await pages.render('admin/tax-report', {
+      h,
+      action: adminAction('taxReport'),
+      values: { from: typeof req.query.from === 'string' ? req.query.from : '', to: typeof req.query.to === 'string' ? req.query.to : '' },
+      error,
+    });
+    pages.send(req, res, {
+      area: 'admin',
+      title: h.t('tax.report.title'),
+      breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: h.t('tax.report.title') }],
+      html,
+      status: error ? 422 : undefined,
+    });
+  }
+
+  const client: Actions<HostUser> = {
+    taxProfile: {
+      method: 'GET',
+      run: async (user, req, res) => showClientPage(await agentOf(user), req, res),
+    },
+
+    saveTaxProfile: {
+      method: 'POST',
+      async run(user, req, res) {
+        const agent = await agentOf(user);
+        await submitClientForm(
+          req,
+          res,
+          'saveTaxProfile',
+          async (values) => {
+            await profiles.save(agent.id, values, `agent:${user.client_id}`);
+            return `${clientAction('taxProfile')}&done=saved`;
+          },
+          (rq, rs, refused) => showClientPage(agent, rq, rs, refused),
+        );
+      },
+    },
+
+    taxCertificate: {
+      method: 'GET',
+      async run(user, req, res) {
+        const agent = await agentOf(user);
+        const y = year.safeParse(req.query.year);
+        if (!y.success) throw new RuleError(pages.helpers().t('tax.error.year'));
+        sendPdf(res, `withholding-tax-${y.data}`, await documents.certificate(agent.id, y.data));
+      },
+    },
+
+    payoutStatement: {
+      method: 'GET',
+      async run(user, req, res) {
+        const agent = await agentOf(user);
+        const id = idField.safeParse(req.query.id);
+        const payout = id.success ? await payouts.get(id.data) : null;
+        // Another agent's payout is not there for this one: the same answer as none.
+        if (!payout || payout.agentId !== agent.id) return notFound(req, res, 'client');
+        sendPdf(res, documents.statementNumber(payout.id), await documents.statement(payout));
+      },
+    },
+  };
+
+  const admin: Actions<HostAdmin> = {
+    agentTax: {
+      method: 'GET',
+      async run(_admin, req, res) {
+        const id = idField.safeParse(req.query.id);
+        if (!id.success) return notFound(req, res, 'admin');
+        await showAdminPage(req, res, id.data);
+      },
+    },
+
+    saveAgentTax: adminForm(
+      deps.logger,
+      'saveAgentTax',
+      agentTaxForm,
+      async (req, res, refused) => {
+        const id = idField.safeParse(refused.values.agent_id);
+        if (!id.success) return notFound(req, res, 'admin');
+        await showAdminPage(req, res, id.data, refused);
+      },
+      async (a, v) => {
+        if (!(await deps.agents.get(v.agent_id))) throw new RuleError(pages.helpers().t('tax.not_found'), 'agent_id');
+        await profiles.save(v.agent_id, v, `admin:${a.username}`);
+        return `${adminAction('agentTax')}&id=${v.agent_id}&done=saved`;
+      },
+    ),
+
+    taxCertificate: {
+      method: 'GET',
+      async run(_admin, req, res) {
+        const id = idField.safeParse(req.query.agent_id);
+        const y = year.safeParse(req.query.year);
+        if (!id.success || !(await deps.agents.get(id.data))) return notFound(req, res, 'admin');
+        if (!y.success) throw new RuleError(pages.helpers().t('tax.error.year'));
+        sendPdf(res, `withholding-tax-${id.data}-${y.data}`, await documents.certificate(id.data, y.data));
+      },
+    },
+
+    payoutStatement: {
+      method: 'GET',
+      async run(_admin, req, res) {
+        const id = idField.safeParse(req.query.id);
+        const payout = id.success ? await payouts.get(id.data) : null;
+        if (!payout) return notFound(req, res, 'admin');
+        sendPdf(res, documents.statementNumber(payout.id), await documents.statement(payout));
+      },
+    },
+
+    taxReport: {
+      method: 'GET',
+      async run(_admin, req, res) {
+        if (req.query.from === undefined && req.query.to === undefined) return showReportPage(req, res, null);
+        const from = day.safeParse(req.query.from);
+        const to = day.safeParse(req.query.to);
+        const t = pages.helpers().t;
+        if (!from.success || !to.success) return showReportPage(req, res, t('tax.error.period'));
+        if (from.data > to.data) return showReportPage(req, res, t('tax.error.period_order'));
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="withholding-tax-${from.data}-${to.data}.csv"`);
+        res.setHeader('Cache-Control', 'private, no-store');
+        await documents.report(from.data, to.data, res);
+      },
+    },
+  };
+
+  return { client, admin };
+}
