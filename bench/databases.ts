@@ -12,8 +12,9 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export function sqliteDatabase(): BenchDatabase {
-  const file = path.join(os.tmpdir(), `at_bench_${process.pid}.sqlite`);
+/** `suffix` names a second database of the same run (bench/agent-pages.ts: an empty twin). */
+export function sqliteDatabase(suffix = ''): BenchDatabase {
+  const file = path.join(os.tmpdir(), `at_bench_${process.pid}${suffix}.sqlite`);
   // WAL mode leaves -wal and -shm files next to the database; remove all three.
   const files = [file, `${file}-wal`, `${file}-shm`];
   const removeFiles = () => files.forEach((f) => fs.rmSync(f, { force: true }));
@@ -30,8 +31,8 @@ export function redact(url: string): string {
  * A fresh database `at_bench_<pid>` on the MariaDB server at `serverUrl`, or the reason it could
  * not be reached (the caller decides whether that is fatal).
  */
-export async function mariaDatabase(serverUrl: string): Promise<BenchDatabase | { unreachable: string }> {
-  const name = `at_bench_${process.pid}`;
+export async function mariaDatabase(serverUrl: string, suffix = ''): Promise<BenchDatabase | { unreachable: string }> {
+  const name = `at_bench_${process.pid}${suffix}`;
   let admin: mysql.Connection;
   try {
     // mysql2 directly rather than a knex pool: a short timeout, and no pool retry noise on stderr.

@@ -13,6 +13,8 @@
  *   BENCH_HISTORY=100000          commissions already stored for the second InvoicePaid run
  *   BENCH_ONLY=daily-job          only the daily cron's job: tier evaluation and releases, 1,000 and 10,000 agents (MariaDB)
  *   BENCH_ONLY=payouts            only a payout batch of 10,000: created and exported (SQLite, MariaDB)
+ *   BENCH_ONLY=agent-pages        only the agent's Overview and Commissions with 1,000,000 clicks and 100,000
+ *                                   commissions stored against an empty history, and a 1,000,000-row CSV export
  *   BENCH_ONLY=nodes              only paid invoices/s with 1, 2, 3 app nodes (single MariaDB; with
  *   BENCH_CLUSTER=1                 also on a three-node Galera cluster, which it starts and stops)
  *
@@ -32,6 +34,7 @@ import { benchEventsIn } from './events-in';
 import { benchPaidOnNodes } from './cluster';
 import { runDailyJobBench } from './daily-job';
 import { runPayoutsBench } from './payouts';
+import { runAgentPagesBench } from './agent-pages';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 if (!(SECONDS > 0)) throw new Error(`BENCH_SECONDS must be a positive number of seconds, not ${process.env.BENCH_SECONDS}`);
@@ -45,8 +48,8 @@ const REQUIRE_MARIADB = process.env.BENCH_REQUIRE_MARIADB === '1';
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 500);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'links', 'invoice-paid', 'events-in', 'nodes', 'daily-job', 'payouts'].includes(ONLY))
-  throw new Error(`BENCH_ONLY must be links, invoice-paid, events-in, nodes, daily-job or payouts, not ${ONLY}`);
+if (!['', 'links', 'invoice-paid', 'events-in', 'nodes', 'daily-job', 'payouts', 'agent-pages'].includes(ONLY))
+  throw new Error(`BENCH_ONLY must be links, invoice-paid, events-in, nodes, daily-job, payouts or agent-pages, not ${ONLY}`);
 /** Also the Galera part of the app-nodes figures (a three-node cluster on loopback ports 3307-3309). */
 const CLUSTER = process.env.BENCH_CLUSTER === '1';
 
@@ -207,8 +210,8 @@ function percent(ratio: number): string {
 }
 
 /** The MariaDB database for one part, or null when the server does not answer. */
-async function maria(): Promise<BenchDatabase | null> {
-  const database = await mariaDatabase(MYSQL_URL);
+async function maria(suffix = ''): Promise<BenchDatabase | null> {
+  const database = await mariaDatabase(MYSQL_URL, suffix);
   if (!('unreachable' in database)) return database;
   console.log(`\nMariaDB not reachable at ${redact(MYSQL_URL)} (${database.unreachable})${REQUIRE_MARIADB ? ', and BENCH_REQUIRE_MARIADB=1' : ', skipped'}`);
   return null;
@@ -241,6 +244,8 @@ async function main(): Promise<number> {
   if (ONLY === '' || ONLY === 'daily-job') ok = (await runDailyJobBench(maria, REQUIRE_MARIADB)) && ok;
   // A payout batch of 10,000 created and exported (bench/payouts.ts), on SQLite and MariaDB.
   if (ONLY === '' || ONLY === 'payouts') ok = (await runPayoutsBench([() => Promise.resolve(sqliteDatabase()), maria], REQUIRE_MARIADB)) && ok;
+  // The agent's Overview and Commissions with a year of history, and a 1,000,000-row CSV export (bench/agent-pages.ts).
+  if (ONLY === '' || ONLY === 'agent-pages') ok = (await runAgentPagesBench([(suffix) => Promise.resolve(sqliteDatabase(suffix)), maria], REQUIRE_MARIADB, loadAverage)) && ok;
   return ok ? 0 : 1;
 }
 

@@ -10,6 +10,7 @@ import { createHost } from './app';
 import { hashPassword } from './auth/passwords';
 import { invoiceItemRow, oneRow } from './db/rows';
 import { LIFECYCLE, lifecycleQuarter, seedLifecycle } from './seed-lifecycle';
+import { type HistoryMade, seedHistory } from './seed-history';
 
 // The demo's clicks come from a real browser's user agent: the module counts no bot's click.
 const DEMO_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0';
@@ -27,7 +28,7 @@ const EXAMPLES = path.resolve(__dirname, '../examples/programs');
  * through the whole quarter before (host/seed-lifecycle.ts): one promoted, one demoted; and at the
  * end one Cloud One agent is on probation and one application waits for the admin.
  */
-export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
+export async function seedDemo(db: Knex, logger: Logger): Promise<{ history: { alice: HistoryMade; tom: HistoryMade } }> {
   const mainStart = Date.now() - 70 * DAY;
   const clock = new ManualClock(lifecycleQuarter(mainStart).start - 5 * DAY);
   const host = await createHost({ db, clock, logger, module: { clickFlushMs: 60_000 } });
@@ -107,7 +108,7 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const cloudOne = await seedProgram('cloud-one');
   const kesGroup = async (name: string) => Number((await db('host_product_groups').insert({ name }))[0]);
   const kes = async (group: number, name: string, price: number) => Number((await db('host_products').insert({ group_id: group, name, currency: 'KES', price_minor: price, setup_minor: 0 }))[0]);
-  await kes(await kesGroup('Managed Subscriptions'), 'Managed PBX (monthly)', 500_000);
+  const pbx = await kes(await kesGroup('Managed Subscriptions'), 'Managed PBX (monthly)', 500_000);
   const training = await kes(await kesGroup('Training & Support'), 'On-site training day', 1_200_000);
   await kes(await kesGroup('Refundable Deposit'), 'Desk phone deposit', 300_000);
   const tom = await billing.createClient({
@@ -150,7 +151,33 @@ export async function seedDemo(db: Knex, logger: Logger): Promise<void> {
   const grace = await billing.createClient({ firstname: 'Grace', lastname: 'Applicant', email: LIFECYCLE.applicant, password: DEMO_PASSWORD, currency: 'KES' });
   await core.applications.apply(grace, cloudOne, { signature: 'Grace Applicant', agreement: 'yes' }, '198.51.100.77');
 
+  // A year of Alice's and Tom's activity, so that their Overview's twelve months show something:
+  // clicks every day, sign-ups and paid invoices (the clock goes back to each, then on to now,
+  // where the cron releases what is past its hold). Deterministic: a seeded PRNG.
+  const end = Date.now();
+  const history = {
+    alice: await seedHistory(
+      host,
+      clock,
+      end,
+      { agentId: agent.id, products: [cloudS, backup, dedicated], currency: 'USD', clicksPerDay: 24, signupsPerMonth: 0.35, paying: 0.8, tag: 'a', ipBlock: 1 },
+      20_260_101,
+      DEMO_PASSWORD,
+    ),
+    tom: await seedHistory(
+      host,
+      clock,
+      end,
+      { agentId: tomAgent.id, products: [pbx, training], currency: 'KES', clicksPerDay: 12, signupsPerMonth: 0.3, paying: 0.9, tag: 't', ipBlock: 2 },
+      20_260_102,
+      DEMO_PASSWORD,
+    ),
+  };
+
   clock.set(Date.now());
   await billing.runDailyCron(true);
   await host.stop();
+  // The bulk clicks bypassed the click buffer: count everything again, so the Overview shows the year at once.
+  await agentTools.services.rollups.rebuild();
+  return { history };
 }

@@ -139,13 +139,13 @@ onEachDatabase("in Chromium: admin uploads a banner â†’ agent copies its code â†
     await visitor.getByRole('button', { name: 'Create account' }).click();
     await visitor.waitForURL(/\/clientarea$/);
 
-    // The sign-up is the agent's, under "blog": in the database and on the agent's dashboard.
+    // The sign-up is the agent's, under "blog": in the database and on the agent's Links page, with no earnings yet.
     const client = await current().db('host_clients').where({ email: 'wanjiru@example.com' }).first();
     const referral = await current().db(T.referrals).where({ client_id: client.id }).first();
     expect([Number(referral.agent_id), referral.source]).to.deep.equal([agentId, 'blog']);
     await host.agentTools.services.clicks.flush();
     await agent.goto(`${base}/index.php?m=agenttools&action=links`);
     const blogRow = agent.locator('[data-testid="sources"] tr', { hasText: 'blog' });
-    expect((await blogRow.locator('td').allInnerTexts()).map((t) => t.trim())).to.deep.equal(['blog', '1', '1']);
+    expect((await blogRow.locator('td').allInnerTexts()).map((t) => t.trim())).to.deep.equal(['blog', '1', '1', 'USD 0.00']);
   });
 });

@@ -31,13 +31,16 @@ async function signedIn(host: Host, who: { admin: true } | { email: string }) {
 /** What `npm start` shows a first-time visitor: an agent with money in every state, and Cloud One's lifecycle. */
 onEachDatabase('the demo data of npm start', ({ current }) => {
   let host: Host;
+  let history: Awaited<ReturnType<typeof seedDemo>>['history'];
   const agentOf = async (email: string) => {
     const client = await current().db('host_clients').where({ email }).first();
     return current().db(T.agents).where({ client_id: client.id }).first();
   };
 
-  before(async () => {
-    await seedDemo(current().db, new MemoryLogger());
+  before(async function () {
+    // A year of history makes the seed take about 10 s on an idle machine.
+    this.timeout(120_000);
+    ({ history } = await seedDemo(current().db, new MemoryLogger()));
     host = await createHost({ db: current().db, clock: new ManualClock(Date.now()), logger: new MemoryLogger(), module: { clickFlushMs: 60_000 } });
   });
   after(() => host?.stop());
@@ -47,9 +50,11 @@ onEachDatabase('the demo data of npm start', ({ current }) => {
     expect(await db('host_admins')).to.have.length(1);
     // Alice, Tom, Dana; and Cloud One's Paula, Dan and Nia.
     expect(await db(T.agents)).to.have.length(6);
-    // Alice's 14 clicks, Paula's 6 and Dan's 2.
-    expect(Number((await db(T.clicks).count({ n: '*' }).first())?.n)).to.equal(22);
-    expect(await db(T.referrals)).to.have.length(13);
+    // Alice's 14 clicks, Paula's 6 and Dan's 2; and Alice's and Tom's year before (each sign-up through a click of its own).
+    expect(Number((await db(T.clicks).count({ n: '*' }).first())?.n)).to.equal(22 + history.alice.clicks + history.tom.clicks);
+    expect(await db(T.referrals)).to.have.length(13 + history.alice.signups + history.tom.signups);
+    expect(history.alice.signups).to.be.at.least(2);
+    expect(history.alice.sales).to.be.at.least(10);
     expect((await db(T.programs).orderBy('slug')).map((p) => p.slug)).to.deep.equal(['cloud-one', 'cloudcodes', 'cloudlessons', 'cloudpockets', 'cloudsigma', 'default']);
     expect((await db(T.referrals).whereNotNull('closed_at')).length).to.equal(1);
   });
@@ -64,13 +69,16 @@ onEachDatabase('the demo data of npm start', ({ current }) => {
 
   it('has commissions pending, available and voided, and a paid withdrawal, to the cent', async () => {
     const db = current().db;
-    const rows: { status: string; s: string | number }[] = await db(T.commissions).where({ currency: 'USD' }).select('status').sum({ s: 'amount_minor' }).groupBy('status');
+    // The main story's (Bob, Dave, Eve and Carol); the year before is Alice's history, checked below.
+    const story = db('host_clients').whereIn('email', ['bob@example.com', 'dave@example.com', 'eve@example.com', 'carol@example.com']).select('id');
+    const rows: { status: string; s: string | number }[] = await db(T.commissions).where({ currency: 'USD' }).whereIn('client_id', story).select('status').sum({ s: 'amount_minor' }).groupBy('status');
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.s)]));
     expect(byStatus).to.deep.equal({ available: 10_000, pending: 300, voided: 150 });
     // Tom's 63 %: 60 % with the sale, and the 3 % target bonus (an admin's decision for the month)
     // as a line of its own once the month has closed (Nairobi), which depends on the day the demo is made.
     const tomAgent = await agentOf(DEMO.cloudOneAgent);
-    const [tom, ...bonus] = await db(T.commissions).where({ agent_id: tomAgent.id }).orderBy('id');
+    const wanjiku = db('host_clients').where({ email: 'wanjiku@example.com' }).select('id');
+    const [tom, ...bonus] = await db(T.commissions).where({ agent_id: tomAgent.id }).whereIn('client_id', wanjiku).orderBy('id');
     expect([Number(tom.amount_minor), tom.role, tom.status]).to.deep.equal([720_000, 'sales+technical', 'pending']);
     const closed = DateTime.fromMillis(Number(tom.created_at), { zone: 'Africa/Nairobi' }).toFormat('yyyy-LL') < DateTime.now().setZone('Africa/Nairobi').toFormat('yyyy-LL');
     expect(bonus.map((b) => [Number(b.amount_minor), b.role])).to.deep.equal(closed ? [[36_000, 'target_bonus']] : []);
@@ -78,6 +86,34 @@ onEachDatabase('the demo data of npm start', ({ current }) => {
     expect([w.status, Number(w.amount_minor)]).to.deep.equal(['paid', 5_000]);
     expect((await verifyLedger(db)).problems).to.deep.equal([]);
   });
+
+  for (const [who, email, zone] of [
+    ['Alice', DEMO.agent, 'UTC'],
+    ['Tom', DEMO.cloudOneAgent, 'Africa/Nairobi'],
+  ] as const)
+    it(`${who}'s Overview over 12 months shows a year of activity: each month's clicks as stored, money earned in most months`, async () => {
+      const db = current().db;
+      const agent = await agentOf(email);
+      const page = (await (await signedIn(host, { email })).get(`${AGENT_PAGE}&period=12m`)).text;
+      const table = /data-testid="chart-table">([\s\S]*?)<\/details>/.exec(page)?.[1] ?? '';
+      const months = [...table.matchAll(/<tr>\s*<td[^>]*>([^<]+)<\/td>\s*<td[^>]*>([^<]+)<\/td>\s*<td[^>]*>(\d+)<\/td>/g)].map((m) => ({
+        month: (m[1] ?? '').trim(),
+        earned: (m[2] ?? '').replace(/[^\d]/g, ''),
+        clicks: Number(m[3]),
+      }));
+      expect(months, 'twelve months in the chart table').to.have.length(12);
+      // The clicks stored for the agent, month by month in the program's zone: what the roll-ups must show.
+      const stored = new Map<string, number>();
+      for (const c of await db(T.clicks).where({ agent_id: agent.id }).select('created_at')) {
+        const m = DateTime.fromMillis(Number(c.created_at), { zone }).toFormat('yyyy-LL');
+        stored.set(m, (stored.get(m) ?? 0) + 1);
+      }
+      const expected = months.map((m) => [m.month, stored.get(m.month) ?? 0]);
+      expect(months.map((m) => [m.month, m.clicks])).to.deep.equal(expected);
+      // Every day of the year has clicks; the month just begun may not have any yet.
+      expect(months.filter((m) => m.clicks > 0).length, 'months with clicks').to.be.at.least(11);
+      expect(months.filter((m) => Number(m.earned) > 0).length, 'months with money earned').to.be.at.least(7);
+    });
 
   it('Paula was promoted to Bronze by the quarterly evaluation (KES 180,000.00 over 3 months, 3 new customers), and her page says so', async () => {
     const db = current().db;

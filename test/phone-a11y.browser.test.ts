@@ -203,6 +203,33 @@ onEachDatabase(
       console.log(`      ${pages.length} pages at 390 px, each with axe-core (and ${findings.length - pages.length} files, not measured)`);
     });
 
+    // The same pages on a desktop (1280 px): only the width, axe has spoken above.
+    it('every page of every role: no wider than 1280 px on a desktop', async function () {
+      this.timeout(600_000);
+      const DESKTOP = { width: 1280, height: 900 };
+      const walked: { who: Who; url: string; width: number; overflowing: string[] }[] = [];
+      await Promise.all(
+        (['anonymous', 'client', 'agent', 'agent as client', 'admin'] as Who[]).map(async (who) => {
+          const page = await defined(contexts.get(who), who).newPage();
+          await page.setViewportSize(DESKTOP);
+          for (const url of pagesOf(who)) {
+            const res = await page.goto(`${base}${url}`).catch((e: unknown) => {
+              if (e instanceof Error && e.message.includes('Download is starting')) return null;
+              throw e;
+            });
+            if (!res || !(res.headers()['content-type'] ?? '').startsWith('text/html')) continue;
+            const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+            walked.push({ who, url, width, overflowing: width > DESKTOP.width ? await page.evaluate<string[]>(OVERFLOWING) : [] });
+          }
+          await page.close();
+        }),
+      );
+      const wide = walked.filter((x) => x.width > DESKTOP.width).map((x) => `${x.who} ${x.url}: ${x.width}px (${x.overflowing.join(', ')})`);
+      expect(wide).to.deep.equal([]);
+      expect(walked.length, 'pages walked').to.be.greaterThan(60);
+      console.log(`      ${walked.length} pages at 1280 px`);
+    });
+
     it('a refused withdrawal on a phone lands on its error, in view', async function () {
       this.timeout(60_000);
       const page = await defined(contexts.get('agent'), 'the agent').newPage();

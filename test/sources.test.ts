@@ -88,7 +88,11 @@ onEachDatabase('sources: clicks and sign-ups per src=', ({ current }) => {
     const rows = (html: string, testid: string) => {
       const start = html.indexOf(`data-testid="${testid}"`);
       expect(start, testid).to.be.greaterThan(-1);
-      return [...html.slice(start, html.indexOf('</table>', start)).matchAll(/<tr><td>([^<]+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+      return [...html.slice(start, html.indexOf('</table>', start)).matchAll(/<tr><td[^>]*>([^<]+)<\/td><td[^>]*>(\d+)<\/td><td[^>]*>(\d+)<\/td><\/tr>/g)].map((m) => [
+        m[1],
+        Number(m[2]),
+        Number(m[3]),
+      ]);
     };
     const expected = [
       ['Default', 4, 1],

@@ -41,7 +41,7 @@ onEachDatabase('stored rows of the agent-facing services', ({ current }) => {
     expect(refused).to.be.instanceOf(ZodError);
   });
 
-  it('refuses a withdrawal whose status is not requested, paid or forfeited', async () => {
+  it('refuses a withdrawal whose status is none of the statuses a withdrawal can have', async () => {
     const { withdrawals } = f.host.agentTools.services;
     const row = { agent_id: 31, currency: 'USD', amount_minor: 5_000, tax_bp: 0, tax_minor: 0, requested_at: 1 };
     const [paid] = await current()
@@ -50,12 +50,12 @@ onEachDatabase('stored rows of the agent-facing services', ({ current }) => {
     expect(await withdrawals.get(Number(paid))).to.include({ amount: 5_000, status: 'paid', paidAt: 2 });
     const [odd] = await current()
       .db(T.withdrawals)
-      .insert({ ...row, status: 'cancelled' });
+      .insert({ ...row, status: 'refunded' });
     const refused = await withdrawals.get(Number(odd)).then(
       () => null,
       (e: unknown) => e,
     );
-    expect(refused).to.be.instanceOf(TypeError).with.property('message', 'unexpected value "cancelled", not one of requested, paid, forfeited');
+    expect(refused).to.be.instanceOf(TypeError).with.property('message', 'unexpected value "refunded", not one of requested, paid, forfeited, in_batch, failed, rejected, cancelled');
   });
 
   it('refuses a creative of a kind other than image or text, rather than showing it as a text link', async () => {

@@ -167,7 +167,8 @@ onEachDatabase('the WHMCS bridge in PHP', ({ current }) => {
 
   it("the addon's client-area page shows the agent's page, made by the module for the WHMCS user", async () => {
     const localapi = { GetClientsDetails: { result: 'success', client: { id: 1, firstname: 'Alice', lastname: 'Agent', email: 'alice@example.com' } } };
-    const run = await php({ run: 'clientarea', settings, localapi, session: { uid: 1 }, get: { m: 'agenttools' } });
+    // The Links page: the referral link and a form (the short-link request).
+    const run = await php({ run: 'clientarea', settings, localapi, session: { uid: 1 }, get: { m: 'agenttools', action: 'links' } });
     const page = run.results[0] as { pagetitle: string; templatefile: string; requirelogin: boolean; vars: { agenttools_html: string } };
     expect(page.templatefile).to.equal('page');
     expect(page.requirelogin).to.equal(true);

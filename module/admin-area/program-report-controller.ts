@@ -9,6 +9,7 @@ import { adminCrumbs } from './admin-nav';
 import type { PeopleService } from './people-service';
 import { fullName } from './people-service';
 import type { Period, ProgramReportService } from './program-report-service';
+import { localeOf } from '../i18n/lang';
 
 export const PRESETS = ['7d', '30d', '90d', '12m', 'custom'] as const;
 type Preset = (typeof PRESETS)[number];
@@ -70,7 +71,9 @@ export function programReportActions(deps: ProgramReportDeps): Actions<HostAdmin
           return a?.client ? fullName(a.client) : h.t('adminarea.person.agent_id', { id });
         };
         const agentEmail = (id: number) => named.get(id)?.client?.email ?? '';
-        const rate = (n: number, d: number) => (d > 0 ? `${((n * 100) / d).toFixed(1)} %` : '—');
+        // A conversion rate of counts (not money), in the page's language.
+        const percent = new Intl.NumberFormat(localeOf(pages.language), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+        const rate = (n: number, d: number) => (d > 0 ? percent.format(n / d) : '—');
 
         const tables: Record<ReportTable, { header: string[]; rows: CsvCell[][] }> = {
           liability: {

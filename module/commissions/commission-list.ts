@@ -3,6 +3,7 @@ import { T } from '../db/tables';
 import { asRows, num, rowOrNull, stringOrNull, text } from '../db/columns';
 import { minor, type Minor } from '../money/amount';
 import { commissionFromRow, type Commission, type CommissionStatus } from './commission-row';
+import { pageCount } from '../http/paging';
 
 /** Commissions on one page of the agent's list. */
 export const COMMISSIONS_PER_PAGE = 25;
@@ -55,7 +56,7 @@ export async function commissionPage(db: Knex, agentId: number, filter: Commissi
     return q;
   };
   const total = num(rowOrNull(await narrowed().count({ n: '*' }).first())?.n ?? 0);
-  const pages = Math.max(1, Math.ceil(total / COMMISSIONS_PER_PAGE));
+  const pages = pageCount(total, COMMISSIONS_PER_PAGE);
   const at = Math.min(Math.max(1, page), pages);
   const rows = asRows(
     await narrowed()

@@ -68,3 +68,8 @@ export function formatMessage(text: string, locale: string, vars: Record<string,
 export function languages(): string[] {
   return Object.keys(LANGUAGES);
 }
+
+/** The BCP 47 locale a language's numbers and dates are formatted in ("english" → "en"). */
+export function localeOf(language: string): string {
+  return (LANGUAGES[language] ?? english).locale;
+}

@@ -3,6 +3,7 @@ import { T } from '../db/tables';
 import { asRows, num, numberOrNull, rowOrNull, stringOrNull } from '../db/columns';
 import type { HostApi, HostClient } from '../contract/host-api';
 import { minor, type Minor } from '../money/amount';
+import { pageCount } from '../http/paging';
 
 export const REFERRALS_PER_PAGE = 25;
 /** The referrals a search looks through (names and e-mails live in the host, one read each). */
@@ -86,7 +87,7 @@ export async function agentReferrals(db: Knex, host: Pick<HostApi, 'getClient'>,
   const needle = q.search.trim().toLowerCase();
   if (!needle) {
     const total = num(rowOrNull(await base().count({ n: '*' }).first())?.n ?? 0);
-    const pages = Math.max(1, Math.ceil(total / REFERRALS_PER_PAGE));
+    const pages = pageCount(total, REFERRALS_PER_PAGE);
     const page = Math.min(Math.max(1, q.page), pages);
     const rows = asRows(
       await ordered()

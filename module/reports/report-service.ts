@@ -8,6 +8,7 @@ import { managedClients, type ManagedClient } from './managed-clients';
 import { recentClicks, type ClickRow } from './recent-clicks';
 import { referralDetails, type ReferralDetails } from './referral-details';
 import { sourceStats, type SourceStats } from './source-stats';
+import { sourceNames } from './source-names';
 
 /** The read-only figures the agent's and the admin's pages show; each query in its own file. */
 export class ReportService {
@@ -24,6 +25,11 @@ export class ReportService {
 
   sources(agentId: number): Promise<SourceStats[]> {
     return sourceStats(this.db, agentId);
+  }
+
+  /** The names only, busiest first, from the roll-ups (a filter's choices): cheap at any history. */
+  sourceNames(agentId: number): Promise<{ source: string }[]> {
+    return sourceNames(this.db, agentId);
   }
 
   managedClients(agentId: number): Promise<ManagedClient[]> {
