@@ -146,6 +146,6 @@ onEachDatabase("in Chromium: admin uploads a banner â†’ agent copies its code â†
     await host.agentTools.services.clicks.flush();
     await agent.goto(`${base}/index.php?m=agenttools&action=links`);
     const blogRow = agent.locator('[data-testid="sources"] tr', { hasText: 'blog' });
-    expect((await blogRow.locator('td').allInnerTexts()).map((t) => t.trim())).to.deep.equal(['blog', '1', '1', 'USD 0.00']);
+    expect((await blogRow.locator('td').allInnerTexts()).map((t) => t.trim())).to.deep.equal(['blog', '1', '1', 'USD\u00a00.00']);
   });
 });

@@ -76,7 +76,8 @@ onEachDatabase('the minimal host', (database) => {
     await admin.post('/admin/login', '/admin/login', { username: 'admin', password: PASSWORD });
     const activated = await admin.post(`${ADMIN_AREA}&action=agents`, `${ADMIN_AREA}&action=activateAgent`, { client_id: agentClientId });
     expect(activated.status).to.equal(303);
-    const panel = (await agent.agent.get(AREA)).text;
+    // The service-manager link, with the agent's id, is on the Clients-you-manage page.
+    const panel = (await agent.agent.get(`${AREA}&action=managed`)).text;
     agentId = Number(/affid=(\d+)/.exec(panel)?.[1]);
     expect(agentId).to.be.greaterThan(0);
 
@@ -89,7 +90,7 @@ onEachDatabase('the minimal host', (database) => {
   after(() => host.agentTools.stop());
 
   it("the agent signs in as the client who granted them and sees the client's invoices, under a banner", async () => {
-    const res = await agent.post(AREA, `${AREA}&action=signInAsClient`, { client_id: clientId });
+    const res = await agent.post(`${AREA}&action=managed`, `${AREA}&action=signInAsClient`, { client_id: clientId });
     expect([res.status, res.headers.location]).to.deep.equal([303, '/clientarea']);
     const page = await agent.agent.get('/clientarea');
     expect(page.status).to.equal(200);
@@ -119,7 +120,7 @@ onEachDatabase('the minimal host', (database) => {
   });
 
   it('and the agent cannot sign in as that client again', async () => {
-    const res = await agent.post(AREA, `${AREA}&action=signInAsClient`, { client_id: clientId });
+    const res = await agent.post(`${AREA}&action=links`, `${AREA}&action=signInAsClient`, { client_id: clientId });
     expect(res.status).to.equal(422);
     expect((await agent.agent.get('/clientarea')).text).to.not.contain(`#${invoiceId}`);
   });
