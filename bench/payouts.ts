@@ -69,7 +69,17 @@ export async function benchPayouts(db: Knex, payouts: number): Promise<PayoutFig
     );
   }
   const methods: PayoutMethodReader = { forAgent: (id) => Promise.resolve(details.get(id) ?? null) };
-  const batches = new PayoutBatchService(db, new Ledger(db, clock), tools.services.programs, methods, flatWithholding, host, creditToAccount(host), clock, translator('english'));
+  const batches = new PayoutBatchService(
+    db,
+    new Ledger(db, clock),
+    tools.services.programs,
+    methods,
+    flatWithholding,
+    host,
+    creditToAccount(tools.services.creditPayouts),
+    clock,
+    translator('english'),
+  );
   const ids = Array.from({ length: payouts }, (_, i) => i + 1);
 
   // The baseline first, rolled back, so that the module then finds the same rows requested.

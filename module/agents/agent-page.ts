@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { HostUser } from '../contract/host-api';
 import type { Pages } from '../http/pages';
+import { RuleError } from '../core/errors';
 import type { Program, ProgramService } from '../programs/program-service';
 import type { Agent, AgentService } from './agent-service';
 
@@ -29,6 +30,18 @@ export async function agentForPage(deps: AgentPageDeps, user: HostUser, req: Req
   }
   const program = await deps.programs.get(agent.programId);
   // Agents reference programs by key; a missing one is a broken database, not a visitor's mistake.
+  if (!program) throw new Error(`program ${agent.programId} missing`);
+  return { agent, program };
+}
+
+/**
+ * The signed-in client's agent account and its program, for a form the agent posts: a client who
+ * is not an agent is refused (422), since a form names no page to show instead.
+ */
+export async function agentForForm(deps: Omit<AgentPageDeps, 'pages'> & { pages: Pick<Pages, 'helpers'> }, user: HostUser): Promise<SignedInAgent> {
+  const agent = await deps.agents.byClient(user.client_id);
+  if (!agent) throw new RuleError(deps.pages.helpers().t('affiliate.not_agent_form'));
+  const program = await deps.programs.get(agent.programId);
   if (!program) throw new Error(`program ${agent.programId} missing`);
   return { agent, program };
 }

@@ -3,4 +3,4 @@
 export { referralCodeText } from './referral-code';
 export { uncountPaidOrders } from './paid-orders';
 // The agent's client-area pages: the signed-in agent and its program, or the "not an agent" page.
-export { agentForPage, notFound, type AgentPageDeps, type SignedInAgent } from './agent-page';
+export { agentForForm, agentForPage, notFound, type AgentPageDeps, type SignedInAgent } from './agent-page';

@@ -40,7 +40,7 @@ import { adminNavHtml } from '../admin-area/admin-nav';
 import { peopleSearchActions, withPersonLookup } from '../admin-area/people-controller';
 import { programReportActions } from '../admin-area/program-report-controller';
 import { linksActions } from '../links/links-controller';
-import { commissionsActions, earningsBySource } from '../commissions';
+import { commissionsActions } from '../commissions';
 import { referralsActions } from '../reports/referrals-controller';
 import { managedActions } from '../reports/managed-controller';
 import { payoutsActions } from '../withdrawals/payouts-controller';
@@ -67,17 +67,17 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
       // The agent's area, page by page (issue 13): each capability's pages with what they read.
       ...linksActions({
         ...{ pages, agents, programs, host, slugs: s.slugs, allowedHosts: () => s.linkHosts.current(), copyScript: COPY_SCRIPT_PATH },
-        ...{ sources: (id: number) => reports.sources(id), earnings: (id: number) => earningsBySource(db, id) },
+        ...{ sources: (id: number) => reports.sources(id), earnings: (id: number) => s.commissions.earningsBySource(id) },
       }),
-      ...commissionsActions({ pages, agents, programs, db, host, sources: (id: number) => reports.sourceNames(id) }),
-      ...referralsActions({ pages, agents, programs, db, host }),
-      ...payoutsActions({ pages, agents, programs, db, ledger: s.ledger, withdrawals: s.withdrawals }),
+      ...commissionsActions({ pages, agents, programs, commissions: s.commissions, host, sources: (id: number) => reports.sourceNames(id) }),
+      ...referralsActions({ pages, agents, programs, reports, commissions: s.commissions }),
+      ...payoutsActions({ pages, agents, programs, withdrawals: s.withdrawals }),
       ...termsActions({ pages, agents, programs, host }),
       ...managedActions({ pages, agents, programs, host, reports }),
       // The Overview (the area's home) and the Reports: figures over time from the daily roll-ups.
       ...dashboardActions({
         pages,
-        db,
+        reports,
         clock: s.clock,
         version: MODULE_VERSION,
         agents,

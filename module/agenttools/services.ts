@@ -215,7 +215,7 @@ export function buildServices({ db, host, clock, logger, language, secret, click
     ...{ taxProfiles, withholding, taxPayouts, taxDocuments: new TaxDocuments({ payouts: taxPayouts, profiles: taxProfiles, agents, programs, host, settings, clock, language }) },
     // Payout batches (issue 15): due withdrawals gathered per program, currency and method, their
     // files, credit through the host; each agent's method read from payoutMethods.
-    ...{ payoutBatches: new PayoutBatchService(db, ledger, programs, payoutMethods, withholding, host, creditToAccount(host), clock, translator(language), outbox) },
+    ...{ payoutBatches: new PayoutBatchService(db, ledger, programs, payoutMethods, withholding, host, creditToAccount(creditPayouts), clock, translator(language), outbox) },
     // The admin's area (issue #13): the inbox's counts, the person pickers, the program report.
     ...{ inbox: new InboxService(db), people: new PeopleService(db, host), programReport: new ProgramReportService(db, programs, clock) },
     ...{ payoutMethods, withdrawalEnding, creditPayouts },

@@ -36,6 +36,9 @@ export function applicationAdminActions({ pages, logger, host, programs, applica
     return {
       ...a,
       client: client ? `${client.firstname} ${client.lastname} <${client.email}>` : `#${a.clientId}`,
+      // An approved applicant is the agent: named as the client, linked to their agent page.
+      agentName: client ? `${client.firstname} ${client.lastname}` : `#${a.agentId ?? ''}`,
+      agentHref: a.agentId ? `${adminAction('agent')}&id=${a.agentId}` : null,
       programName: program?.name ?? `#${a.programId}`,
       answerList: fields.map((f) => ({ label: f.label, text: answerText(f, a.answers[f.key] ?? null, t) })),
     };

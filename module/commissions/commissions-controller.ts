@@ -1,12 +1,9 @@
-import type { Knex } from 'knex';
 import type { HostApi, HostUser } from '../contract/host-api';
 import { agentForPage, notFound, type AgentPageDeps } from '../agents';
 import type { Actions } from '../http/action';
 import { clientAction } from '../http/paths';
 import type { ProgramService } from '../programs/program-service';
-import { T } from '../db/tables';
-import { asRows, num } from '../db/columns';
-import { commissionHistory, commissionPage, ownCommission } from './commission-list';
+import type { CommissionQueries } from './commission-queries';
 import { COMMISSION_STATUSES } from './commission-row';
 import { listAddress, pageNumber, readFilter } from './commission-filter';
 
@@ -14,7 +11,7 @@ const LIST = clientAction('commissions');
 const ONE = clientAction('commission');
 
 export interface CommissionsControllerDeps extends AgentPageDeps {
-  db: Knex;
+  commissions: Pick<CommissionQueries, 'page' | 'ownForAgent' | 'history' | 'programIdsOf'>;
   host: Pick<HostApi, 'getClient'>;
   programs: Pick<ProgramService, 'get'>;
   /** The sources the agent's links were clicked under, busiest first (the filter's choices). */
@@ -27,11 +24,11 @@ export interface CommissionsControllerDeps extends AgentPageDeps {
  * with the agent's id in the query, so another agent's id answers the same 404 as a missing one.
  */
 export function commissionsActions(deps: CommissionsControllerDeps): Actions<HostUser> {
-  const { db, pages, host, programs } = deps;
+  const { commissions, pages, host, programs } = deps;
 
   /** The programs the agent has earned under (an agent may have moved between them). */
   async function programsOf(agentId: number): Promise<{ id: number; name: string }[]> {
-    const ids = asRows(await db(T.commissions).where({ agent_id: agentId }).distinct('program_id')).map((r) => num(r.program_id));
+    const ids = await commissions.programIdsOf(agentId);
     const out: { id: number; name: string }[] = [];
     for (const id of ids.sort((a, b) => a - b)) {
       const p = await programs.get(id);
@@ -49,7 +46,7 @@ export function commissionsActions(deps: CommissionsControllerDeps): Actions<Hos
         if (!me) return;
         const { agent, program } = me;
         const read = readFilter(req.query, program.timezone);
-        const [list, choices, sources] = await Promise.all([commissionPage(db, agent.id, read.filter, pageNumber(req.query.page)), programsOf(agent.id), deps.sources(agent.id)]);
+        const [list, choices, sources] = await Promise.all([commissions.page(agent.id, read.filter, pageNumber(req.query.page)), programsOf(agent.id), deps.sources(agent.id)]);
         const h = pages.helpers(req);
         const html = await pages.render('client/commissions', {
           h,
@@ -75,9 +72,9 @@ export function commissionsActions(deps: CommissionsControllerDeps): Actions<Hos
         const me = await agentForPage(deps, user, req, res, 'commissions.one_title');
         if (!me) return;
         const id = typeof req.query.id === 'string' && /^[1-9]\d{0,15}$/.test(req.query.id) ? Number(req.query.id) : null;
-        const c = id === null ? null : await ownCommission(db, me.agent.id, id);
+        const c = id === null ? null : await commissions.ownForAgent(me.agent.id, id);
         if (!c) return notFound(pages, req, res, 'commissions.one_title', 'commissions.not_found');
-        const [history, client, program] = await Promise.all([commissionHistory(db, c), c.clientId > 0 ? host.getClient(c.clientId) : null, programs.get(c.programId)]);
+        const [history, client, program] = await Promise.all([commissions.history(c), c.clientId > 0 ? host.getClient(c.clientId) : null, programs.get(c.programId)]);
         const h = pages.helpers(req);
         const html = await pages.render('client/commission', {
           h,

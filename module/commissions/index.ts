@@ -12,4 +12,4 @@ export { targetBonus, type RecurrenceInput } from './engine';
 // The agent's Commissions pages, and what their commissions earn per source (the Links page).
 export { commissionsActions } from './commissions-controller';
 // A referral's page lists its client's commissions.
-export { commissionPage, earningsBySource, type CommissionPage, type SourceEarnings } from './commission-list';
+export type { CommissionPage, SourceEarnings } from './commission-list';

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { HostApi, HostUser } from '../contract/host-api';
-import { RuleError } from '../core/errors';
-import { agentForPage, type AgentPageDeps } from '../agents';
+import { agentForForm, agentForPage, type AgentPageDeps } from '../agents';
 import type { Agent } from '../agents/agent-service';
 import type { Actions } from '../http/action';
 import { submitClientForm, type RefusedForm } from '../http/form-action';
@@ -93,10 +92,7 @@ export function linksActions(deps: LinksControllerDeps): Actions<HostUser> {
     requestSlug: {
       method: 'POST',
       async run(user, req, res) {
-        const agent = await deps.agents.byClient(user.client_id);
-        if (!agent) throw new RuleError(pages.helpers().t('affiliate.not_agent_form'));
-        const program = await deps.programs.get(agent.programId);
-        if (!program) throw new Error(`program ${agent.programId} missing`);
+        const { agent, program } = await agentForForm(deps, user);
         await submitClientForm(
           req,
           res,

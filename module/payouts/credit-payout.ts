@@ -5,7 +5,7 @@ import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostCredit } from '../contract/host-api';
 import type { Translate } from '../i18n/lang';
 import type { AgentService } from '../agents/agent-service';
-import { formatAmount, minor } from '../money/amount';
+import { formatAmount, minor, type Minor } from '../money/amount';
 import { currency } from '../money/currencies';
 import type { Withdrawal } from '../withdrawals/withdrawal-service';
 
@@ -44,17 +44,26 @@ export class CreditPayouts {
     if (client.currency !== w.currency) throw new RuleError(this.d.t('payout_method.error.credit_currency', { id: w.id, currency: w.currency, client: client.currency }), 'withdrawal_id');
     const net = w.amount - w.tax;
     if (net <= 0) throw new RuleError(this.d.t('payout_method.error.credit_nothing', { id: w.id }), 'withdrawal_id');
+    const description = this.d.t('payout_method.credit_description', { id: w.id, amount: formatAmount(minor(net), currency(w.currency)) });
+    return this.credit({ withdrawalId: w.id, clientId: client.id, amount: minor(net), currency: w.currency, description });
+  }
+
+  /**
+   * The one place a payout becomes credit in the host, for a single withdrawal and for a batch's
+   * line alike (whose amount is the line's net, converted to the client's currency): the module's
+   * row claims it, then the host credits it under the withdrawal's key, once however often asked.
+   */
+  async credit(c: { withdrawalId: number; clientId: number; amount: Minor; currency: string; description: string }): Promise<HostCredit> {
     try {
       await this.d
         .db(T.payoutCredits)
-        .insert({ withdrawal_id: w.id, client_id: client.id, currency: w.currency, amount_minor: net, host_credit_id: null, created_at: this.d.clock.now(), credited_at: null });
+        .insert({ withdrawal_id: c.withdrawalId, client_id: c.clientId, currency: c.currency, amount_minor: c.amount, host_credit_id: null, created_at: this.d.clock.now(), credited_at: null });
     } catch (e) {
       // Claimed before (a retry or another node): the host's key makes asking again safe.
       if (!isUniqueViolation(e)) throw e;
     }
-    const description = this.d.t('payout_method.credit_description', { id: w.id, amount: formatAmount(minor(net), currency(w.currency)) });
-    const credit = await this.d.host.addCredit(client.id, net, w.currency, description, CreditPayouts.keyOf(w.id));
-    await this.d.db(T.payoutCredits).where({ withdrawal_id: w.id }).whereNull('host_credit_id').update({ host_credit_id: credit.id, credited_at: this.d.clock.now() });
+    const credit = await this.d.host.addCredit(c.clientId, c.amount, c.currency, c.description, CreditPayouts.keyOf(c.withdrawalId));
+    await this.d.db(T.payoutCredits).where({ withdrawal_id: c.withdrawalId }).whereNull('host_credit_id').update({ host_credit_id: credit.id, credited_at: this.d.clock.now() });
     return credit;
   }
 }

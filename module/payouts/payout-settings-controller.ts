@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { HostUser } from '../contract/host-api';
-import { RuleError } from '../core/errors';
-import { agentForPage, type AgentPageDeps } from '../agents';
+import { agentForForm, agentForPage, type AgentPageDeps } from '../agents';
 import type { Agent } from '../agents/agent-service';
 import type { Actions } from '../http/action';
 import { submitClientForm, type RefusedForm } from '../http/form-action';
@@ -57,10 +56,7 @@ export function payoutSettingsActions(deps: PayoutSettingsDeps): Actions<HostUse
     savePayoutMethod: {
       method: 'POST',
       async run(user, req, res) {
-        const agent = await deps.agents.byClient(user.client_id);
-        if (!agent) throw new RuleError(pages.helpers().t('affiliate.not_agent'));
-        const program = await deps.programs.get(agent.programId);
-        if (!program) throw new Error(`program ${agent.programId} missing`);
+        const { agent, program } = await agentForForm(deps, user);
         await submitClientForm(
           req,
           res,

@@ -39,7 +39,7 @@ export interface ReferralPage {
   total: number;
   page: number;
   pages: number;
-  /** The search looked through the first MAX_SEARCHED referrals only. */
+  /** The host found MAX_SEARCHED clients for the search, so there may be more than it gave. */
   truncated: boolean;
 }
 
@@ -47,18 +47,13 @@ function shortName(c: HostClient | null, clientId: number): string {
   return c ? `${c.firstname} ${c.lastname.slice(0, 1)}.` : `#${clientId}`;
 }
 
-function matches(c: HostClient | null, needle: string): boolean {
-  if (!c) return false;
-  return [`${c.firstname} ${c.lastname}`, c.email, c.companyname ?? ''].some((s) => s.toLowerCase().includes(needle));
-}
-
 /**
  * The agent's referrals with what each has earned them: filtered by state in the database, sorted
- * by earnings there (ties: newest first), 25 to a page. A search by name or e-mail needs the
- * host's client records, so it reads them for the agent's first 1,000 matching referrals, in the
- * same order, and pages what matched.
+ * by earnings there (ties: newest first), 25 to a page. A search by name or e-mail asks the host
+ * for the matching clients (at most 1,000, HostApi.searchClients) and keeps the agent's referrals
+ * among them, in the same order.
  */
-export async function agentReferrals(db: Knex, host: Pick<HostApi, 'getClient'>, agentId: number, currency: string, q: ReferralQuery): Promise<ReferralPage> {
+export async function agentReferrals(db: Knex, host: Pick<HostApi, 'getClient' | 'searchClients'>, agentId: number, currency: string, q: ReferralQuery): Promise<ReferralPage> {
   const earned = db(T.commissions)
     .where({ agent_id: agentId, currency })
     .whereNotIn('status', ['voided', 'rejected', 'forfeited'])
@@ -97,20 +92,22 @@ export async function agentReferrals(db: Knex, host: Pick<HostApi, 'getClient'>,
     const clients = await Promise.all(rows.map((r) => host.getClient(num(r.client_id))));
     return { rows: rows.map((r, i) => toReferral(r, clients[i] ?? null)), total, page, pages, truncated: false };
   }
-  const rows = asRows(await ordered().limit(MAX_SEARCHED + 1));
-  const truncated = rows.length > MAX_SEARCHED;
-  const found: AgentReferral[] = [];
-  for (const r of rows.slice(0, MAX_SEARCHED)) {
-    const c = await host.getClient(num(r.client_id));
-    if (matches(c, needle)) found.push(toReferral(r, c));
-  }
-  const pages = Math.max(1, Math.ceil(found.length / REFERRALS_PER_PAGE));
+  // The host finds the clients by name or e-mail in one question; the agent's referrals among
+  // them, sorted as asked, in one query — not one host call per referral.
+  const matched = await host.searchClients(needle, MAX_SEARCHED);
+  const truncated = matched.length >= MAX_SEARCHED;
+  const byId = new Map(matched.map((c) => [c.id, c]));
+  const rows = byId.size ? asRows(await ordered().whereIn('r.client_id', [...byId.keys()])) : [];
+  const found = rows.map((r) => toReferral(r, byId.get(num(r.client_id)) ?? null));
+  const pages = pageCount(found.length, REFERRALS_PER_PAGE);
   const page = Math.min(Math.max(1, q.page), pages);
   return { rows: found.slice((page - 1) * REFERRALS_PER_PAGE, page * REFERRALS_PER_PAGE), total: found.length, page, pages, truncated };
 }
 
 /** The agent's own referral of this client, or null when the client is not (or no longer) theirs. */
-export async function ownReferral(db: Knex, host: Pick<HostApi, 'getClient'>, agentId: number, clientId: number): Promise<(Omit<AgentReferral, 'earned'> & { status: string | null }) | null> {
+export type OwnReferral = Omit<AgentReferral, 'earned'> & { status: string | null };
+
+export async function ownReferral(db: Knex, host: Pick<HostApi, 'getClient'>, agentId: number, clientId: number): Promise<OwnReferral | null> {
   const r = rowOrNull(await db(T.referrals).where({ agent_id: agentId, client_id: clientId }).first());
   if (!r) return null;
   const c = await host.getClient(clientId);

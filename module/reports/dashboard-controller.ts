@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { HostUser } from '../contract/host-api';
 import type { Clock } from '../core/clock';
 import type { Actions } from '../http/action';
@@ -12,13 +11,13 @@ import type { TierView } from '../tiers';
 import type { WithdrawalService } from '../withdrawals/withdrawal-service';
 import { nextPayoutDay } from '../withdrawals';
 import { CHART_JS_PATH, OVERVIEW_SCRIPT_PATH } from './asset-router';
-import { nextRelease } from './next-release';
 import { PERIODS, periodOrDefault } from './period';
 import type { Figures, RollupReports } from './rollups/rollup-reports';
+import type { ReportService } from './report-service';
 
 export interface DashboardDeps {
   pages: Pages;
-  db: Knex;
+  reports: Pick<ReportService, 'nextRelease'>;
   clock: Clock;
   version: string;
   agents: Pick<AgentService, 'byClient'>;
@@ -73,7 +72,7 @@ export function dashboardActions(deps: DashboardDeps): Actions<HostUser> {
           deps.rollups.totals(agent.id, { from: period.previousFrom, to: period.previousTo }),
           deps.rollups.report(agent.id, { from: period.from, to: period.to, group: period.unit }),
           deps.ledger.balances(agent.id, cur),
-          nextRelease(deps.db, agent.id, cur),
+          deps.reports.nextRelease(agent.id, cur),
           deps.probation.countdown(agent.id),
           deps.tierView.forAgent(agent, program),
         ]);

@@ -1,18 +1,18 @@
 import type { Request } from 'express';
-import type { Knex } from 'knex';
-import type { HostApi, HostUser } from '../contract/host-api';
+import type { HostUser } from '../contract/host-api';
 import { agentForPage, notFound, type AgentPageDeps } from '../agents';
-import { commissionPage } from '../commissions';
+import type { CommissionQueries } from '../commissions';
 import type { Actions } from '../http/action';
 import { clientAction } from '../http/paths';
-import { REFERRAL_SORTS, REFERRAL_STATES, agentReferrals, ownReferral, type ReferralQuery, type ReferralSort, type ReferralState } from './agent-referrals';
+import type { ReportService } from './report-service';
+import { REFERRAL_SORTS, REFERRAL_STATES, type ReferralQuery, type ReferralSort, type ReferralState } from './agent-referrals';
 
 const LIST = clientAction('referrals');
 const ONE = clientAction('referral');
 
 export interface ReferralsControllerDeps extends AgentPageDeps {
-  db: Knex;
-  host: Pick<HostApi, 'getClient'>;
+  reports: Pick<ReportService, 'referrals' | 'ownReferral'>;
+  commissions: Pick<CommissionQueries, 'page'>;
 }
 
 function pageOf(raw: unknown): number {
@@ -47,7 +47,7 @@ function address(q: ReferralQuery, page: number): string {
  * commissions. Only the agent's own referral opens: another agent's client answers 404.
  */
 export function referralsActions(deps: ReferralsControllerDeps): Actions<HostUser> {
-  const { db, pages, host } = deps;
+  const { pages, reports } = deps;
   return {
     referrals: {
       method: 'GET',
@@ -56,7 +56,7 @@ export function referralsActions(deps: ReferralsControllerDeps): Actions<HostUse
         const me = await agentForPage(deps, user, req, res, 'referrals.title');
         if (!me) return;
         const q = readQuery(req);
-        const list = await agentReferrals(db, host, me.agent.id, me.program.currency, q);
+        const list = await reports.referrals(me.agent.id, me.program.currency, q);
         const h = pages.helpers(req);
         const html = await pages.render('client/referrals', {
           h,
@@ -80,9 +80,9 @@ export function referralsActions(deps: ReferralsControllerDeps): Actions<HostUse
         const me = await agentForPage(deps, user, req, res, 'referrals.one_title');
         if (!me) return;
         const id = typeof req.query.id === 'string' && /^[1-9]\d{0,9}$/.test(req.query.id) ? Number(req.query.id) : null;
-        const referral = id === null ? null : await ownReferral(db, host, me.agent.id, id);
+        const referral = id === null ? null : await reports.ownReferral(me.agent.id, id);
         if (!referral) return notFound(pages, req, res, 'referrals.one_title', 'referrals.not_found');
-        const commissions = await commissionPage(db, me.agent.id, { from: null, to: null, status: null, programId: null, source: null, clientId: referral.clientId }, pageOf(req.query.page));
+        const commissions = await deps.commissions.page(me.agent.id, { from: null, to: null, status: null, programId: null, source: null, clientId: referral.clientId }, pageOf(req.query.page));
         const h = pages.helpers(req);
         const self = `${ONE}&id=${referral.clientId}`;
         const html = await pages.render('client/referral', {

@@ -9,13 +9,15 @@ import { recentClicks, type ClickRow } from './recent-clicks';
 import { referralDetails, type ReferralDetails } from './referral-details';
 import { sourceStats, type SourceStats } from './source-stats';
 import { sourceNames } from './source-names';
+import { nextRelease } from './next-release';
+import { agentReferrals, ownReferral, type OwnReferral, type ReferralPage, type ReferralQuery } from './agent-referrals';
 
 /** The read-only figures the agent's and the admin's pages show; each query in its own file. */
 export class ReportService {
   constructor(
     private readonly db: Knex,
     private readonly ledger: Ledger,
-    private readonly host: Pick<HostApi, 'getClient' | 'clientAccount'>,
+    private readonly host: Pick<HostApi, 'getClient' | 'clientAccount' | 'searchClients'>,
     private readonly serviceManagers: Pick<ServiceManagerService, 'clientsOf'>,
   ) {}
 
@@ -30,6 +32,21 @@ export class ReportService {
   /** The names only, busiest first, from the roll-ups (a filter's choices): cheap at any history. */
   sourceNames(agentId: number): Promise<{ source: string }[]> {
     return sourceNames(this.db, agentId);
+  }
+
+  /** When the agent's next held commissions become available, and how much. */
+  nextRelease(agentId: number, currency: string): Promise<{ at: number; amount: number } | null> {
+    return nextRelease(this.db, agentId, currency);
+  }
+
+  /** The agent's referrals with their earnings: searched, sorted, filtered, paged. */
+  referrals(agentId: number, currency: string, q: ReferralQuery): Promise<ReferralPage> {
+    return agentReferrals(this.db, this.host, agentId, currency, q);
+  }
+
+  /** The agent's own referral of a client; null when the client is not theirs. */
+  ownReferral(agentId: number, clientId: number): Promise<OwnReferral | null> {
+    return ownReferral(this.db, this.host, agentId, clientId);
   }
 
   managedClients(agentId: number): Promise<ManagedClient[]> {

@@ -119,11 +119,13 @@ export function taxActions(deps: TaxControllerDeps): { client: Actions<HostUser>
       errors: refused?.errors ?? {},
       values: refused?.values ?? {},
     });
-    const title = h.t('tax.admin.title', { id: agent.id });
+    const client = await deps.host.getClient(agent.clientId);
+    const name = client ? `${client.firstname} ${client.lastname}` : `#${agent.id}`;
+    const title = h.t('tax.admin.title', { name });
     pages.send(req, res, {
       area: 'admin',
       title,
-      breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: `#${agent.id}`, href: `${adminAction('agent')}&id=${agent.id}` }, { label: title }],
+      breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: name, href: `${adminAction('agent')}&id=${agent.id}` }, { label: title }],
       html,
       status: refused?.status,
     });

@@ -1,15 +1,11 @@
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
 import type { HostUser } from '../contract/host-api';
-import { RuleError } from '../core/errors';
-import { agentForPage, type AgentPageDeps } from '../agents';
+import { agentForForm, agentForPage, type AgentPageDeps } from '../agents';
 import type { Agent } from '../agents/agent-service';
 import type { Actions } from '../http/action';
 import { submitClientForm, type RefusedForm } from '../http/form-action';
 import { clientAction } from '../http/paths';
-import type { Ledger } from '../ledger/ledger';
 import type { Program } from '../programs/program-service';
-import { payoutStatement } from './payout-statement';
 import type { WithdrawalService } from './withdrawal-service';
 
 const PAGE = clientAction('payouts');
@@ -17,9 +13,7 @@ const PAGE = clientAction('payouts');
 const MAX_PAYOUTS = 500;
 
 export interface PayoutsControllerDeps extends AgentPageDeps {
-  db: Knex;
-  ledger: Pick<Ledger, 'balances'>;
-  withdrawals: Pick<WithdrawalService, 'get' | 'listForAgent' | 'request'>;
+  withdrawals: Pick<WithdrawalService, 'get' | 'listForAgent' | 'request' | 'statement'>;
 }
 
 /**
@@ -27,11 +21,11 @@ export interface PayoutsControllerDeps extends AgentPageDeps {
  * request form (`withdraw`, moved here from the Overview) and the program's payout rule in words.
  */
 export function payoutsActions(deps: PayoutsControllerDeps): Actions<HostUser> {
-  const { db, pages, withdrawals } = deps;
+  const { pages, withdrawals } = deps;
 
   async function show(agent: Agent, program: Program, req: Request, res: Response, notice: string | null, refused?: RefusedForm): Promise<void> {
     const h = pages.helpers(req);
-    const [statement, list] = await Promise.all([payoutStatement(db, deps.ledger, agent, program), withdrawals.listForAgent(agent.id, MAX_PAYOUTS)]);
+    const [statement, list] = await Promise.all([withdrawals.statement(agent, program), withdrawals.listForAgent(agent.id, MAX_PAYOUTS)]);
     const schedule = program.def.payout.schedule;
     const html = await pages.render('client/payouts', {
       h,
@@ -84,10 +78,7 @@ export function payoutsActions(deps: PayoutsControllerDeps): Actions<HostUser> {
       method: 'POST',
       asClient: 'affiliates',
       async run(user, req, res) {
-        const agent = await deps.agents.byClient(user.client_id);
-        if (!agent) throw new RuleError(pages.helpers().t('affiliate.not_agent_form'));
-        const program = await deps.programs.get(agent.programId);
-        if (!program) throw new Error(`program ${agent.programId} missing`);
+        const { agent, program } = await agentForForm(deps, user);
         await submitClientForm(
           req,
           res,

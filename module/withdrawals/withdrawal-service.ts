@@ -3,6 +3,7 @@ import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import { payoutDue } from './payout-schedule';
+import { payoutStatement, type PayoutStatement } from './payout-statement';
 import type { Ledger, Posting } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
 import type { Agent, AgentService } from '../agents/agent-service';
@@ -225,6 +226,11 @@ export class WithdrawalService {
     const w = await this.get(id);
     if (!w) throw new Error(`withdrawal ${id}, just written, cannot be read back`);
     return w;
+  }
+
+  /** The agent's statement: below the threshold, available, requested, paid gross, tax and net. */
+  statement(agent: { id: number; status: string }, program: Pick<Program, 'currency' | 'def' | 'payoutThreshold'>): Promise<PayoutStatement> {
+    return payoutStatement(this.db, this.ledger, agent, program);
   }
 
   async listForAgent(agentId: number, limit = 50): Promise<Withdrawal[]> {

@@ -19,7 +19,7 @@ export class MethodsDouble implements PayoutMethodReader {
 
 /** A batch service on the scenario's host and clock, on `db` (a second pool makes a second node). */
 export function batchService(s: Scenario, methods: PayoutMethodReader, db: Knex = s.db, withholding: Withholding = flatWithholding): PayoutBatchService {
-  return new PayoutBatchService(db, new Ledger(db, s.clock), s.services.programs, methods, withholding, s.host, creditToAccount(s.host), s.clock, translator('english'));
+  return new PayoutBatchService(db, new Ledger(db, s.clock), s.services.programs, methods, withholding, s.host, creditToAccount(s.services.creditPayouts), s.clock, translator('english'));
 }
 
 /** Puts money in an agent's available balance as released commission would (the house's expense). */

@@ -143,6 +143,17 @@ function batchFromRow(value: unknown): PayoutBatch {
   };
 }
 
+/**
+ * The basis as its column keeps it: whole JSON or nothing. Cut short it would no longer read back;
+ * its values (a rate, a country, a tax id, a certificate reference of at most 120 characters)
+ * keep it far below the column's 500, so a longer one is a fault to see, not to store.
+ */
+function basisText(basis: PayoutLine['taxBasis']): string {
+  const text = JSON.stringify(basis);
+  if (text.length > 500) throw new Error(`tax basis of ${text.length} characters does not fit its column: ${text.slice(0, 80)}…`);
+  return text;
+}
+
 function basisOf(v: unknown): PayoutLine['taxBasis'] {
   const parsed: unknown = JSON.parse(text(v));
   if (typeof parsed !== 'object' || parsed === null || !('key' in parsed) || typeof parsed.key !== 'string') throw new Error('a payout line has no readable tax basis');
@@ -374,7 +385,7 @@ export class PayoutBatchService {
       rate: lineRate,
       pay_minor: pay,
       tax_profile_id: decision.profileId,
-      tax_basis: JSON.stringify(decision.basis).slice(0, 500),
+      tax_basis: basisText(decision.basis),
     };
   }
 

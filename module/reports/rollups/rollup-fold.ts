@@ -193,8 +193,9 @@ export class RollupFold {
     const pairs = new Map<string, { agentId: number; clientId: number }>();
     const pairKey = (agentId: number, clientId: number) => `${agentId}:${clientId}`;
     for (const r of referrals) pairs.set(pairKey(num(r.agent_id), num(r.client_id)), { agentId: num(r.agent_id), clientId: num(r.client_id) });
+    const txnById = new Map(txns.map((t) => [num(t.id), t]));
     for (const e of entries) {
-      const txn = txns.find((t) => num(t.id) === num(e.txn_id));
+      const txn = txnById.get(num(e.txn_id));
       const c = txn && txn.commission_id !== null ? commissions.get(num(txn.commission_id)) : undefined;
       if (c && c.clientId > 0) pairs.set(pairKey(num(e.agent_id), c.clientId), { agentId: num(e.agent_id), clientId: c.clientId });
     }
@@ -214,16 +215,26 @@ export class RollupFold {
     }
     const referralSource = new Map<string, string>();
     for (const r of referrals) referralSource.set(pairKey(num(r.agent_id), num(r.client_id)), stringOrNull(r.source) ?? '');
-    for (const p of pairList) {
-      const k = pairKey(p.agentId, p.clientId);
-      if (dims.has(k)) continue;
-      let source = referralSource.get(k);
-      if (source === undefined) {
-        const ref = rowOrNull(await db(T.referrals).where({ client_id: p.clientId, agent_id: p.agentId }).first('source'));
-        source = ref ? (stringOrNull(ref.source) ?? '') : '';
-      }
-      dims.set(k, { source, country: await this.country(p.clientId), qualified: false, paying: false, stored: false });
+    // Pairs seen for the first time: their referral's source in one query, their clients'
+    // countries from the host side by side (each pair is stored once, then read from its row).
+    const fresh = pairList.filter((p) => !dims.has(pairKey(p.agentId, p.clientId)));
+    const unknownSource = fresh.filter((p) => !referralSource.has(pairKey(p.agentId, p.clientId)));
+    if (unknownSource.length) {
+      const refs = asRows(
+        await db(T.referrals)
+          .whereIn(
+            'client_id',
+            unknownSource.map((p) => p.clientId),
+          )
+          .select('agent_id', 'client_id', 'source'),
+      );
+      for (const r of refs) referralSource.set(pairKey(num(r.agent_id), num(r.client_id)), stringOrNull(r.source) ?? '');
     }
+    const countries = await Promise.all(fresh.map((p) => this.country(p.clientId)));
+    fresh.forEach((p, i) => {
+      const k = pairKey(p.agentId, p.clientId);
+      dims.set(k, { source: referralSource.get(k) ?? '', country: countries[i] ?? '', qualified: false, paying: false, stored: false });
+    });
 
     const deltas: RollupDelta[] = [];
     for (const r of referrals) {
