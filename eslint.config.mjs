@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'data/', 'tmp/', 'run/'] },
+  { ignores: ['node_modules/', 'data/', 'tmp/', 'run/', '.wip/'] },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],

@@ -68,6 +68,12 @@ export interface Host {
 
 /** The largest file any form may send (PHP's upload_max_filesize); a module may allow less. */
 const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest file a signed-in client may send (the exemption certificate form): a little over
+ * the module's own 5 MB, so that a file just over it reaches the module and is refused beside
+ * its field in the reader's language, while a client cannot make the server hold 8 MiB.
+ */
+const CLIENT_UPLOAD_MAX_BYTES = 6 * 1024 * 1024;
 
 async function sessionSecret(db: Knex): Promise<string> {
   await db('host_settings')
@@ -146,20 +152,31 @@ export async function createHost(options: HostOptions): Promise<Host> {
   app.use(passport.initialize());
   app.use(passport.session());
   // Multipart bodies are parsed as PHP fills $_FILES, before the CSRF check, which reads the
-  // token from the fields; but only for a signed-in admin, the one who uploads (banners). Files
-  // stay in memory, so nobody else may make the server hold one, and the limits are tight.
-  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 } }).any();
+  // token from the fields; but only for a signed-in admin, the one who uploads (banners), and for
+  // a signed-in client on the one client-area form that takes a file (an agent's tax exemption
+  // certificate). Files stay in memory, so nobody else may make the server hold one, and the
+  // limits are tight.
+  const multipartUpTo = (fileSize: number) => multer({ storage: multer.memoryStorage(), limits: { fileSize, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 } }).any();
+  const adminMultipart = multipartUpTo(UPLOAD_MAX_BYTES);
+  const clientMultipart = multipartUpTo(CLIENT_UPLOAD_MAX_BYTES);
+  const clientUpload = (req: express.Request) => {
+    const asked = req.query.action ?? req.query.t;
+    return req.user?.kind === 'client' && req.path === '/index.php' && req.query.m === 'agenttools' && asked === 'uploadExemptionCertificate';
+  };
   app.use((req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
-    if (req.user?.kind !== 'admin') {
-      logger.warn('refused: an upload from someone not signed in as an admin', { path: req.path });
+    const asAdmin = req.user?.kind === 'admin';
+    if (!asAdmin && !clientUpload(req)) {
+      const who = req.user?.kind === 'client' ? 'a signed-in client, to a form that takes no file' : 'someone not signed in';
+      logger.warn(`refused: an upload from ${who}`, { path: req.path, action: req.query.action ?? req.query.t });
       return render.page(req, res, { title: 'Not allowed', html: '<p class="alert">Only an administrator may upload files.</p>', area: 'public', status: 403 }).catch(next);
     }
-    multipart(req, res, (err: unknown) => {
+    const limit = asAdmin ? UPLOAD_MAX_BYTES : CLIENT_UPLOAD_MAX_BYTES;
+    (asAdmin ? adminMultipart : clientMultipart)(req, res, (err: unknown) => {
       if (!err) return next();
       const tooLarge = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE';
-      logger.warn('refused: unreadable upload', { path: req.path, error: err instanceof Error ? err.message : inspect(err) });
-      const text = tooLarge ? `The file is too large: uploads may be at most ${UPLOAD_MAX_BYTES / (1024 * 1024)} MiB.` : 'The form could not be read. Go back and try again.';
+      logger.warn('refused: unreadable upload', { path: req.path, limit, error: err instanceof Error ? err.message : inspect(err) });
+      const text = tooLarge ? `The file is too large: uploads may be at most ${limit / (1024 * 1024)} MiB.` : 'The form could not be read. Go back and try again.';
       render.page(req, res, { title: tooLarge ? 'File too large' : 'Bad request', html: `<p class="alert">${text}</p>`, area: 'public', status: tooLarge ? 413 : 400 }).catch(next);
     });
   });

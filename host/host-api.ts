@@ -178,7 +178,7 @@ export function createHostApi(db: Knex, mailer: Mailer, siteUrl: string, sendPag
       },
       currentAdmin(req) {
         const u = req.user;
-        return u && u.kind === 'admin' ? { id: u.id, username: u.email } : null;
+        return u && u.kind === 'admin' ? { id: u.id, username: u.email, language: u.language ?? null } : null;
       },
       csrfToken: (req) => req.csrfToken?.() ?? '',
       verifyCsrf(req) {

@@ -5,6 +5,7 @@ import type { SidebarPanel } from '../module/contract/hooks';
 import type { ModulePage } from '../module/contract/host-api';
 import type { HookBus } from './hook-bus';
 import { showMoney } from './money';
+import { hookContext } from './routes/hook-context';
 import './auth/sign-in-as';
 
 const VIEWS = path.join(__dirname, 'views');
@@ -34,7 +35,8 @@ export function createRenderer(hooks: HookBus) {
     const body = opts.html ?? (await ejs.renderFile(path.join(VIEWS, `${opts.view}.ejs`), locals, { cache: true }));
     const panels: SidebarPanel[] = [];
     if (opts.area === 'client' && user?.kind === 'client') {
-      await hooks.run('ClientAreaPrimarySidebar', { client_id: user.clientId, request_uri: req.originalUrl, sidebar: { addPanel: (p: SidebarPanel) => panels.push(p) } });
+      // With the request's cookies, as WHMCS's hooks see $_COOKIE: the panels speak the language the visitor chose.
+      await hooks.run('ClientAreaPrimarySidebar', { client_id: user.clientId, request_uri: req.originalUrl, sidebar: { addPanel: (p: SidebarPanel) => panels.push(p) } }, hookContext(req));
       panels.sort((a, b) => a.order - b.order);
     }
     const signIn = req.session?.signIn ?? null;
@@ -54,9 +56,9 @@ export function createRenderer(hooks: HookBus) {
   }
 
   /** The panels the modules add to a client's home page (ClientAreaHomepagePanels), in their order. */
-  async function homePagePanels(clientId: number): Promise<SidebarPanel[]> {
+  async function homePagePanels(clientId: number, req?: Request): Promise<SidebarPanel[]> {
     const panels: SidebarPanel[] = [];
-    await hooks.run('ClientAreaHomepagePanels', { client_id: clientId, panels: { addPanel: (p: SidebarPanel) => panels.push(p) } });
+    await hooks.run('ClientAreaHomepagePanels', { client_id: clientId, request_uri: req?.originalUrl, panels: { addPanel: (p: SidebarPanel) => panels.push(p) } }, req ? hookContext(req) : undefined);
     return panels.sort((a, b) => a.order - b.order);
   }
 

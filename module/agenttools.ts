@@ -8,10 +8,9 @@ import { type Clock, systemClock } from './core/clock';
 import { type Logger, consoleLogger } from './core/logger';
 import { ModuleState } from './core/module-state';
 import { migrate } from './db/migrate';
-import { translator } from './i18n/lang';
 import { Pages } from './http/pages';
 import { moduleRouter, routeTable, type Route } from './http/module-router';
-import { explainCommission, type ExplainedCommission } from './commissions/explanation';
+import { explainCommission, type ExplainedCommission, type NumberFormats } from './commissions/explanation';
 import { linkRouter } from './tracking/link-router';
 import { LINK_HOSTS_SETTING } from './tracking/link-hosts-service';
 import { SELF_REFERRAL_SETTING } from './attribution/self-referral';
@@ -80,8 +79,7 @@ export function createAgentTools(options: AgentToolsOptions) {
     signInMinutes: signInMinutes(options.settings?.signin_minutes),
     payoutKeyEnv: options.payoutKeyEnv ?? process.env,
   });
-  const t = translator(language);
-  const pages = new Pages(host.http, language, { explain: (c: ExplainedCommission) => explainCommission(c, t) });
+  const pages = new Pages(host.http, language, (t) => ({ explain: (c: ExplainedCommission, numbers?: NumberFormats) => explainCommission(c, t, numbers) }));
   const actions = buildActions(s, db, host, pages, logger);
   const { signIns, settings, clicks } = s;
   const hooks = buildHooks(s, { logger, state }, db, host, pages);
@@ -167,13 +165,24 @@ export function createAgentTools(options: AgentToolsOptions) {
 
     /** For the host's client-area routes: what a service manager signed in as the client may do. */
     requireClientPermission(permission: ClientPermission | 'never'): RequestHandler {
-      return requireClientPermission({ signIns, pages, logger }, permission);
+      return requireClientPermission({ signIns, pages, logger, readers: { agents: s.agents, readerLanguage: s.readerLanguage } }, permission);
     },
 
     /** The client area and the admin area, for the host to mount after its session and CSRF. */
     router(): Router {
       const refusedAsClient = (signIn: Parameters<typeof signIns.audit>[0], what: string, ip: string) => signIns.audit(signIn, 'refused', what, ip);
-      return moduleRouter({ http: host.http, logger, state, pages, refusedAsClient, clientActions: actions.client, adminActions: actions.admin });
+      const readers = s.readerLanguage;
+      return moduleRouter({
+        http: host.http,
+        logger,
+        state,
+        pages,
+        refusedAsClient,
+        clientActions: actions.client,
+        adminActions: actions.admin,
+        clientLanguage: (user, chosen) => readers.ofClient(user.client_id, chosen),
+        adminLanguage: (admin) => readers.ofAdmin(admin.language),
+      });
     },
 
     /** Every client-area and admin route: its action, method, who reaches it and its form's fields. */

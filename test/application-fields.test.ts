@@ -5,7 +5,7 @@ import { answersSchema, answerText } from '../module/applications/application-fi
 
 const english = translator('english');
 /** A translator that shows which key and figures a message came from, as a language file would see it. */
-const keys: Translate = (key, vars = {}) => [key, ...Object.values(vars)].join(' ');
+const keys: Translate = (key, vars = {}) => [key, ...Object.values(vars).map((v) => (typeof v === 'object' ? `${v.minor} ${v.currency}` : String(v)))].join(' ');
 
 /** Cloudlessons' application form: a tax id with its own hint, a short company name, a region, the agreement. */
 const fields = joiningDefinition.parse({

@@ -69,6 +69,9 @@ const MATRIX: Record<string, Row> = {
   'client saveTaxProfile':             row([302, 422, 303, 303, 403, 302], { form: () => ({ legal_status: 'individual', residency: 'KE', tax_id: 'A123456789Z' }) }),
   'client taxCertificate':             row([302, 422, 200, 200, 403, 302], { query: () => 'year=2026' }),
   'client payoutStatement':            row([302, 422, 404, 404, 403, 302], { query: () => 'id=999999' }),
+  // The exemption certificate (issue 15): no file sent is refused beside the field (422); one not the agent's is not there (404).
+  'client uploadExemptionCertificate': row([302, 422, 422, 422, 403, 302], { form: () => ({ note: 'matrix' }) }),
+  'client exemptionCertificateFile':   row([302, 422, 404, 404, 403, 302], { query: () => 'id=999999' }),
   // The agent's Reports (issue 13): each agent's own figures and saved reports; another's saved report is not there (404).
   'client reports':                    row([302, 200, 200, 200, 200, 302], { query: () => 'period=7d&group=source' }),
   'client report':                     row([302, 404, 404, 404, 404, 302], { query: () => 'id=999999' }),
@@ -111,6 +114,7 @@ const MATRIX: Record<string, Row> = {
   'admin saveAgentTax':                admin(303, { form: (o) => ({ agent_id: o.cy, legal_status: 'company', residency: 'RU', tax_id: '7707083893' }) }),
   'admin taxCertificate':              admin(200, { query: (o) => `agent_id=${o.cy}&year=2026` }),
   'admin payoutStatement':             admin(404, { query: () => 'id=999999' }),
+  'admin exemptionCertificateFile':    admin(404, { query: () => 'id=999999' }),
   'admin taxReport':                   admin(200, { query: () => 'from=2026-01-01&to=2026-01-31' }),
   'admin markPaid':                    admin(422, { form: () => ({ withdrawal_id: 999_999 }) }),
   'admin approveSlug':                 admin(303, { form: (o) => ({ agent_id: o.ann }) }),

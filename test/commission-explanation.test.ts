@@ -82,7 +82,13 @@ describe('the commission explanation', () => {
       { kind: 'sales', rule: 'training', bp: 2000 },
       { kind: 'bonus', rule: 'tier:gold', bp: 200 },
     ]);
-    const keys = explainCommission(c, (key, vars = {}) => `${key}(${Object.values(vars).join('|')})`);
+    const keys = explainCommission(
+      c,
+      (key, vars = {}) =>
+        `${key}(${Object.values(vars)
+          .map((v) => (typeof v === 'object' ? `${v.minor} ${v.currency}` : String(v)))
+          .join('|')})`,
+    );
     expect(plain(keys)).to.equal('commission.equals(commission.on(commission.plus(commission.part.sales(20 %)|commission.part.bonus(2 %))|KES 12,000.00)|KES 2,640.00)');
     expect(explainCommission(c, t, 'ru')).to.equal('20 % sales + 2 % target bonus on 12\u00a0000,00\u00a0KES = 2\u00a0640,00\u00a0KES');
   });
@@ -90,7 +96,7 @@ describe('the commission explanation', () => {
   it('the commission-parts partial shows it, escaped, for the page’s helpers', async () => {
     const c = earned('KES', 1_200_000, [{ kind: 'sales', rule: 'training', bp: 2000 }]);
     // As the entry makes the pages: the commissions lend them their explanation.
-    const h = new Pages({ csrfToken: () => '', sendPage: () => undefined }, 'english', { explain: (x: ExplainedCommission) => explainCommission(x, t) }).helpers();
+    const h = new Pages({ csrfToken: () => '', sendPage: () => undefined }, 'english', (tr) => ({ explain: (x: ExplainedCommission) => explainCommission(x, tr) })).helpers();
     const html = await ejs.renderFile(path.resolve(__dirname, '../templates/partials/commission-parts.ejs'), { c, h });
     expect(plain(html.trim())).to.equal('20 % sales on KES 12,000.00 = KES 2,400.00');
     const rejected = { ...c, status: 'rejected', reason: '<b>refused</b>' };

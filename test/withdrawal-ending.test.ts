@@ -9,7 +9,6 @@ import { Ledger } from '../module/ledger/ledger';
 import { WithdrawalService } from '../module/withdrawals/withdrawal-service';
 import { WithdrawalEnding } from '../module/withdrawals/withdrawal-ending';
 import { renderEmail } from '../module/notifications/email-template';
-import { translator } from '../module/i18n/lang';
 import { MemoryLogger } from '../module/core/logger';
 
 /**
@@ -152,7 +151,6 @@ onEachDatabase('withdrawal requests rejected or cancelled', ({ current }) => {
       agents: s.services.agents,
       host: s.host,
       render: (template, data) => renderEmail(template, 'english', data),
-      t: translator('english'),
       clock: s.clock,
       logger: new MemoryLogger(),
     });

@@ -18,6 +18,8 @@ declare global {
       clientId: number;
       email: string;
       name: string;
+      /** An admin's own language for the admin area (host_admins.language); clients: absent. */
+      language?: string | null;
     }
   }
 }
@@ -47,8 +49,8 @@ function clientSessionUser(u: { id: number; client_id: number; email: string; fi
   return { kind: 'client', id: u.id, clientId: u.client_id, email: u.email, name: `${u.firstname} ${u.lastname}` };
 }
 
-function adminSessionUser(a: { id: number; username: string }): SessionUser {
-  return { kind: 'admin', id: a.id, clientId: 0, email: a.username, name: a.username };
+function adminSessionUser(a: { id: number; username: string; language: string | null }): SessionUser {
+  return { kind: 'admin', id: a.id, clientId: 0, email: a.username, name: a.username, language: a.language };
 }
 
 /** A client user as the session holds it, by user id or (first user) by client id. */

@@ -6,6 +6,7 @@ import { upLoginLimits } from './005-login-limits';
 import { upSessions } from './006-host-sessions';
 import { upClientLocale } from './007-client-locale';
 import { upClientCredits } from './008-client-credits';
+import { upAdminLanguage } from './009-admin-language';
 import { migrateLatest } from '../../module/db/migrate';
 
 // The reference billing platform's own tables, kept apart from the module's (host_ prefix, its
@@ -109,6 +110,7 @@ const MIGRATIONS: [string, (db: Knex) => Promise<void>][] = [
   ['006-host-sessions', upSessions],
   ['007-client-locale', upClientLocale],
   ['008-client-credits', upClientCredits],
+  ['009-admin-language', upAdminLanguage],
 ];
 
 const source: Knex.MigrationSource<string> = {

@@ -31,7 +31,7 @@ export const clientRow = z.object({
 
 export const userRow = z.object({ id: int, client_id: int, email: z.string(), password_hash: z.string(), created_at: int });
 
-export const adminRow = z.object({ id: int, username: z.string(), password_hash: z.string() });
+export const adminRow = z.object({ id: int, username: z.string(), password_hash: z.string(), language: z.string().nullable() });
 
 export const productRow = z.object({ id: int, group_id: int, name: z.string(), currency: z.string(), price_minor: int, setup_minor: int });
 

@@ -50,7 +50,7 @@ export function clientRoutes(ctx: HostContext): Router {
         .where({ client_id: signedIn(req).clientId })
         .orderBy('id', 'desc'),
     );
-    const homePanels = await render.homePagePanels(signedIn(req).clientId);
+    const homePanels = await render.homePagePanels(signedIn(req).clientId, req);
     await render.page(req, res, { title: 'Client area', view: 'client/home', area: 'client', locals: { invoices, homePanels } });
   });
 

@@ -72,7 +72,7 @@ export function programReportActions(deps: ProgramReportDeps): Actions<HostAdmin
         };
         const agentEmail = (id: number) => named.get(id)?.client?.email ?? '';
         // A conversion rate of counts (not money), in the page's language.
-        const percent = new Intl.NumberFormat(localeOf(pages.language), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+        const percent = new Intl.NumberFormat(localeOf(pages.languageOf(req)), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
         const rate = (n: number, d: number) => (d > 0 ? percent.format(n / d) : '—');
 
         const tables: Record<ReportTable, { header: string[]; rows: CsvCell[][] }> = {

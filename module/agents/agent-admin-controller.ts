@@ -14,8 +14,9 @@ const forms = {
   terms: z.object({
     agent_id: id,
     tier: optional(z.string()),
-    rate: optional(percentText),
-    certification: optional(z.enum(CERTIFICATIONS, { message: 'basic, intermediate or advanced' })),
+    // A Russian admin writes 12,5 for 12.5: both are read.
+    rate: optional(z.preprocess((v) => (typeof v === 'string' ? v.replace(',', '.') : v), percentText)),
+    certification: optional(z.enum(CERTIFICATIONS, { message: 'adminarea.error.certification' })),
   }),
   reactivate: z.object({ agent_id: id }),
   performer: z.object({ agent_id: id, invoice_line_id: id }),
@@ -30,7 +31,7 @@ export function agentAdminActions(
   return {
     activateAgent: form('activate', forms.activate, async (_admin, v) => {
       const programId = v.program_id ?? (await programs.bySlug('default'))?.id;
-      if (!programId) throw new RuleError('choose a program', 'program_id');
+      if (!programId) throw new RuleError('adminarea.error.choose_program', 'program_id');
       await agents.activateForClient(v.client_id, programId);
       return 'activated';
     }),

@@ -35,7 +35,13 @@ export const AGENT_NAV: readonly AgentNavItem[] = [
  */
 export function currentAgentAction(requestUri: string | undefined): string | null {
   if (!requestUri) return null;
-  const url = new URL(requestUri, 'http://host.invalid');
+  let url: URL;
+  try {
+    url = new URL(requestUri, 'http://host.invalid');
+  } catch {
+    // Only a hint from the host: one that is no address marks nothing current.
+    return null;
+  }
   if (url.pathname !== '/index.php' || url.searchParams.get('m') !== 'agenttools') return null;
   return url.searchParams.get('action') ?? url.searchParams.get('t') ?? 'index';
 }

@@ -40,7 +40,7 @@ export async function agentForPage(deps: AgentPageDeps, user: HostUser, req: Req
  */
 export async function agentForForm(deps: Omit<AgentPageDeps, 'pages'> & { pages: Pick<Pages, 'helpers'> }, user: HostUser): Promise<SignedInAgent> {
   const agent = await deps.agents.byClient(user.client_id);
-  if (!agent) throw new RuleError(deps.pages.helpers().t('affiliate.not_agent_form'));
+  if (!agent) throw new RuleError('affiliate.not_agent_form');
   const program = await deps.programs.get(agent.programId);
   if (!program) throw new Error(`program ${agent.programId} missing`);
   return { agent, program };
@@ -48,6 +48,6 @@ export async function agentForForm(deps: Omit<AgentPageDeps, 'pages'> & { pages:
 
 /** The page of an object that is not this agent's (or does not exist): the same 404 either way, so that ids reveal nothing. */
 export function notFound(pages: Pages, req: Request, res: Response, titleKey: string, messageKey: string): void {
-  const t = pages.helpers().t;
+  const t = pages.helpers(req).t;
   pages.alert(req, res, { area: 'client', title: t(titleKey), breadcrumb: [], status: 404 }, t(messageKey));
 }

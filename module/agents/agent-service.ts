@@ -71,8 +71,8 @@ export class AgentService {
 
   async activateForClient(clientId: number, programId: number): Promise<Agent> {
     const client = await this.host.getClient(clientId);
-    if (!client) throw new RuleError(`client ${clientId} does not exist`, 'client_id');
-    if (client.status === 'Closed') throw new RuleError(`client ${clientId} is closed`, 'client_id');
+    if (!client) throw new RuleError('errors.client_missing', 'client_id', { client: clientId });
+    if (client.status === 'Closed') throw new RuleError('agents.error.client_closed', 'client_id', { client: clientId });
     const existing = await this.byClient(clientId);
     if (existing) {
       if (existing.status !== 'active') {
@@ -82,7 +82,7 @@ export class AgentService {
       return { ...existing, status: 'active' };
     }
     const program = await this.programs.get(programId);
-    if (!program) throw new RuleError(`program ${programId} does not exist`, 'program_id');
+    if (!program) throw new RuleError('agents.error.program_missing', 'program_id', { program: programId });
     // A unique violation is either another node activating the same client (then byClient finds
     // it) or, very rarely, a referral code taken already (then a new code is drawn).
     let agent: Agent | null = null;
@@ -109,31 +109,31 @@ export class AgentService {
   /** Reactivates an agent; blocking goes through the forfeiture service, which keeps the books. */
   async reactivate(agentId: number): Promise<void> {
     const n = await this.db(T.agents).where({ id: agentId }).update({ status: 'active', blocked_reason: null });
-    if (!n) throw new RuleError(`agent ${agentId} does not exist`);
+    if (!n) throw new RuleError('errors.agent_missing', undefined, { agent: agentId });
     this.changed(agentId);
   }
 
   /** Tier, own rate and certification, each checked against the agent's program. */
   async setTerms(agentId: number, terms: AgentTerms): Promise<void> {
     const agent = await this.get(agentId);
-    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!agent) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
     const program = await this.programs.get(agent.programId);
     if (!program) throw new Error(`agent ${agentId} belongs to program ${agent.programId}, which does not exist: a foreign key was broken`);
     const def = program.def;
-    if (terms.tier !== null && !def.tiers.some((t) => t.key === terms.tier)) throw new RuleError(`the program has no tier "${terms.tier}"`, 'tier');
+    if (terms.tier !== null && !def.tiers.some((t) => t.key === terms.tier)) throw new RuleError('errors.no_tier', 'tier', { tier: terms.tier });
     if (terms.rateBp !== null) {
-      if (!def.agent_rate) throw new RuleError('the program sets no per-agent rate', 'rate');
+      if (!def.agent_rate) throw new RuleError('agents.error.no_agent_rate', 'rate');
       if (terms.rateBp < def.agent_rate.min_bp || terms.rateBp > def.agent_rate.max_bp) {
-        throw new RuleError(`between ${formatRate(def.agent_rate.min_bp)} and ${formatRate(def.agent_rate.max_bp)}`, 'rate');
+        throw new RuleError('agents.error.rate_range', 'rate', { min: formatRate(def.agent_rate.min_bp), max: formatRate(def.agent_rate.max_bp) });
       }
     }
-    if (terms.certification !== null && !CERTIFICATIONS.includes(terms.certification)) throw new RuleError('basic, intermediate or advanced', 'certification');
+    if (terms.certification !== null && !CERTIFICATIONS.includes(terms.certification)) throw new RuleError('agents.error.certification', 'certification');
     await this.db(T.agents).where({ id: agentId }).update({ tier: terms.tier, rate_bp: terms.rateBp, certification: terms.certification });
   }
 
   /** Records which technical agent performed an invoice line (setup, training, support). */
   async recordPerformer(invoiceLineId: number, agentId: number): Promise<void> {
-    if (!(await this.get(agentId))) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!(await this.get(agentId))) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
     await this.db(T.performers)
       .insert({ invoice_line_id: invoiceLineId, agent_id: agentId, recorded_at: this.clock.now() })
       .onConflict('invoice_line_id')

@@ -17,16 +17,16 @@ export interface AgentSidebarDeps {
 /**
  * The "Agent Tools" panel for a client who is an agent: their available balance and every page of
  * the agent's area (AGENT_NAV), the one the request is on marked current, as WHMCS marks a
- * sidebar's active item.
+ * sidebar's active item. In the client's language, as the hook decided it.
  */
 export function agentSidebarPanel({ db, pages, agents, programs, ledger }: AgentSidebarDeps) {
-  return async (clientId: number, requestUri?: string): Promise<SidebarPanel | null> => {
+  return async (clientId: number, requestUri: string | undefined, language: string): Promise<SidebarPanel | null> => {
     const agent = await agents.byClient(clientId);
     if (!agent || agent.status !== 'active') return null;
     const program = await programs.get(agent.programId);
     if (!program) return null;
     const available = await ledger.balanceIn(db, agent.id, 'available', program.currency);
-    const h = pages.helpers();
+    const h = pages.helpersIn(language);
     return {
       name: 'agenttools-affiliate',
       label: h.t('agentnav.panel'),

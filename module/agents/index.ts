@@ -4,3 +4,5 @@ export { referralCodeText } from './referral-code';
 export { uncountPaidOrders } from './paid-orders';
 // The agent's client-area pages: the signed-in agent and its program, or the "not an agent" page.
 export { agentForForm, agentForPage, notFound, type AgentPageDeps, type SignedInAgent } from './agent-page';
+// Which language a client or agent reads the module in (pages, panels, e-mails).
+export type { ReaderLanguage } from './reader-language';

@@ -1,8 +1,8 @@
 import type { HostApi, HostUser } from '../contract/host-api';
 import type { Actions } from '../http/action';
 import { clientAction } from '../http/paths';
-import type { Translate } from '../i18n/lang';
-import { formatAmount, formatRate, parseAmount } from '../money/amount';
+import { parseAmount } from '../money/amount';
+import type { ViewHelpers } from '../http/render';
 import type { ProgramRule } from '../programs/definition';
 import type { Program } from '../programs/program-service';
 import type { Agent } from './agent-service';
@@ -25,7 +25,9 @@ export interface TermsControllerDeps extends AgentPageDeps {
 }
 
 /** The rate a rule pays this agent, in words; per certification when the rule pays by certification. */
-function rateOf(rule: ProgramRule, agent: Agent, program: Program, t: Translate): string {
+function rateOf(rule: ProgramRule, agent: Agent, program: Program, h: Pick<ViewHelpers, 't' | 'rate' | 'money'>): string {
+  const t = h.t;
+  const formatRate = (bp: number) => h.rate(bp);
   if (rule.rate_bp !== undefined) return formatRate(rule.rate_bp);
   if (rule.agent_rate && program.def.agent_rate) return formatRate(agent.rateBp ?? program.def.agent_rate.default_bp);
   if (rule.rate_by_certification) {
@@ -33,7 +35,7 @@ function rateOf(rule: ProgramRule, agent: Agent, program: Program, t: Translate)
       .map(([cert, bp]) => t('terms.by_certification', { certification: t(`terms.certification.${cert}`), rate: formatRate(bp) }))
       .join(', ');
   }
-  if (rule.fixed !== undefined) return formatAmount(parseAmount(rule.fixed, program.currency), program.currency);
+  if (rule.fixed !== undefined) return h.money(parseAmount(rule.fixed, program.currency), program.currency);
   return '';
 }
 
@@ -61,7 +63,7 @@ export function termsActions(deps: TermsControllerDeps): Actions<HostUser> {
           rules.push({
             role: rule.role,
             covers,
-            rate: rule.never ? '' : rateOf(rule, agent, program, h.t),
+            rate: rule.never ? '' : rateOf(rule, agent, program, h),
             recurrence: rule.recurrence === 'months' && rule.months ? h.t('terms.months', { n: rule.months }) : h.t(`links.recurrence.${rule.recurrence}`),
             never: rule.never,
           });

@@ -92,7 +92,7 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
     },
   );
   // Tax (issue 15): the agent's tax profile and documents, the admin's view and the provider's report.
-  const tax = taxActions({ pages, logger, host, agents, programs, profiles: s.taxProfiles, payouts: s.taxPayouts, documents: s.taxDocuments });
+  const tax = taxActions({ pages, logger, host, agents, programs, profiles: s.taxProfiles, payouts: s.taxPayouts, documents: s.taxDocuments, certificates: s.exemptionCertificates });
   const client: Actions<HostUser> = {
     // A client's side of a service manager, and the sign-in's own forms: not agent pages.
     ...serviceManagerActions({ pages, logger, host, agents, serviceManagers: s.serviceManagers, signIns: s.signIns, offerRateLimit: s.offerRateLimit }),
@@ -143,7 +143,7 @@ export function buildActions(s: Services, db: Knex, host: HostApi, pages: Pages,
     ...tax.admin,
     ...withdrawalEndingAdminActions(form, s.withdrawalEnding),
   };
-  pages.adminNav = (req) => adminNavHtml(req, pages.helpers().t, (name) => name in admin);
+  pages.adminNav = (req) => adminNavHtml(req, pages.helpers(req).t, (name) => name in admin);
   // A picker typed in without its script still names a person: an exact e-mail (admin-area/people-controller).
   return { client, admin: withPersonLookup(admin, s.people) };
 }

@@ -30,6 +30,8 @@ export type HookRegistration = Parameters<AddHook>;
 export function buildHooks(s: Services, base: HookBase, db: Knex, host: HostApi, pages: Pages): HookRegistration[] {
   const { agents, serviceManagers, notifications } = s;
   const sidebar = [serviceManagerSidebarPanel({ pages, host, agents, serviceManagers }), agentSidebarPanel({ db, pages, agents, programs: s.programs, ledger: s.ledger })];
+  // Panels in the language the client reads the module in (issue #14).
+  const panelLanguage = (clientId: number, chosen: string | null) => s.readerLanguage.ofClient(clientId, chosen);
   return [
     ['ClientDetailsValidation', 1, clientDetailsValidation(base, s.claims)],
     ['ClientAdd', 1, clientAdd(base, s.attribution, s.quotes)],
@@ -41,8 +43,8 @@ export function buildHooks(s: Services, base: HookBase, db: Knex, host: HostApi,
       1,
       thenDispatchWebhooks(thenReconcile(base, withProgramSteps(base, s.targets, s.probation, dailyCronJob(base, s.releases, s.withdrawals, s.tiers)), s.reconcile), s.webhookDispatcher, base.logger),
     ],
-    ['ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(base, sidebar)],
-    ['ClientAreaHomepagePanels', 1, clientAreaHomepagePanels(base, [agentHomePanel({ pages, agents, programs: s.programs, withdrawals: s.withdrawals })])],
+    ['ClientAreaPrimarySidebar', 1, clientAreaPrimarySidebar(base, sidebar, panelLanguage)],
+    ['ClientAreaHomepagePanels', 1, clientAreaHomepagePanels(base, [agentHomePanel({ pages, agents, programs: s.programs, withdrawals: s.withdrawals })], panelLanguage)],
     ['ShoppingCartValidateCheckout', 1, shoppingCartValidateCheckout(base, s.claims)],
     ['AfterShoppingCartCheckout', 1, afterShoppingCartCheckout(base, s.attribution, notifications)],
     ['InvoiceOverdue', 1, invoiceOverdue(base, notifications)],

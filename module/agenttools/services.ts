@@ -42,7 +42,7 @@ import { OrderOverrideService } from '../commissions/order-override-service';
 import { RefundService } from '../commissions/refund-service';
 import { ReleaseService } from '../commissions/release-service';
 import { WithdrawalService } from '../withdrawals/withdrawal-service';
-import { ProfileWithholding, TaxDocuments, TaxPayouts, TaxProfileService } from '../tax';
+import { ExemptionCertificates, ProfileWithholding, TaxDocuments, TaxPayouts, TaxProfileService } from '../tax';
 import { AdminAssignmentService } from '../service-managers/admin-assignment-service';
 import { ServiceManagerService } from '../service-managers/service-manager-service';
 import { AgentContactService } from '../service-managers/agent-contact-service';
@@ -53,7 +53,8 @@ import { QuoteService } from '../quotes/quote-service';
 import { CreativeService } from '../creatives/creative-service';
 import { ReportService } from '../reports/report-service';
 import { ApplicationService } from '../applications/application-service';
-import { renderEmail } from '../notifications/email-template';
+import { renderEmail, type RenderEmail } from '../notifications/email-template';
+import { ReaderLanguage } from '../agents/reader-language';
 import { translator } from '../i18n/lang';
 import { HostEventLog } from '../reconcile/host-event-log';
 import { TargetBonusService } from '../commissions/target-bonus-service';
@@ -117,6 +118,9 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   announceChanges(changes, version, (e) => logger.warn('the cache version could not be raised', { error: String(e) }));
   const programs = new ProgramService(db, clock, changes);
   const agents = new AgentService(db, host, programs, clock, changes);
+  const readerLanguage = new ReaderLanguage({ host, agents, programs, fallback: language });
+  // Every e-mail in its recipient's language (issue #14): a client's or agent's own, an admin's (no client) the module's default.
+  const mail: RenderEmail = async (template, data, recipientClientId) => renderEmail(template, recipientClientId === undefined ? language : await readerLanguage.ofClient(recipientClientId), data);
 
   // Links and clicks.
   const clicks = new ClickRecorder(db, logger, clickFlushMs);
@@ -155,8 +159,10 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const forfeiture = new ForfeitureService(db, ledger, agents, outbox);
   const reviews = new ReviewService(db, assignments, new HeldEarningsService(ledger), clock, referralMoves);
   // Tax (issue 15): agents' tax profiles, and the tax of each payout decided from them.
-  const taxProfiles = new TaxProfileService(db, clock, translator(language));
-  const withholding = new ProfileWithholding(taxProfiles, clock);
+  const taxProfiles = new TaxProfileService(db, clock);
+  // An exemption counts only with its certificate filed (uploaded) beside the profile.
+  const exemptionCertificates = new ExemptionCertificates(db, clock);
+  const withholding = new ProfileWithholding(taxProfiles, clock, exemptionCertificates);
   const withdrawals = new WithdrawalService(db, ledger, programs, agents, clock, outbox, withholding);
   const taxPayouts = new TaxPayouts(db);
   // The host's payments and refunds whose hooks a crash cut short, found and done again.
@@ -167,34 +173,34 @@ export function buildServices({ db, host, clock, logger, language, secret, click
   const agentContacts = new AgentContactService(db, clock);
   const serviceManagers = new ServiceManagerService(db, host, agents, assignments, selfReferralCheck, clock, programs, agentContacts, referralMoves);
   const signIns = new SignInService(db, agents, serviceManagers, host, clock, signInMinutes);
-  const notifications = new NotificationService(db, host, agents, serviceManagers, assignments, clock, logger, language);
+  const notifications = new NotificationService(db, host, agents, serviceManagers, assignments, clock, logger, (clientId) => readerLanguage.ofClient(clientId));
   const adminAssignments = new AdminAssignmentService(db, host, agents, assignments, serviceManagers, notifications);
-  const quotes = new QuoteService(db, host, agents, serviceManagers, assignments, selfReferralCheck, clock, logger);
+  const quotes = new QuoteService(db, host, agents, serviceManagers, assignments, selfReferralCheck, clock, logger, mail);
   const creatives = new CreativeService(db, clock);
   const reports = new ReportService(db, ledger, host, serviceManagers);
-  const applications = new ApplicationService(db, host, programs, agents, clock, logger, (template, data) => renderEmail(template, language, data), translator(language));
+  const applications = new ApplicationService(db, host, programs, agents, clock, logger, mail, translator(language));
 
   // Clients taken from an agent who failed probation or was demoted to the entry tier.
   const reassignment = new ReassignmentService(assignments, programs);
   // Measured monthly targets and probation (issue #11): month closes and probations from the daily cron.
   const targets = new TargetService(db, programs, new TargetBonusService(ledger, programs, outbox), clock);
-  const probationWarnings = new ProbationWarnings(db, host, (template, data) => renderEmail(template, language, data), clock, logger);
+  const probationWarnings = new ProbationWarnings(db, host, mail, clock, logger);
   const probation = new ProbationService(db, programs, new RecurringForfeitureService(ledger, programs), reassignment, probationWarnings, clock);
   // Tiers over time: checklists, the history, the daily evaluation (issue #11). A demotion to the
   // entry tier reassigns the agent's clients and, where it is the probation tier, starts a new probation.
   const checklists = new ChecklistStore(db, clock);
   const tierChanges = new TierChanges(db, tierHistory, programs, clock, reassignment, probation, outbox);
-  const tierMail = new TierMail(host, (template, data) => renderEmail(template, language, data), logger);
+  const tierMail = new TierMail(host, mail, logger);
   const tiers = new TierEvaluationService(db, programs, tierHistory, tierChanges, checklists, tierMail, clock);
 
   // Payout methods (issue 15): each agent's, sealed at rest; requests ended before they are paid; credit to account.
-  const mail = (template: string, data: Record<string, unknown>) => renderEmail(template, language, data);
-  const payoutMethods = new PayoutMethodService({ db, keys: new PayoutKeys(payoutKeyEnv, settings), agents, programs, host, render: mail, t: translator(language), clock, logger });
-  const withdrawalEnding = new WithdrawalEnding({ db, ledger, withdrawals, agents, host, render: mail, t: translator(language), clock, logger });
+  const payoutMethods = new PayoutMethodService({ db, keys: new PayoutKeys(payoutKeyEnv, settings), agents, programs, host, render: mail, clock, logger });
+  const withdrawalEnding = new WithdrawalEnding({ db, ledger, withdrawals, agents, host, render: mail, clock, logger });
   const creditPayouts = new CreditPayouts({ db, host, agents, t: translator(language), clock });
 
   return {
-    ...{ checklists, tierHistory, tierChanges, tiers, tierView: new TierView(tierHistory, checklists, translator(language)) },
+    readerLanguage,
+    ...{ checklists, tierHistory, tierChanges, tiers, tierView: new TierView(tierHistory, checklists) },
     ...{ targets, reassignment, probation },
     ...{ signer, settings, ledger, programs, agents, clicks, linkHosts, tracking, slugCache, codeCache, slugs },
     ...{ deviceCookie, devices, domains, selfReferral, assignments, referralMoves, claims, attribution },
@@ -212,14 +218,15 @@ export function buildServices({ db, host, clock, logger, language, secret, click
     // Affiliates brought across from a WHMCS database (agent-tools import whmcs).
     ...{ whmcsImport: new WhmcsImportService(db, host, programs, agents, assignments, ledger, clock) },
     // Tax (issue 15): the profiles, the withholding the payout batches use too, and the certificates, statements and report.
-    ...{ taxProfiles, withholding, taxPayouts, taxDocuments: new TaxDocuments({ payouts: taxPayouts, profiles: taxProfiles, agents, programs, host, settings, clock, language }) },
+    ...{ exemptionCertificates },
+    ...{ taxProfiles, withholding, taxPayouts, taxDocuments: new TaxDocuments({ payouts: taxPayouts, profiles: taxProfiles, agents, programs, host, settings, clock }) },
     // Payout batches (issue 15): due withdrawals gathered per program, currency and method, their
     // files, credit through the host; each agent's method read from payoutMethods.
-    ...{ payoutBatches: new PayoutBatchService(db, ledger, programs, payoutMethods, withholding, host, creditToAccount(creditPayouts), clock, translator(language), outbox) },
+    ...{ payoutBatches: new PayoutBatchService(db, ledger, programs, payoutMethods, withholding, host, creditToAccount(creditPayouts), clock, translator(language), outbox, mail) },
     // The admin's area (issue #13): the inbox's counts, the person pickers, the program report.
     ...{ inbox: new InboxService(db), people: new PeopleService(db, host), programReport: new ProgramReportService(db, programs, clock) },
     ...{ payoutMethods, withdrawalEnding, creditPayouts },
     // The agent's Overview and Reports (issue #13): daily roll-ups, the reports read from them, saved reports.
-    ...{ rollups, rollupReports: new RollupReports(db, rollups), savedReports: new SavedReports(db, clock, translator(language)), clock },
+    ...{ rollups, rollupReports: new RollupReports(db, rollups), savedReports: new SavedReports(db, clock), clock },
   };
 }

@@ -29,8 +29,8 @@ interface Shown {
 }
 
 const keyForm = z.object({
-  name: textField(64).regex(/^[\w .-]+$/, 'letters, digits, spaces, . - and _ only'),
-  expires: optionalField(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')),
+  name: textField(64).regex(/^[\w .-]+$/, 'adminarea.error.name_chars'),
+  expires: optionalField(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'adminarea.error.date_format')),
 });
 
 /** The ticked scopes: a form sends one value, several, or none. */
@@ -50,16 +50,17 @@ export function apiKeyAdminActions(deps: ApiKeyAdminDeps): Actions<HostAdmin> {
       ...data,
       created: shown.created ?? null,
       notice: shown.notice ?? null,
-      errors: shown.errors ?? {},
+      // Messages are lang keys (ours) or texts as given (the shared field checks'): t shows either.
+      errors: Object.fromEntries(Object.entries(shown.errors ?? {}).map(([field, message]) => [field, h.t(message)])),
       values: shown.values ?? {},
       ticked: shown.scopes ?? [],
     });
     if (shown.created) res.set('Cache-Control', 'no-store');
     const title = h.t('api.admin.title');
-    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: shown.status });
+    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }, { label: title }], html, status: shown.status });
   };
   return {
-    apiKeys: { method: 'GET', run: (_admin, req, res) => show(req, res, { notice: req.query.done === 'revoked' ? pages.helpers().t('api.admin.revoked_notice') : undefined }) },
+    apiKeys: { method: 'GET', run: (_admin, req, res) => show(req, res, { notice: req.query.done === 'revoked' ? pages.helpers(req).t('api.admin.revoked_notice') : undefined }) },
     createApiKey: {
       method: 'POST',
       async run(admin, req, res) {
@@ -68,16 +69,16 @@ export function apiKeyAdminActions(deps: ApiKeyAdminDeps): Actions<HostAdmin> {
         const raw = tickedScopes.safeParse(typeof body === 'object' && body !== null && 'scopes' in body ? body.scopes : undefined);
         const scopes = !raw.success || raw.data === undefined ? [] : typeof raw.data === 'string' ? [raw.data] : raw.data;
         const parsed = keyForm.safeParse(values);
-        if (!parsed.success) return show(req, res, { errors: fieldErrors(parsed.error), values, scopes, status: 422 });
+        if (!parsed.success) return show(req, res, { errors: fieldErrors(parsed.error, pages.helpers(req).t), values, scopes, status: 422 });
         // The key works through the whole day named, in UTC: it expires at the start of the next.
         const expiresAt = parsed.data.expires === null ? null : DateTime.fromISO(parsed.data.expires, { zone: 'utc' }).plus({ days: 1 }).toMillis();
-        if (expiresAt !== null && !Number.isFinite(expiresAt)) return show(req, res, { errors: { expires: 'a date as YYYY-MM-DD' }, values, scopes, status: 422 });
+        if (expiresAt !== null && !Number.isFinite(expiresAt)) return show(req, res, { errors: { expires: 'adminarea.error.date_format' }, values, scopes, status: 422 });
         try {
           const created = await keys.create(parsed.data.name, scopes, expiresAt, admin.id);
           logger.info('admin action', { admin: admin.username, form: 'createApiKey', key: created.id, scopes: created.scopes.join(' ') });
           return await show(req, res, { created });
         } catch (e) {
-          if (e instanceof RuleError) return show(req, res, { errors: { [e.field ?? 'name']: e.message }, values, scopes, status: 422 });
+          if (e instanceof RuleError) return show(req, res, { errors: { [e.field ?? 'name']: e.text(pages.helpers(req).t) }, values, scopes, status: 422 });
           throw e;
         }
       },
@@ -86,7 +87,7 @@ export function apiKeyAdminActions(deps: ApiKeyAdminDeps): Actions<HostAdmin> {
       method: 'POST',
       async run(admin, req, res) {
         const id = idField.safeParse(formValues(req.body).id);
-        if (!id.success) return show(req, res, { errors: { name: 'There is no such key.' }, status: 422 });
+        if (!id.success) return show(req, res, { errors: { name: 'adminarea.error.no_key' }, status: 422 });
         await keys.revoke(id.data);
         logger.info('admin action', { admin: admin.username, form: 'revokeApiKey', key: id.data });
         res.redirect(303, `${adminAction('apiKeys')}&done=revoked`);

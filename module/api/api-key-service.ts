@@ -40,11 +40,11 @@ export class ApiKeyService {
 
   async create(name: string, scopes: readonly string[], expiresAt: number | null, adminId: number): Promise<CreatedApiKey> {
     const wanted = [...new Set(scopes)];
-    if (!wanted.length) throw new RuleError('tick at least one scope', 'scopes');
+    if (!wanted.length) throw new RuleError('api_keys.error.scopes', 'scopes');
     const known = wanted.filter(isApiScope);
-    if (known.length !== wanted.length) throw new RuleError('unknown scope', 'scopes');
+    if (known.length !== wanted.length) throw new RuleError('api_keys.error.unknown_scope', 'scopes');
     const now = this.clock.now();
-    if (expiresAt !== null && expiresAt <= now) throw new RuleError('the expiry must be in the future', 'expires');
+    if (expiresAt !== null && expiresAt <= now) throw new RuleError('api_keys.error.expiry', 'expires');
     const secret = KEY_PREFIX + crypto.randomBytes(32).toString('base64url');
     const row = { name, prefix: secret.slice(0, 12), key_hash: hashKey(secret), scopes: known.join(' '), created_by: adminId, created_at: now, expires_at: expiresAt, revoked_at: null };
     const [id] = await this.db(T.apiKeys).insert(row);

@@ -146,7 +146,8 @@ export function apiRoutes(d: ApiRouteDeps): ApiRoute[] {
         const agent = await d.reads.one('agents', b.agent_id);
         if (!agent) throw new ApiProblem(404, `There is no agent ${b.agent_id}.`);
         const program = await d.programs.get(toAgent(agent).program_id);
-        if (!isCurrency(b.currency) || program?.currency !== b.currency) throw new RuleError(`the agent's program pays in ${program?.currency ?? 'another currency'}`, 'currency');
+        if (!isCurrency(b.currency) || program?.currency !== b.currency)
+          throw new RuleError(program ? 'api.error.program_currency' : 'api.error.program_currency_other', 'currency', program ? { currency: program.currency } : {});
         // The manual commission's own key is the request's record: a repeat that got past it still earns once.
         const c = await d.manualCommissions.addManual(b.agent_id, toDecimalString(minor(b.amount_minor), b.currency), b.reason, `api:${writeId}`, b.client_id ?? 0);
         const row = await d.reads.one('commissions', c.id);

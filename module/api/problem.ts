@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import type { ZodError } from 'zod';
+import { translator } from '../i18n/lang';
+import { issueVars } from '../http/forms';
 
 export interface FieldProblem {
   field: string;
@@ -21,6 +23,9 @@ export function sendProblem(res: Response, status: number, type: string, title: 
     .send(problemBody(status, type, title, extra));
 }
 
+/** The API speaks English: a schema's message that is a lang key is given in English. */
+const inEnglish = translator('english');
+
 export function fieldProblems(error: ZodError, where = ''): FieldProblem[] {
-  return error.issues.map((i) => ({ field: where + (i.path.join('.') || '(body)'), message: i.message }));
+  return error.issues.map((i) => ({ field: where + (i.path.join('.') || '(body)'), message: inEnglish(i.message, issueVars(i)) }));
 }

@@ -7,10 +7,11 @@ import { adminForm, type RefusedForm } from '../http/form-action';
 import { idField, textField } from '../http/forms';
 import type { Pages } from '../http/pages';
 import type { Translate } from '../i18n/lang';
-import { ADMIN_AREA, adminAction } from '../http/paths';
+import { adminAction } from '../http/paths';
 import type { ProgramService } from '../programs/program-service';
 import { joiningOf, type Application, type ApplicationService } from './application-service';
 import { answerText } from './application-fields';
+import { adminCrumbs } from '../admin-area';
 
 const QUEUE = adminAction('applications');
 const DONE = ['approved', 'rejected'] as const;
@@ -61,7 +62,7 @@ export function applicationAdminActions({ pages, logger, host, programs, applica
     pages.send(req, res, {
       area: 'admin',
       title: h.t('apply.admin.title'),
-      breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }, { label: h.t('apply.admin.title'), href: QUEUE }],
+      breadcrumb: adminCrumbs(h.t, { label: h.t('apply.admin.title'), href: QUEUE }),
       html,
       status: refused?.status,
     });

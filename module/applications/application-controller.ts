@@ -76,7 +76,7 @@ export function applicationActions({ pages, applications }: ApplicationControlle
         const redisplay = (rq: Request, rs: Response, refused: RefusedForm) => show(user, rq, rs, program, refused);
         // Every field's message at once, not one per try: the answers are checked before the rules.
         try {
-          applications.checkAnswers(program, values);
+          applications.checkAnswers(program, values, pages.helpers(req).t);
         } catch (e) {
           if (!(e instanceof AnswersRefused)) throw e;
           return redisplay(req, res, { form: 'apply', errors: e.errors, values, status: 422 });
@@ -91,7 +91,7 @@ export function applicationActions({ pages, applications }: ApplicationControlle
               app = await applications.apply(user.client_id, program, v, req.ip ?? '');
             } catch (e) {
               // A refusal about the application as a whole (one is waiting already) goes above the form.
-              if (e instanceof RuleError && !e.field) throw new RuleError(e.message, '_form');
+              if (e instanceof RuleError && !e.field) throw new RuleError(e.key, '_form', { ...e.vars });
               throw e;
             }
             // Approved at once: the agent panel is the client area's home now.

@@ -34,7 +34,8 @@ export interface Application {
 }
 
 /** The e-mail templates (templates/email/application-*.ejs) rendered in the module's language; the entry wires it. */
-export type RenderEmail = (template: string, data: Record<string, unknown>) => Promise<{ subject: string; text: string }>;
+/** Renders an e-mail; given the recipient's client id, in the language they read the module in. */
+export type RenderEmail = (template: string, data: Record<string, unknown>, recipientClientId?: number) => Promise<{ subject: string; text: string }>;
 
 export const joiningOf = (program: Program): JoiningDefinition => program.def.joining ?? CLOSED_JOINING;
 
@@ -69,10 +70,13 @@ export class ApplicationService {
     return (await this.programs.list()).filter((p) => joiningOf(p).access !== 'closed');
   }
 
-  /** The form's answers checked against the program's fields; refused with a message beside each bad one. */
-  checkAnswers(program: Program, values: Record<string, string>): Answers {
-    const parsed = answersSchema(joiningOf(program).fields, this.t).safeParse(values);
-    if (!parsed.success) throw new AnswersRefused(fieldErrors(parsed.error));
+  /**
+   * The form's answers checked against the program's fields; refused with a message beside each
+   * bad one, in `t`'s language: the applicant's, on their page.
+   */
+  checkAnswers(program: Program, values: Record<string, string>, t: Translate = this.t): Answers {
+    const parsed = answersSchema(joiningOf(program).fields, t).safeParse(values);
+    if (!parsed.success) throw new AnswersRefused(fieldErrors(parsed.error, t));
     return parsed.data;
   }
 
@@ -82,13 +86,13 @@ export class ApplicationService {
    */
   async apply(clientId: number, program: Program, values: Record<string, string>, ip: string): Promise<Application> {
     const joining = joiningOf(program);
-    if (joining.access === 'closed') throw new RuleError(this.t('apply.refused.closed', { program: program.name }));
-    if (await this.agents.byClient(clientId)) throw new RuleError(this.t('apply.refused.already_agent'));
+    if (joining.access === 'closed') throw new RuleError('apply.refused.closed', undefined, { program: program.name });
+    if (await this.agents.byClient(clientId)) throw new RuleError('apply.refused.already_agent');
     let code: string | null = null;
     if (joining.access === 'invitation') {
       code = (values.invitation_code ?? '').trim();
-      if (!code) throw new RuleError(this.t('apply.refused.invitation_required'), 'invitation_code');
-      if (!joining.invitation_codes.includes(code)) throw new RuleError(this.t('apply.refused.invitation_invalid'), 'invitation_code');
+      if (!code) throw new RuleError('apply.refused.invitation_required', 'invitation_code');
+      if (!joining.invitation_codes.includes(code)) throw new RuleError('apply.refused.invitation_invalid', 'invitation_code');
     }
     const answers = this.checkAnswers(program, values);
     const agreed = joining.fields.some((f) => f.type === 'agreement');
@@ -111,7 +115,7 @@ export class ApplicationService {
       });
       id = num(inserted);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new RuleError(this.t('apply.refused.already_waiting', { program: program.name }));
+      if (isUniqueViolation(e)) throw new RuleError('apply.refused.already_waiting', undefined, { program: program.name });
       throw e;
     }
     if (joining.auto_approve) return this.approve(id, 'auto-approve');
@@ -122,14 +126,14 @@ export class ApplicationService {
   async approve(id: number, decidedBy: string): Promise<Application> {
     const app = await this.waiting(id);
     const existing = await this.agents.byClient(app.clientId);
-    if (existing) throw new RuleError(this.t('apply.admin.refused.already_agent', { client: app.clientId, agent: existing.id }), 'application_id');
+    if (existing) throw new RuleError('apply.admin.refused.already_agent', 'application_id', { client: app.clientId, agent: existing.id });
     // The decision first, so that of two admins approving at once only one makes the agent.
     await this.decide(app, { status: 'approved', decided_by: decidedBy });
     try {
       const agent = await this.agents.activateForClient(app.clientId, app.programId);
       // activateForClient hands back an agent the client already is, whatever its program: one
       // made meanwhile under another program is not this approval's agent.
-      if (agent.programId !== app.programId) throw new RuleError(this.t('apply.admin.refused.other_program', { client: app.clientId, agent: agent.id }), 'application_id');
+      if (agent.programId !== app.programId) throw new RuleError('apply.admin.refused.other_program', 'application_id', { client: app.clientId, agent: agent.id });
       await this.db(T.applications).where({ id }).update({ agent_id: agent.id });
     } catch (e) {
       await this.db(T.applications).where({ id, status: 'approved' }).update({ status: 'pending', decided_by: null, open_slot: 1 });
@@ -180,8 +184,8 @@ export class ApplicationService {
 
   private async waiting(id: number): Promise<Application> {
     const app = await this.get(id);
-    if (!app) throw new RuleError(this.t('apply.admin.refused.missing', { id }), 'application_id');
-    if (app.status !== 'pending') throw new RuleError(this.t('apply.admin.refused.decided', { id, status: app.status }), 'application_id');
+    if (!app) throw new RuleError('apply.admin.refused.missing', 'application_id', { id });
+    if (app.status !== 'pending') throw new RuleError('apply.admin.refused.decided', 'application_id', { id, status: app.status });
     return app;
   }
 
@@ -190,7 +194,7 @@ export class ApplicationService {
     const n = await this.db(T.applications)
       .where({ id: app.id, status: 'pending' })
       .update({ ...change, open_slot: null, updated_at: this.clock.now() });
-    if (!n) throw new RuleError(this.t('apply.admin.refused.meanwhile', { id: app.id }), 'application_id');
+    if (!n) throw new RuleError('apply.admin.refused.meanwhile', 'application_id', { id: app.id });
   }
 
   /** E-mails the applicant the decision; a failed send is logged, never undoes the decision. */
@@ -198,7 +202,7 @@ export class ApplicationService {
     try {
       const [client, program] = await Promise.all([this.host.getClient(app.clientId), this.programs.get(app.programId)]);
       if (!client || !program) return;
-      const mail = await this.renderEmail(template, { client: { name: `${client.firstname} ${client.lastname}`.trim() }, program: { name: program.name }, reason: reason ?? '' });
+      const mail = await this.renderEmail(template, { client: { name: `${client.firstname} ${client.lastname}`.trim() }, program: { name: program.name }, reason: reason ?? '' }, app.clientId);
       await this.host.sendEmail({ to: client.email, subject: mail.subject, text: mail.text });
     } catch (e) {
       this.logger.error('application e-mail not sent', { application: app.id, error: errorMessage(e) });

@@ -7,6 +7,7 @@ import type { ProgramService } from '../programs/program-service';
 import { asRow, asRows, num, numberOrNull, stringOrNull, text } from '../db/columns';
 import { inTransaction } from '../db/transaction';
 import { noOutbox, type Outbox } from '../core/outbox';
+import { REVIEW_REASON } from './review-reasons';
 
 /** A client's assignment to an agent, with the terms version it came in under. */
 export interface Referral {
@@ -81,9 +82,9 @@ export class AssignmentService {
    */
   async checkAdminAssignment(clientId: number, agentId: number, confirmed: boolean): Promise<string[]> {
     const agent = await this.agents.get(agentId);
-    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!agent) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
     const signs = await this.warnings.of(agent, clientId);
-    if (signs.length && !confirmed) throw new RuleError(signs.join('; '), 'confirm_self_referral');
+    if (signs.length && !confirmed) throw new RuleError('referrals.error.self_referral', 'confirm_self_referral', { signs: signsCode(signs) });
     return signs;
   }
 
@@ -92,7 +93,7 @@ export class AssignmentService {
    * like the agent's own, the admin is warned and must confirm, and the log keeps that decision.
    */
   async assignByAdmin(clientId: number, agentId: number, admin: string, reason: string, confirmed: boolean): Promise<Referral> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const signs = await this.checkAdminAssignment(clientId, agentId, confirmed);
     const decision = signs.length ? ` [assigned over the self-referral warning: ${signs.join('; ')}]` : '';
     return this.assign(clientId, agentId, admin, reason.trim().slice(0, 255 - decision.length) + decision);
@@ -101,9 +102,9 @@ export class AssignmentService {
   /** Assigns or reassigns a client under the agent's current terms. Runs in the caller's transaction when given one. */
   async assign(clientId: number, agentId: number, actor: string, reason: string, how = 'admin', outer?: Knex.Transaction): Promise<Referral> {
     const agent = await this.agents.get(agentId, outer);
-    if (!agent || agent.status !== 'active') throw new RuleError(`agent ${agentId} is not an active agent`, 'agent_id');
-    if (agent.clientId === clientId) throw new RuleError('an agent cannot be assigned their own account', 'client_id');
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!agent || agent.status !== 'active') throw new RuleError('errors.agent_not_active', 'agent_id', { agent: agentId });
+    if (agent.clientId === clientId) throw new RuleError('referrals.error.own_account', 'client_id');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const program = await this.programs.get(agent.programId, outer);
     if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing`);
     const now = this.clock.now();
@@ -146,10 +147,10 @@ export class AssignmentService {
 
   /** Ends a client's assignment; commissions already earned stay with the agent. Runs in the caller's transaction when given one. */
   async unassign(clientId: number, fromAgentId: number, actor: string, reason: string, outer?: Knex.Transaction): Promise<void> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const work = async (trx: Knex.Transaction) => {
       const found: unknown = await trx(T.referrals).where({ client_id: clientId, agent_id: fromAgentId }).whereNull('ended_at').forUpdate().first();
-      if (!found) throw new RuleError(`client ${clientId} is not assigned to agent ${fromAgentId}`, 'client_id');
+      if (!found) throw new RuleError('errors.client_not_assigned', 'client_id', { client: clientId, agent: fromAgentId });
       const existing = referralFromRow(found);
       await trx(T.referrals).where({ id: existing.id }).update({ ended_at: this.clock.now() });
       await trx(T.assignmentLog).insert({
@@ -178,4 +179,10 @@ export class AssignmentService {
   async listForAgent(agentId: number, limit = 100): Promise<Referral[]> {
     return asRows(await this.db(T.referrals).where({ agent_id: agentId }).orderBy('id', 'desc').limit(limit)).map(referralFromRow);
   }
+}
+
+/** The signs as the refusal's select names them ("email_payment"): known ones in a fixed order; any other sign (an older review's reason) as written. */
+function signsCode(signs: readonly string[]): string {
+  const known = (Object.keys(REVIEW_REASON) as (keyof typeof REVIEW_REASON)[]).filter((k) => signs.includes(REVIEW_REASON[k]));
+  return known.length === signs.length ? known.join('_') : signs.join('; ');
 }

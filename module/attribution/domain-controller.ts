@@ -31,7 +31,7 @@ export interface DomainControllerDeps {
  */
 export function domainActions({ pages, logger, host, agents, domains }: DomainControllerDeps): { client: Actions<HostUser>; admin: Actions<HostAdmin> } {
   function page(req: Request, res: Response, area: 'client' | 'admin', html: string, status?: number): void {
-    const h = pages.helpers();
+    const h = pages.helpers(req);
     const breadcrumb =
       area === 'client'
         ? [
@@ -39,22 +39,22 @@ export function domainActions({ pages, logger, host, agents, domains }: DomainCo
             { label: h.t('domains.title'), href: AGENT_PAGE },
           ]
         : [
-            { label: 'Agent Tools', href: ADMIN_AREA },
+            { label: h.t('adminarea.crumb.module'), href: ADMIN_AREA },
             { label: h.t('domains.title'), href: ADMIN_PAGE },
           ];
     pages.send(req, res, { area, title: h.t('domains.title'), breadcrumb, html, status });
   }
 
   const alert = (req: Request, res: Response, key: string, status: number) => {
-    const h = pages.helpers();
+    const h = pages.helpers(req);
     pages.alert(req, res, { area: 'client', title: h.t('domains.title'), breadcrumb: [], status }, h.t(key));
   };
 
   /** The signed-in agent, when their program includes deal registration; otherwise the page answers 403 and the action stops (null). */
   async function dealAgent(user: HostUser, req: Request, res: Response): Promise<Agent | null> {
     const agent = await agents.byClient(user.client_id);
-    if (!agent) throw new RuleError('Your account is not an agent account.');
-    if (agent.status !== 'active') throw new RuleError('Only an active agent can register domains.');
+    if (!agent) throw new RuleError('affiliate.not_agent_form');
+    if (agent.status !== 'active') throw new RuleError('domains.not_active');
     if (await domains.allowedFor(agent)) return agent;
     alert(req, res, 'domains.not_in_program', 403);
     return null;

@@ -61,15 +61,15 @@ export class DomainService {
   }
 
   async register(agent: Agent, rawDomain: string, rawCustomer: string): Promise<DomainRegistration> {
-    if (!(await this.allowedFor(agent))) throw new RuleError('Your partner program does not include deal registration.');
+    if (!(await this.allowedFor(agent))) throw new RuleError('deals.error.not_included');
     const domain = normaliseDomain(rawDomain);
-    if (!domain) throw new RuleError('Enter a domain name such as acme.com.', 'domain');
-    if (isRegistrySuffix(domain)) throw new RuleError(`${domain} is a registry's suffix, not a customer's domain.`, 'domain');
-    if (isPublicMailDomain(domain)) throw new RuleError(`${domain} belongs to a public e-mail provider: anyone can have an address there, so it cannot be registered.`, 'domain');
+    if (!domain) throw new RuleError('deals.error.domain', 'domain');
+    if (isRegistrySuffix(domain)) throw new RuleError('deals.error.suffix', 'domain', { domain });
+    if (isPublicMailDomain(domain)) throw new RuleError('deals.error.public_mail', 'domain', { domain });
     const site = siteHost(this.host.siteUrl());
-    if (site && sameOrNested(domain, site)) throw new RuleError("This is our own site's domain; it cannot be registered.", 'domain');
+    if (site && sameOrNested(domain, site)) throw new RuleError('deals.error.own_domain', 'domain');
     const customer = rawCustomer.trim();
-    if (customer.length > CUSTOMER_MAX) throw new RuleError(`At most ${CUSTOMER_MAX} characters.`, 'customer');
+    if (customer.length > CUSTOMER_MAX) throw new RuleError('deals.error.customer_long', 'customer', { max: CUSTOMER_MAX });
     for (let attempt = 1; ; attempt++) {
       try {
         const registration = await inTransaction(this.db, (trx) => this.insertUnclaimed(trx, agent, domain, customer));
@@ -81,7 +81,7 @@ export class DomainService {
         if (isDeadlock(e) && attempt < 3) continue;
         if (!isUniqueViolation(e)) throw e;
         const holder = rowOrNull(await this.db(T.domains).where({ domain }).first('agent_id'));
-        if (holder && num(holder.agent_id) === agent.id) throw new RuleError(`You have already registered ${domain}.`, 'domain');
+        if (holder && num(holder.agent_id) === agent.id) throw new RuleError('deals.error.already_yours', 'domain', { domain });
         throw takenByAnother(domain);
       }
     }
@@ -128,9 +128,9 @@ export class DomainService {
   }
 
   async removeByAdmin(id: number, actor: string, reason: string): Promise<DomainRegistration> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const row: unknown = await this.db(T.domains).where({ id }).first();
-    if (!row) throw new RuleError('This registration does not exist (any more).', 'registration_id');
+    if (!row) throw new RuleError('deals.error.registration_missing', 'registration_id');
     const registration = fromRow(row);
     await this.db(T.domains).where({ id }).delete();
     this.logger.info('domain registration removed by an admin', { actor, reason, agentId: registration.agentId, domain: registration.domain });
@@ -157,7 +157,7 @@ export class DomainService {
 
 /** Who holds it is not said: a partner must not learn another's customers by probing. */
 function takenByAnother(domain: string): RuleError {
-  return new RuleError(`${domain} is already registered by another partner.`, 'domain');
+  return new RuleError('deals.error.taken', 'domain', { domain });
 }
 
 function siteHost(siteUrl: string): string | null {

@@ -41,8 +41,6 @@ function moveFromRow(value: unknown): ReferralMove {
   };
 }
 
-const DECIDED = 'This request is already decided, or the client revoked the grant.';
-
 /**
  * Requests to move a referral to the client's new service manager. At most one is open per
  * client (a unique column set only while open); a later grant or a revoke withdraws it, so an
@@ -90,18 +88,18 @@ export class ReferralMoveService {
    * reason and what it replaced. Refused when the referral changed since the request.
    */
   async approve(moveId: number, admin: string, reason: string): Promise<void> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     await inTransaction(this.db, async (trx) => {
       const move = await this.decide(trx, moveId, 'approved', admin, reason);
       const live = rowOrNull(await trx(T.referrals).where({ client_id: move.clientId }).whereNull('ended_at').forUpdate().first('agent_id'));
-      if (!live || num(live.agent_id) !== move.fromAgentId) throw new RuleError("the client's referral changed since this request; decline it", 'move_id');
+      if (!live || num(live.agent_id) !== move.fromAgentId) throw new RuleError('referral_moves.error.changed', 'move_id');
       await this.assignments.assign(move.clientId, move.toAgentId, admin, `referral moved to the service manager (request #${move.id}): ${reason}`, 'service_manager', trx);
     });
   }
 
   /** The admin keeps the referral where it is; the service manager keeps their access. */
   async decline(moveId: number, admin: string, reason: string): Promise<void> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     await inTransaction(this.db, (trx) => this.decide(trx, moveId, 'declined', admin, reason));
   }
 
@@ -109,7 +107,7 @@ export class ReferralMoveService {
     const n = await trx(T.referralMoves)
       .where({ id: moveId, status: 'open' })
       .update({ status, open_client_id: null, decided_by: admin.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });
-    if (!n) throw new RuleError(DECIDED, 'move_id');
+    if (!n) throw new RuleError('referral_moves.error.decided', 'move_id');
     return moveFromRow(await trx(T.referralMoves).where({ id: moveId }).first());
   }
 }

@@ -19,12 +19,7 @@ export interface ReferralReview {
   createdAt: number;
 }
 
-/** Why a referral waits for review: each client is reviewed once for each. */
-export const REVIEW_REASON = {
-  email: 'same e-mail as the agent',
-  device: 'same device as the agent',
-  payment: 'same payment details as the agent',
-} as const;
+export { REVIEW_REASON } from './review-reasons';
 
 /** Puts a client in the review queue for this reason, once: a second event for it adds nothing. */
 export async function openReview(db: Knex | Knex.Transaction, clientId: number, agentId: number, reason: string, now: number): Promise<void> {
@@ -88,7 +83,7 @@ export class ReviewService {
     const n = await this.db(T.referralReviews)
       .where({ id: reviewId, status: 'open' })
       .update({ status: 'kept', decided_by: actor.slice(0, 120), decided_at: this.clock.now() });
-    if (!n) throw new RuleError('This review is already decided.', 'review_id');
+    if (!n) throw new RuleError('reviews.error.decided', 'review_id');
   }
 
   /**
@@ -97,9 +92,9 @@ export class ReviewService {
    * the admin reverses it by hand if need be.
    */
   async reject(reviewId: number, actor: string, reason: string): Promise<void> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const review = rowOrNull(await this.db(T.referralReviews).where({ id: reviewId, status: 'open' }).first());
-    if (!review) throw new RuleError('This review is already decided.', 'review_id');
+    if (!review) throw new RuleError('reviews.error.decided', 'review_id');
     const clientId = num(review.client_id);
     const agentId = num(review.agent_id);
     // One transaction: a second admin rejecting at once finds the review decided, and nothing half done.
@@ -107,7 +102,7 @@ export class ReviewService {
       const n = await trx(T.referralReviews)
         .where({ id: reviewId, status: 'open' })
         .update({ status: 'rejected', decided_by: actor.slice(0, 120), decision_reason: reason.slice(0, 255), decided_at: this.clock.now() });
-      if (!n) throw new RuleError('This review is already decided.', 'review_id');
+      if (!n) throw new RuleError('reviews.error.decided', 'review_id');
       // Another review of the same client may have ended the assignment already.
       const live: unknown = await trx(T.referrals).where({ client_id: clientId, agent_id: agentId }).whereNull('ended_at').first('id');
       if (live) await this.assignments.unassign(clientId, agentId, actor, reason, trx);

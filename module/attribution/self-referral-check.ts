@@ -2,7 +2,7 @@ import type { HostApi } from '../contract/host-api';
 import type { Logger } from '../core/logger';
 import type { Agent } from '../agents/agent-service';
 import type { AgentDevices } from './agent-devices';
-import { REVIEW_REASON } from './review-service';
+import { REVIEW_REASON } from './review-reasons';
 import { sameMailbox } from './self-referral';
 import type { SelfReferralService } from './self-referral-service';
 

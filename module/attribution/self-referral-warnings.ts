@@ -3,7 +3,7 @@ import { T } from '../db/tables';
 import type { HostApi } from '../contract/host-api';
 import type { Agent } from '../agents/agent-service';
 import { asRows, text } from '../db/columns';
-import { REVIEW_REASON } from './review-service';
+import { REVIEW_REASON } from './review-reasons';
 import { sameMailbox } from './self-referral';
 
 /**

@@ -7,8 +7,8 @@ import type { AdminPageForm } from '../http/admin-page-form';
 import { SELF_REFERRAL_MODES, type SelfReferralService } from './self-referral-service';
 
 const signUpSettings = z.object({
-  slug_approval: z.enum(SLUG_APPROVALS, { message: 'admin or auto' }),
-  self_referral: z.enum(SELF_REFERRAL_MODES, { message: 'reject or flag' }),
+  slug_approval: z.enum(SLUG_APPROVALS, { message: 'adminarea.error.slug_approval' }),
+  self_referral: z.enum(SELF_REFERRAL_MODES, { message: 'adminarea.error.self_referral' }),
 });
 
 /** On the admin's home page: whether a short link waits for approval, and what a sign-up that looks like the agent's own does. */

@@ -4,6 +4,7 @@ import { asRows, num, rowOrNull, stringOrNull, text } from '../db/columns';
 import { minor, type Minor } from '../money/amount';
 import { commissionFromRow, type Commission, type CommissionStatus } from './commission-row';
 import { pageCount } from '../http/paging';
+import { paidAllocation } from './paid-allocation';
 
 /** Commissions on one page of the agent's list. */
 export const COMMISSIONS_PER_PAGE = 25;
@@ -79,19 +80,30 @@ export async function ownCommission(db: Knex, agentId: number, id: number): Prom
   return row ? { ...commissionFromRow(row), source: stringOrNull(row.source_name) || null } : null;
 }
 
-/** One ledger transaction of a commission, as the agent's balances saw it. */
+/** One line of a commission's history: a ledger transaction tied to it, or what a payout paid of it. */
 export interface HistoryLine {
   at: number;
-  /** The ledger's kind: earn, release, void, reverse, forfeit… */
+  /**
+   * The ledger's kind: earn, release, void, reverse, forfeit…; or, from the payouts
+   * (paid-allocation.ts): paid, offset (set against money taken back), forfeit (with a balance).
+   */
   kind: string;
   /** How much of the agent's money it moved (always positive; the kind says which way). */
   amount: Minor;
+  /** paid: the withdrawal that paid it, as the agent's Payouts page numbers it. */
+  payoutId?: number;
+  /** paid: tax was withheld from that payout; the commission itself counts gross. */
+  taxWithheld?: boolean;
+  /** offset: the commission whose take-back it covered (null: none was named). */
+  from?: number | null;
 }
 
 /**
- * A commission's ledger history, oldest first: the transactions tied to it (earned, released,
- * voided, reversed by a refund, forfeited), each with what it moved in the agent's own accounts.
- * A payout is tied to a withdrawal, which pays a balance, never one commission: it is on Payouts.
+ * A commission's history, oldest first: the ledger transactions tied to it (earned, released,
+ * voided, reversed by a refund, forfeited), each with what it moved in the agent's own accounts;
+ * and, once it is released, what payouts paid of it. A withdrawal pays a balance, not named
+ * commissions: paid-allocation.ts derives which, oldest released first (one more query, only for
+ * a released commission).
  */
 export async function commissionHistory(db: Knex, c: Pick<Commission, 'id' | 'agentId'>): Promise<HistoryLine[]> {
   const rows = asRows(
@@ -99,19 +111,29 @@ export async function commissionHistory(db: Knex, c: Pick<Commission, 'id' | 'ag
       .join({ e: T.entries }, 'e.txn_id', 't.id')
       .where({ 't.commission_id': c.id, 'e.agent_id': c.agentId })
       .orderBy('t.id')
-      .select('t.id', 't.kind', 't.created_at', 'e.amount_minor'),
+      .select('t.id', 't.kind', 't.created_at', 'e.amount_minor', 'e.currency'),
   );
-  const byTxn = new Map<number, { at: number; kind: string; plus: number; minus: number }>();
+  const byTxn = new Map<number, { id: number; at: number; kind: string; plus: number; minus: number }>();
+  let currency: string | null = null;
   for (const r of rows) {
     const id = num(r.id);
     let line = byTxn.get(id);
-    if (!line) byTxn.set(id, (line = { at: num(r.created_at), kind: text(r.kind), plus: 0, minus: 0 }));
+    if (!line) byTxn.set(id, (line = { id, at: num(r.created_at), kind: text(r.kind), plus: 0, minus: 0 }));
     const amount = num(r.amount_minor);
     if (amount > 0) line.plus += amount;
     else line.minus -= amount;
+    currency = text(r.currency);
   }
   // A release moves a out of pending and into available: a, not 2a nor 0.
-  return [...byTxn.values()].map((l) => ({ at: l.at, kind: l.kind, amount: minor(Math.max(l.plus, l.minus)) }));
+  const lines: { txnId: number; line: HistoryLine }[] = [...byTxn.values()].map((l) => ({ txnId: l.id, line: { at: l.at, kind: l.kind, amount: minor(Math.max(l.plus, l.minus)) } }));
+  if (currency !== null && lines.some((l) => l.line.kind === 'release')) {
+    for (const a of (await paidAllocation(db, c.agentId, currency)).get(c.id) ?? []) {
+      const line: HistoryLine =
+        a.kind === 'paid' ? { at: a.at, kind: 'paid', amount: a.amount, payoutId: a.payoutId, taxWithheld: a.taxWithheld } : { at: a.at, kind: a.kind, amount: a.amount, from: a.from };
+      lines.push({ txnId: a.txnId, line });
+    }
+  }
+  return lines.sort((x, y) => x.line.at - y.line.at || x.txnId - y.txnId).map((l) => l.line);
 }
 
 /** What an agent's commissions still earn them, per source of their clients (or orders) and currency. */

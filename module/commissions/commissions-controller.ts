@@ -69,11 +69,12 @@ export function commissionsActions(deps: CommissionsControllerDeps): Actions<Hos
       method: 'GET',
       asClient: 'affiliates',
       async run(user, req, res) {
-        const me = await agentForPage(deps, user, req, res, 'commissions.one_title');
+        // Refused or not found, the page has no commission to number: the list's title.
+        const me = await agentForPage(deps, user, req, res, 'commissions.title');
         if (!me) return;
         const id = typeof req.query.id === 'string' && /^[1-9]\d{0,15}$/.test(req.query.id) ? Number(req.query.id) : null;
         const c = id === null ? null : await commissions.ownForAgent(me.agent.id, id);
-        if (!c) return notFound(pages, req, res, 'commissions.one_title', 'commissions.not_found');
+        if (!c) return notFound(pages, req, res, 'commissions.title', 'commissions.not_found');
         const [history, client, program] = await Promise.all([commissions.history(c), c.clientId > 0 ? host.getClient(c.clientId) : null, programs.get(c.programId)]);
         const h = pages.helpers(req);
         const html = await pages.render('client/commission', {

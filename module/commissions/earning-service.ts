@@ -76,7 +76,7 @@ export class EarningService {
 
   private async earnOnce(invoiceId: number): Promise<{ outcome: PaidOutcome; commissions: number }> {
     const invoice = await requireInvoice(this.host, invoiceId);
-    if (invoice.status !== 'Paid') throw new RuleError(`invoice ${invoiceId} is ${invoice.status}, not Paid`);
+    if (invoice.status !== 'Paid') throw new RuleError('commissions.error.invoice_not_paid', undefined, { invoice: invoiceId, status: invoice.status });
     const [claimed, performerIds] = await Promise.all([this.claims.forInvoice(invoice), this.agents.performersOf(invoice.lines.map((l) => l.id))]);
     const { claim, rule, overrideVersion } = claimed;
     if (!claim && !performerIds.size) {

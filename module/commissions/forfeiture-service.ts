@@ -26,14 +26,14 @@ export class ForfeitureService {
   ) {}
 
   async block(agentId: number, reason: string, actor: string): Promise<{ forfeited: Record<string, number> }> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const memo = `forfeited: ${reason} (by ${actor})`.slice(0, 255);
     const forfeited: Record<string, number> = {};
     const add = (cur: string, n: number) => (forfeited[cur] = (forfeited[cur] ?? 0) + n);
     await inTransaction(this.db, async (trx) => {
       const row: unknown = await trx(T.agents).where({ id: agentId }).forUpdate().first();
-      if (!row) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
-      if (agentFromRow(row).status === 'blocked') throw new RuleError(`agent ${agentId} is already blocked`, 'agent_id');
+      if (!row) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
+      if (agentFromRow(row).status === 'blocked') throw new RuleError('commissions.error.agent_blocked', 'agent_id', { agent: agentId });
       await trx(T.agents)
         .where({ id: agentId })
         .update({ status: 'blocked', blocked_reason: reason.slice(0, 255) });

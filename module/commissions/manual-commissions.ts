@@ -6,6 +6,7 @@ import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import type { Ledger } from '../ledger/ledger';
 import { parseAmount, type Minor } from '../money/amount';
+import { AmountError } from '../money/parse';
 import type { Commission } from './commission-row';
 import type { CommissionQueries } from './commission-queries';
 import { writeCommission } from './commission-writer';
@@ -29,21 +30,22 @@ export class ManualCommissions {
     private readonly outbox: Outbox = noOutbox,
   ) {}
 
-  async addManual(agentId: number, amountText: string, reason: string, key: string, clientId = 0): Promise<Commission> {
+  /** `locale`: how the admin writes amounts ("1 000,50" in ru); the API and the CLI send the plain form, read in every locale. */
+  async addManual(agentId: number, amountText: string, reason: string, key: string, clientId = 0, locale = 'en'): Promise<Commission> {
     const agent = await this.agents.get(agentId);
-    if (!agent) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!agent) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const program = await this.programs.get(agent.programId);
     if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing`);
     let amount: Minor;
     try {
-      amount = parseAmount(amountText, program.currency);
+      amount = parseAmount(amountText, program.currency, locale);
     } catch (e) {
-      // parseAmount refuses what the admin typed with a RangeError; anything else is a fault.
-      if (!(e instanceof RangeError)) throw e;
-      throw new RuleError(e.message, 'amount', { cause: e });
+      // parseAmount refuses what the admin typed with an AmountError; anything else is a fault.
+      if (!(e instanceof AmountError)) throw e;
+      throw new RuleError(e.key, 'amount', e.vars, { cause: e });
     }
-    if (amount <= 0) throw new RuleError('more than zero', 'amount');
+    if (amount <= 0) throw new RuleError('commissions.error.more_than_zero', 'amount');
     const now = this.clock.now();
     const rule = `manual:${key}`.slice(0, 64);
     const id = await inTransaction(this.db, (trx) =>

@@ -37,18 +37,18 @@ export class OrderOverrideService {
   ) {}
 
   async set(orderId: number, agentId: number | null, actor: string, reason: string): Promise<OrderOverride> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const order = await this.host.getOrder(orderId);
-    if (!order) throw new RuleError(`there is no order #${orderId}`, 'order_id');
+    if (!order) throw new RuleError('overrides.error.no_order', 'order_id', { order: orderId });
     const invoice = await this.host.getInvoice(order.invoice_id);
     if (!invoice || (invoice.status !== 'Unpaid' && invoice.status !== 'Paid')) {
-      throw new RuleError(`order #${orderId}'s invoice is ${invoice?.status ?? 'missing'}: only an unpaid or paid one can change hands`, 'order_id');
+      throw new RuleError(invoice ? 'overrides.error.invoice_status' : 'overrides.error.invoice_missing', 'order_id', invoice ? { order: orderId, status: invoice.status } : { order: orderId });
     }
     let terms: { programId: number; termsVersion: number } | null = null;
     if (agentId !== null) {
       const agent = await this.agents.get(agentId);
-      if (!agent || agent.status !== 'active') throw new RuleError(`agent ${agentId} is not an active agent`, 'agent_id');
-      if (agent.clientId === order.client_id) throw new RuleError('an agent cannot be given their own order', 'agent_id');
+      if (!agent || agent.status !== 'active') throw new RuleError('errors.agent_not_active', 'agent_id', { agent: agentId });
+      if (agent.clientId === order.client_id) throw new RuleError('overrides.error.own_order', 'agent_id');
       const program = await this.programs.get(agent.programId);
       if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing: a foreign key was broken`);
       terms = { programId: program.id, termsVersion: program.version };
@@ -76,7 +76,7 @@ export class OrderOverrideService {
         await this.earnings.onInvoicePaid(invoice.id);
       } catch (e) {
         // The override stands and the old commissions are voided; saving it again earns anew.
-        throw new RuleError(`order #${orderId} changed hands, but its new commissions could not be made (${errorMessage(e)}): save the change again to retry`, 'order_id', { cause: e });
+        throw new RuleError('overrides.error.earn_failed', 'order_id', { order: orderId, cause: errorMessage(e) }, { cause: e });
       }
     }
     const saved = await orderOverrideFor(this.db, invoice.id);
@@ -126,11 +126,11 @@ export class OrderOverrideService {
     // A refund has already taken its share back from the old commissions; new ones would be
     // earned on the whole invoice. And money released to an agent may already be withdrawn.
     if (await trx(T.refunds).where({ invoice_id: invoiceId }).first('id')) {
-      throw new RuleError(`invoice #${invoiceId} has been refunded, in whole or in part: its commissions cannot change hands; adjust them by hand`, 'order_id');
+      throw new RuleError('overrides.error.refunded', 'order_id', { invoice: invoiceId });
     }
     const commissions = asRows(await trx(T.commissions).where({ invoice_id: invoiceId }).forUpdate()).map(commissionFromRow);
     const released = commissions.find((c) => c.status === 'available' || c.status === 'reversed');
-    if (released) throw new RuleError(`invoice #${invoiceId}'s commissions were already released to agent ${released.agentId}: add a manual commission instead`, 'order_id');
+    if (released) throw new RuleError('overrides.error.released', 'order_id', { invoice: invoiceId, agent: released.agentId });
     const from = previous ? previous.agentId : o.fallback;
     await trx(T.assignmentLog).insert({
       client_id: o.clientId,

@@ -52,7 +52,8 @@ export class RefundService {
     const invoice = await requireInvoice(this.host, invoiceId);
     const lineIds = refund.lineIds;
     const lines = lineIds ? invoice.lines.filter((l) => lineIds.includes(l.id)) : invoice.lines;
-    if (lineIds && lines.length !== lineIds.length) throw new RuleError(`invoice ${invoiceId} has no line ${lineIds.find((id) => !lines.some((l) => l.id === id))}`);
+    if (lineIds && lines.length !== lineIds.length)
+      throw new RuleError('commissions.error.no_line', undefined, { invoice: invoiceId, line: String(lineIds.find((id) => !lines.some((l) => l.id === id))) });
     const base = minor(lines.reduce((sum, l) => sum + l.amount_minor, 0));
     const refunded = minor(Math.min(refund.amountMinor ?? base, base));
     const key = refundKey(refund, base);

@@ -115,6 +115,8 @@ export const hookVariables = {
    */
   ClientAreaHomepagePanels: z.object({
     client_id: id,
+    /** The home page's address, as for the sidebar: a panel follows a `?language=` asked on it. Only a hint. */
+    request_uri: z.string().max(4096).optional().catch(undefined),
     panels: z.custom<Sidebar>((v) => typeof v === 'object' && v !== null && 'addPanel' in v && typeof v.addPanel === 'function', {
       message: 'panels must offer addPanel()',
     }),

@@ -108,11 +108,19 @@ export interface HostUser {
   client_id: number;
   email: string;
   name: string;
+  /**
+   * The language the platform shows this client in, when it says (the WHMCS bridge sends the
+   * client's own setting, else a session language other than the system default: see
+   * docs/whmcs.md); absent or null: the client's setting, then their program's language.
+   */
+  language?: string | null;
 }
 
 export interface HostAdmin {
   id: number;
   username: string;
+  /** The admin's own language for the admin area, as WHMCS names it ("russian"); absent: the default. */
+  language?: string | null;
 }
 
 export interface HostEmail {

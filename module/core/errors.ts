@@ -1,12 +1,34 @@
-/** A request the rules refuse; its message is shown to the person who made it. */
+import { translator, type MessageValue, type Translate } from '../i18n/lang';
+
+const inEnglish = translator('english');
+
+/**
+ * A request the rules refuse; what it says is shown to the person who made it, in their
+ * language. `key` is a lang key (with `vars` for its placeholders), so that the page translates
+ * it for its reader: `new RuleError('withdrawals.error.below_threshold', 'amount', { amount })`.
+ * `message` is the English text, for logs, the CLI and the API. A key no language file has is
+ * shown as written (older plain-English refusals; the pseudo-locale test finds them).
+ */
 export class RuleError extends Error {
+  readonly key: string;
+  readonly vars: Readonly<Record<string, MessageValue>>;
+
+  /** Amounts among `vars` as moneyValue(minor, currency): the reader's language formats them. */
   constructor(
-    message: string,
+    key: string,
     readonly field?: string,
+    vars: Readonly<Record<string, MessageValue>> = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(inEnglish(key, vars), options);
     this.name = 'RuleError';
+    this.key = key;
+    this.vars = vars;
+  }
+
+  /** The refusal in the reader's language. */
+  text(t: Translate): string {
+    return t(this.key, this.vars);
   }
 }
 

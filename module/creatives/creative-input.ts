@@ -11,10 +11,20 @@ const NO_OTHER_HOSTS: ReadonlySet<string> = new Set();
 export const landingPath = z
   .string()
   .trim()
-  .max(255, 'at most 255 characters')
-  .refine((p) => p.startsWith('/') && deepLinkTarget(p, NO_OTHER_HOSTS) === p, 'a path on this site, such as /pricing');
+  .max(255, 'adminarea.error.at_most_255')
+  .refine((p) => p.startsWith('/') && deepLinkTarget(p, NO_OTHER_HOSTS) === p, 'adminarea.error.landing_path');
 
-const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().max(max, `at most ${max} characters`).optional().default(''));
+/** The lang key of "at most N characters" for the lengths these forms use. */
+const AT_MOST: Record<number, string> = { 120: 'adminarea.error.at_most_120', 255: 'adminarea.error.at_most_255' };
+const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .max(max, AT_MOST[max] ?? `at most ${max} characters`)
+      .optional()
+      .default(''),
+  );
 const optionalLanding = optionalField(landingPath);
 
 /** The admin's upload form; width and height are not in it: they are read from the image. */

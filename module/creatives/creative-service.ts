@@ -61,7 +61,7 @@ export class CreativeService {
   ) {}
 
   async createImage(input: ImageCreativeInput, file: { data: Buffer } | null, by: string): Promise<Creative> {
-    if (!file) throw new RuleError('Choose an image file.', 'image');
+    if (!file) throw new RuleError('creatives.error.choose_image', 'image');
     const image = checkImage(file.data);
     return this.insert({
       kind: 'image',
@@ -85,7 +85,7 @@ export class CreativeService {
   /** Archiving twice is archiving once. */
   async archive(id: number): Promise<void> {
     const n = await this.db(T.creatives).where({ id }).update({ status: 'archived' });
-    if (!n) throw new RuleError(`There is no creative #${id}.`, 'creative_id');
+    if (!n) throw new RuleError('creatives.error.missing', 'creative_id', { id });
   }
 
   /** What agents are offered, oldest first. */

@@ -10,12 +10,13 @@ import type { Action, Actions } from '../http/action';
 import { adminForm, type RefusedForm } from '../http/form-action';
 import { idField, type FieldErrors } from '../http/forms';
 import type { Pages } from '../http/pages';
-import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from '../http/paths';
+import { CLIENT_AREA, adminAction, clientAction } from '../http/paths';
 import { imageCreativeForm, textCreativeForm } from './creative-input';
 import { COPY_SCRIPT_PATH, creativeImagePath } from './creative-paths';
 import type { CreativeService } from './creative-service';
 import { embedCode, embedSource } from './embed-code';
 import { MAX_IMAGE_BYTES } from './image-check';
+import { adminCrumbs } from '../admin-area';
 
 const ADMIN_PAGE = adminAction('creatives');
 const ASSETS_PAGE = clientAction('assets');
@@ -47,11 +48,18 @@ export function creativeActions({ pages, logger, host, agents, creatives, report
       maxMiB: MAX_IMAGE_BYTES / (1024 * 1024),
       action: adminAction,
       notice: done,
-      errors: state.errors ?? {},
+      // Each form's messages are lang keys (or texts already written out): t shows either in the admin's language.
+      errors: Object.fromEntries(Object.entries(state.errors ?? {}).map(([form, errors]) => [form, Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, h.t(message)]))])),
       values: state.values ?? {},
     });
     const title = h.t('creatives.admin.title');
-    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: state.status });
+    pages.send(req, res, {
+      area: 'admin',
+      title,
+      breadcrumb: adminCrumbs(h.t, { label: title }),
+      html,
+      status: state.status,
+    });
   }
 
   /** A creatives form; refused, the page again with the message beside the field; done, back with a notice. */

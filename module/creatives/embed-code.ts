@@ -12,7 +12,7 @@ import { creativeImagePath } from './creative-paths';
 export function embedSource(raw: unknown): string | null {
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (text === '') return null;
-  if (!sourceName.safeParse(text).success) throw new RuleError('A source is 1 to 32 letters, digits, - or _.', 'src');
+  if (!sourceName.safeParse(text).success) throw new RuleError('creatives.error.source', 'src');
   const source = clickSource(text);
   return source === DEFAULT_SOURCE ? null : source;
 }

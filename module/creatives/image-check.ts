@@ -27,10 +27,10 @@ const SIGNATURES: { mime: ImageMime; sizeType: string; matches(b: Buffer): boole
  * uploader's to choose, so neither is read. Width and height come from the image itself.
  */
 export function checkImage(data: Buffer): CheckedImage {
-  if (data.length === 0) throw new RuleError('Choose an image file.', 'image');
-  if (data.length > MAX_IMAGE_BYTES) throw new RuleError(`The image is ${data.length.toLocaleString('en')} bytes; it may be at most ${MAX_IMAGE_BYTES / (1024 * 1024)} MiB.`, 'image');
+  if (data.length === 0) throw new RuleError('creatives.error.choose_image', 'image');
+  if (data.length > MAX_IMAGE_BYTES) throw new RuleError('creatives.error.too_big', 'image', { size: data.length, max: MAX_IMAGE_BYTES / (1024 * 1024) });
   const format = SIGNATURES.find((s) => s.matches(data));
-  if (!format) throw new RuleError('The file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted).', 'image');
+  if (!format) throw new RuleError('creatives.error.type', 'image');
   let size: ReturnType<typeof imageSize>;
   try {
     // A copy of exactly these bytes: a Buffer may be a view of a larger pool, and image-size
@@ -40,15 +40,15 @@ export function checkImage(data: Buffer): CheckedImage {
     // image-size refuses a damaged file with a TypeError, and a truncated one with a RangeError
     // from reading past its end; anything else is a fault of ours, not of the upload.
     if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
-    throw new RuleError('The image could not be read: it is damaged or incomplete.', 'image');
+    throw new RuleError('creatives.error.damaged', 'image');
   }
-  if (size.type !== format.sizeType) throw new RuleError('The image could not be read: it is damaged or incomplete.', 'image');
+  if (size.type !== format.sizeType) throw new RuleError('creatives.error.damaged', 'image');
   // A JPEG turned by its EXIF orientation (5 to 8) is shown with its sides swapped.
   const turned = (size.orientation ?? 1) >= 5;
   const width = turned ? size.height : size.width;
   const height = turned ? size.width : size.height;
   if (![width, height].every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_IMAGE_SIDE)) {
-    throw new RuleError(`The image must be between 1 and ${MAX_IMAGE_SIDE.toLocaleString('en')} pixels on each side.`, 'image');
+    throw new RuleError('creatives.error.sides', 'image', { max: MAX_IMAGE_SIDE });
   }
   return { mime: format.mime, width, height };
 }

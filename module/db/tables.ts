@@ -68,6 +68,8 @@ export const T = {
   rollupCursor: 'mod_agenttools_rollup_cursor',
   rollupClients: 'mod_agenttools_rollup_clients',
   savedReports: 'mod_agenttools_saved_reports',
+  // Documents filed for a tax profile: exemption certificates (issue 15, migration 029).
+  taxDocuments: 'mod_agenttools_tax_documents',
 } as const;
 
 export const MIGRATIONS_TABLE = 'mod_agenttools_migrations';

@@ -25,7 +25,7 @@ interface Shown {
   status?: number;
 }
 
-const sourceName = z.object({ name: textField(64).regex(/^[\w .-]+$/, 'letters, digits, spaces, . - and _ only') });
+const sourceName = z.object({ name: textField(64).regex(/^[\w .-]+$/, 'adminarea.error.name_chars') });
 
 /**
  * The admin's page of event sources: create one (its secret shown on the answer to that POST and
@@ -36,25 +36,30 @@ export function eventSourceAdminActions(deps: EventSourceAdminDeps): Actions<Hos
   const show = async (req: Request, res: Response, shown: Shown = {}) => {
     const h = pages.helpers(req);
     const data = { h, action: adminAction, eventsUrl: deps.host.siteUrl() + EVENTS_PATH, sources: await sources.list(), created: shown.created ?? null };
-    const html = await pages.render('admin/event-sources', { ...data, notice: shown.notice ?? null, errors: shown.errors ?? {}, values: shown.values ?? {} });
+    const html = await pages.render('admin/event-sources', {
+      ...data,
+      notice: shown.notice ?? null, // Messages are lang keys (ours) or texts as given (the shared field checks'): t shows either.
+      errors: Object.fromEntries(Object.entries(shown.errors ?? {}).map(([field, message]) => [field, h.t(message)])),
+      values: shown.values ?? {},
+    });
     if (shown.created) res.set('Cache-Control', 'no-store');
     const title = h.t('events.admin.title');
-    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: shown.status });
+    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }, { label: title }], html, status: shown.status });
   };
   return {
-    eventSources: { method: 'GET', run: (_admin, req, res) => show(req, res, { notice: req.query.done === 'revoked' ? pages.helpers().t('events.admin.revoked_notice') : undefined }) },
+    eventSources: { method: 'GET', run: (_admin, req, res) => show(req, res, { notice: req.query.done === 'revoked' ? pages.helpers(req).t('events.admin.revoked_notice') : undefined }) },
     createEventSource: {
       method: 'POST',
       async run(admin, req, res) {
         const values = formValues(req.body);
         const parsed = sourceName.safeParse(values);
-        if (!parsed.success) return show(req, res, { errors: fieldErrors(parsed.error), values, status: 422 });
+        if (!parsed.success) return show(req, res, { errors: fieldErrors(parsed.error, pages.helpers(req).t), values, status: 422 });
         try {
           const created = await sources.create(parsed.data.name);
           logger.info('admin action', { admin: admin.username, form: 'createEventSource', source: created.name });
           return await show(req, res, { created });
         } catch (e) {
-          if (e instanceof RuleError) return show(req, res, { errors: { [e.field ?? 'name']: e.message }, values, status: 422 });
+          if (e instanceof RuleError) return show(req, res, { errors: { [e.field ?? 'name']: e.text(pages.helpers(req).t) }, values, status: 422 });
           throw e;
         }
       },
@@ -63,7 +68,7 @@ export function eventSourceAdminActions(deps: EventSourceAdminDeps): Actions<Hos
       method: 'POST',
       async run(admin, req, res) {
         const id = idField.safeParse(formValues(req.body).id);
-        if (!id.success) return show(req, res, { errors: { name: 'There is no such source.' }, status: 422 });
+        if (!id.success) return show(req, res, { errors: { name: 'adminarea.error.no_source' }, status: 422 });
         await sources.revoke(id.data);
         logger.info('admin action', { admin: admin.username, form: 'revokeEventSource', source: id.data });
         res.redirect(303, `${adminAction('eventSources')}&done=revoked`);

@@ -42,7 +42,7 @@ export class EventSourceService {
       this.cached = null;
       return { id: num(id), name, secret };
     } catch (e) {
-      if (isUniqueViolation(e)) throw new RuleError('A source with this name exists already.', 'name', { cause: e });
+      if (isUniqueViolation(e)) throw new RuleError('event_sources.error.name_taken', 'name', {}, { cause: e });
       throw e;
     }
   }
@@ -56,7 +56,7 @@ export class EventSourceService {
   async revoke(id: number): Promise<void> {
     const changed = await this.db(T.eventSources).where({ id }).whereNull('revoked_at').update({ revoked_at: this.clock.now() });
     this.cached = null;
-    if (!changed) throw new RuleError('There is no such source, or it is revoked already.');
+    if (!changed) throw new RuleError('event_sources.error.missing');
   }
 
   /** The sources whose signatures are accepted, read at most every CACHE_MS. */

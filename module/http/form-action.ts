@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { HostAdmin } from '../contract/host-api';
 import type { Logger } from '../core/logger';
 import { RuleError } from '../core/errors';
+import { translator } from '../i18n/lang';
 import type { Action } from './action';
 import { fieldErrors, formValues, type FieldErrors } from './forms';
+import { requestLanguage } from './request-language';
 
 /** What a page shows again when its form was refused: the messages beside the fields, the values as typed. */
 export interface RefusedForm {
@@ -32,6 +34,11 @@ export function refusedForm(res: Response): RefusedForm | null {
   return (res.locals[REFUSED] as RefusedForm | undefined) ?? null;
 }
 
+/** A refusal in the language dispatch chose for this request (English outside a module page). */
+function refusalText(req: Request, e: RuleError): string {
+  return e.text(translator(requestLanguage(req) ?? 'english'));
+}
+
 /**
  * A client-area form, as the agent's pages have them: `work` gets the form's values and answers
  * where to go next (303). A rule the core refuses with beside a field shows the page again (422)
@@ -44,7 +51,7 @@ export async function submitClientForm(req: Request, res: Response, form: string
     next = await work(values);
   } catch (e) {
     if (!(e instanceof RuleError) || !e.field) throw e;
-    return redisplayRefused(req, res, { form, errors: { [e.field]: e.message }, values, status: 422 }, redisplay);
+    return redisplayRefused(req, res, { form, errors: { [e.field]: refusalText(req, e) }, values, status: 422 }, redisplay);
   }
   res.redirect(303, next);
 }
@@ -69,12 +76,12 @@ export function adminForm<S extends z.ZodType>(
       const values = formValues(req.body);
       const back = (errors: FieldErrors) => redisplayRefused(req, res, { form, errors, values, status: 422 }, redisplay);
       const parsed = schema.safeParse(values);
-      if (!parsed.success) return back(fieldErrors(parsed.error));
+      if (!parsed.success) return back(fieldErrors(parsed.error, translator(requestLanguage(req) ?? 'english')));
       let next: string;
       try {
         next = await act(admin, parsed.data, req);
       } catch (e) {
-        if (e instanceof RuleError) return back({ [e.field ?? '_form']: e.message });
+        if (e instanceof RuleError) return back({ [e.field ?? '_form']: refusalText(req, e) });
         throw e;
       }
       logger.info('admin action', { admin: admin.username, form });

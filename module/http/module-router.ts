@@ -6,6 +6,7 @@ import { RuleError } from '../core/errors';
 import type { Actions } from './action';
 import type { Pages } from './pages';
 import { liveSignIn, type LiveSignIn } from './live-sign-in';
+import { chosenLanguage, setRequestLanguage } from './request-language';
 import { ADMIN_AREA, CLIENT_AREA, adminAction, clientAction } from './paths';
 
 export interface ModuleRouterDeps {
@@ -17,6 +18,13 @@ export interface ModuleRouterDeps {
   refusedAsClient(signIn: LiveSignIn, action: string, ip: string): Promise<void>;
   clientActions: Actions<HostUser>;
   adminActions: Actions<HostAdmin>;
+  /**
+   * The language of a client-area page: `chosen` is what the visitor picked in this browser
+   * session (`?language=`), or the platform's session language (module/agents/reader-language.ts).
+   */
+  clientLanguage(user: HostUser, chosen: string | null): Promise<string>;
+  /** The admin's own language in the admin area. */
+  adminLanguage(admin: HostAdmin): string;
 }
 
 /**
@@ -31,13 +39,20 @@ export function moduleRouter(deps: ModuleRouterDeps): Router {
     if (req.query.m !== 'agenttools') return next();
     const user = http.currentUser(req);
     if (!user) return res.redirect(302, http.loginUrl('client', returnTo(req, CLIENT_AREA)));
-    dispatch(deps, 'client', deps.clientActions, user, req, res, next).catch(next);
+    deps
+      .clientLanguage(user, chosenLanguage(req, res) ?? user.language ?? null)
+      .then((language) => {
+        setRequestLanguage(req, language);
+        return dispatch(deps, 'client', deps.clientActions, user, req, res, next);
+      })
+      .catch(next);
   });
 
   router.all('/admin/addonmodules.php', (req, res, next) => {
     if (req.query.module !== 'agenttools') return next();
     const admin = http.currentAdmin(req);
     if (!admin) return res.redirect(302, http.loginUrl('admin', returnTo(req, ADMIN_AREA)));
+    setRequestLanguage(req, deps.adminLanguage(admin));
     dispatch(deps, 'admin', deps.adminActions, admin, req, res, next).catch(next);
   });
 
@@ -92,28 +107,30 @@ async function dispatch<Who>(deps: ModuleRouterDeps, area: 'client' | 'admin', a
   const asked = req.query.action ?? req.query.t;
   const name = typeof asked === 'string' ? asked : 'index';
   const action = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
+  const t = deps.pages.helpers(req).t;
+  // The product's name is its own in every language.
   const page = (status: number, text: string) =>
     deps.pages.alert(req, res, { area, title: 'Agent Tools', breadcrumb: [{ label: 'Agent Tools', href: area === 'client' ? CLIENT_AREA : ADMIN_AREA }], status }, text);
-  if (!deps.state.active) return page(503, 'Agent Tools is not active.');
-  if (!action) return page(404, 'There is no such page.');
+  if (!deps.state.active) return page(503, t('dispatch.inactive'));
+  if (!action) return page(404, t('dispatch.no_page'));
   if (req.method !== action.method && !(action.method === 'GET' && req.method === 'HEAD')) {
     res.set('Allow', action.method);
     deps.logger.warn('refused: wrong method', { action: name, method: req.method });
-    return page(405, 'This action needs a form submission.');
+    return page(405, t('dispatch.wrong_method'));
   }
   if (req.method === 'POST' && !deps.http.verifyCsrf(req)) {
     deps.logger.warn('refused: missing or wrong CSRF token', { action: name });
-    return page(403, 'The form has expired. Go back, reload the page and try again.');
+    return page(403, t('dispatch.expired'));
   }
   const signIn = liveSignIn(res);
   if (signIn && action.asClient !== 'always' && !(action.asClient && signIn.permissions.includes(action.asClient))) {
     await deps.refusedAsClient(signIn, `Agent Tools ${name}`, req.ip ?? '');
-    return page(403, 'The client has not allowed their service manager to do this.');
+    return page(403, t('dispatch.not_granted'));
   }
   try {
     await action.run(who, req, res);
   } catch (e) {
-    if (e instanceof RuleError) return page(422, e.message);
+    if (e instanceof RuleError) return page(422, e.text(t));
     next(e);
   }
 }

@@ -13,12 +13,14 @@ export const SCRIPT_PATH = `${MODULE_ASSETS}/agenttools.js`;
  * A module page as the host's layout receives it: inside an `.at-page` box that the stylesheet
  * fits to a phone, with the stylesheet and the script beside it. A WHMCS addon's templates bring
  * their own files the same way, since the host's <head> is not the module's to change.
- * `gatherErrors` (a heading) asks the script to build the error summary from the messages
+ * `locale` marks the box's language. `gatherErrors` (a heading) asks the script to build the error summary from the messages
  * beside the fields, for a refused page whose controller kept no list of them.
  */
-export function framePage(html: string, gatherErrors: string | null = null): string {
+export function framePage(html: string, gatherErrors: string | null = null, locale: string | null = null): string {
   const gather = gatherErrors === null ? '' : ` data-gather-errors="${escapeHtml(gatherErrors)}"`;
-  return `<link rel="stylesheet" href="${STYLESHEET_PATH}"><div class="at-page"${gather}>${html}</div><script src="${SCRIPT_PATH}" defer></script>`;
+  // The page's own language, which the host's <html lang> may not be: screen readers and hyphenation follow it.
+  const lang = locale === null ? '' : ` lang="${escapeHtml(locale)}"`;
+  return `<link rel="stylesheet" href="${STYLESHEET_PATH}"><div class="at-page"${lang}${gather}>${html}</div><script src="${SCRIPT_PATH}" defer></script>`;
 }
 
 const FORM_ERRORS = path.resolve(__dirname, '../../templates/partials/form-errors.ejs');

@@ -4,6 +4,8 @@ import { CLIENT_AREA } from './paths';
 import { formErrorsHtml, framePage } from './page-frame';
 import { refusedForm } from './form-action';
 import { escapeHtml, render, viewHelpers, type ViewHelpers } from './render';
+import { requestLanguage } from './request-language';
+import type { Translate } from '../i18n/lang';
 
 /** A page of the agent's area, as Pages.clientPage sends it. */
 export interface ClientPageSpec {
@@ -18,21 +20,36 @@ export interface ClientPageSpec {
   status?: number;
 }
 
+/** Helpers a capability lends every template by name, made in the page's language (`h.explain`). */
+export type LentHelpers = (t: Translate) => Readonly<Record<string, (...args: never[]) => string>>;
+
 /**
- * How a controller makes a page: the view helpers in the module's language (with the session's
+ * How a controller makes a page: the view helpers in the reader's language (with the session's
  * CSRF token for its forms), a template rendered, and the result handed to the host's layout.
  */
 export class Pages {
   constructor(
     private readonly http: Pick<HostHttp, 'csrfToken' | 'sendPage'>,
+    /** The module's default language, for a request dispatch did not decide (module/http/module-router.ts). */
     readonly language: string,
-    /** Helpers a capability lends every template by name, such as the commission explanation (`h.explain`). */
-    private readonly lent: Readonly<Record<string, (...args: never[]) => string>> = {},
+    private readonly lend: LentHelpers = () => ({}),
   ) {}
 
-  /** The helpers a template gets as `h`; given the request, its forms carry the CSRF token. */
+  /** The language of the page this request gets: the reader's, as dispatch decided it. */
+  languageOf(req?: Request): string {
+    return requestLanguage(req) ?? this.language;
+  }
+
+  /** The helpers a template gets as `h`, in the reader's language; given the request, its forms carry the CSRF token. */
   helpers(req?: Request): ViewHelpers {
-    return { ...this.lent, ...viewHelpers(this.language, req ? this.http.csrfToken(req) : '') };
+    const h = viewHelpers(this.languageOf(req), req ? this.http.csrfToken(req) : '');
+    return { ...this.lend(h.t), ...h };
+  }
+
+  /** The helpers in a language decided elsewhere: a sidebar panel's, whose hook knows its client but has no request of ours. */
+  helpersIn(language: string, req?: Request): ViewHelpers {
+    const h = viewHelpers(language, req ? this.http.csrfToken(req) : '');
+    return { ...this.lend(h.t), ...h };
   }
 
   render(template: string, data: Record<string, unknown>): Promise<string> {
@@ -54,7 +71,7 @@ export class Pages {
    * has the one crumb.
    */
   clientPage(req: Request, res: Response, spec: ClientPageSpec): void {
-    const t = this.helpers().t;
+    const t = this.helpers(req).t;
     const title = t(spec.titleKey, spec.titleVars);
     const home = { label: t('affiliate.title'), href: CLIENT_AREA };
     const breadcrumb = spec.titleKey === 'affiliate.title' ? [home] : [home, ...(spec.crumbs ?? []), { label: title, href: spec.href }];
@@ -68,12 +85,12 @@ export class Pages {
    */
   private deliver(req: Request, res: Response, page: ModulePage): void {
     const refused = refusedForm(res);
-    const h = this.helpers();
+    const h = this.helpers(req);
     const own = page.html.includes('id="form-errors"');
     const summary = refused && !own ? formErrorsHtml({ errors: refused.errors, h }) : '';
     // A page refused by a controller that answers 422 on its own: the script gathers its messages.
     const gather = page.status === 422 && !refused && !own ? h.t('form.errors.gathered') : null;
-    this.http.sendPage(req, res, { ...page, html: framePage(summary + page.html, gather) });
+    this.http.sendPage(req, res, { ...page, html: framePage(summary + page.html, gather, h.locale) });
   }
 
   /** A page that only says one thing, escaped: a refusal, a missing object. */

@@ -1,10 +1,31 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import english from '../../lang/english';
+import russian from '../../lang/russian';
+import swahili from '../../lang/swahili';
 import type { LangFile } from '../../lang/lang-file';
+import { formatMoney } from '../money/format';
+import { currency } from '../money/currencies';
+import { minor } from '../money/minor';
 
-const LANGUAGES: Record<string, LangFile> = { english };
+/** Every language, by the name WHMCS gives it; adding one is adding its file and its line here. */
+const LANGUAGES: Record<string, LangFile> = { english, russian, swahili };
 
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+/**
+ * An amount a message shows, formatted only when the reader's language is known: a refusal made
+ * in a service ("only {amount} is available") reads "USD 12.00" in English, "12,00 $" in Russian.
+ */
+export interface MoneyValue {
+  readonly minor: number;
+  readonly currency: string;
+}
+
+export function moneyValue(amount: number, cur: string): MoneyValue {
+  return { minor: amount, currency: cur };
+}
+
+export type MessageValue = string | number | MoneyValue;
+
+export type Translate = (key: string, vars?: Readonly<Record<string, MessageValue>>) => string;
 
 /** The arguments a message formats as numbers (plural, select-ordinal, number): all others are text. */
 const NUMERIC_ARGUMENT = /\{\s*(\w+)\s*,\s*(?:plural|selectordinal|number)\b/g;
@@ -43,25 +64,25 @@ function compile(text: string, locale: string): Compiled {
  * missing key shows the key itself, so a gap is visible rather than blank.
  */
 export function translator(language: string): Translate {
-  const lang = LANGUAGES[language] ?? english;
-  const plurals = new Intl.PluralRules(lang.locale);
+  const lang = langFile(language);
   return (key, vars = {}) => {
     const own = lang.strings[key];
-    const entry = own ?? english.strings[key];
-    if (entry === undefined) return key;
-    const locale = own === undefined ? english.locale : lang.locale;
-    // A plural entry written as one text per category (the older form) picks its text first.
-    const text = typeof entry === 'string' ? entry : (entry[plurals.select(Number(vars.n ?? 0))] ?? entry.other);
-    return formatMessage(text, locale, vars);
+    const text = own ?? english.strings[key];
+    if (text === undefined) return key;
+    const file = own === undefined ? english : lang;
+    return formatMessage(text, file.locale, vars, file.currencyDisplay);
   };
 }
 
 /** One ICU message in a locale, as `translator` formats a key's text. */
-export function formatMessage(text: string, locale: string, vars: Record<string, string | number> = {}): string {
+export function formatMessage(text: string, locale: string, vars: Readonly<Record<string, MessageValue>> = {}, display: LangFile['currencyDisplay'] = 'code'): string {
   const c = compile(text, locale);
   // An argument the caller did not give shows as written, {name}, as a missing key does.
   const values: Record<string, string | number> = Object.fromEntries(c.names.map((name) => [name, `{${name}}`]));
-  for (const [name, value] of Object.entries(vars)) values[name] = c.numeric.has(name) ? Number(value) : String(value);
+  for (const [name, value] of Object.entries(vars)) {
+    if (typeof value === 'object') values[name] = formatMoney(minor(value.minor), currency(value.currency), locale, display);
+    else values[name] = c.numeric.has(name) ? Number(value) : String(value);
+  }
   return String(c.format.format(values));
 }
 
@@ -69,7 +90,24 @@ export function languages(): string[] {
   return Object.keys(LANGUAGES);
 }
 
+export function isLanguage(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(LANGUAGES, name);
+}
+
+/** A language's file; English for a name no file has. */
+export function langFile(language: string): LangFile {
+  return LANGUAGES[language] ?? english;
+}
+
 /** The BCP 47 locale a language's numbers and dates are formatted in ("english" → "en"). */
 export function localeOf(language: string): string {
-  return (LANGUAGES[language] ?? english).locale;
+  return langFile(language).locale;
+}
+
+/**
+ * A language that exists only while the process runs: the tests' pseudo-locale, which shows any
+ * text that bypasses lang/ as plain English among its marked words.
+ */
+export function registerLanguage(name: string, file: LangFile): void {
+  LANGUAGES[name] = file;
 }

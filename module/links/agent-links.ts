@@ -2,7 +2,8 @@ import type { HostApi } from '../contract/host-api';
 import type { Agent } from '../agents/agent-service';
 import type { Program } from '../programs/program-service';
 import type { ProgramRule } from '../programs/definition';
-import { formatAmount, formatRate, parseAmount } from '../money/amount';
+import { parseAmount } from '../money/amount';
+import type { ViewHelpers } from '../http/render';
 import { CODE_LINK, REFERRAL_LINK } from '../http/paths';
 
 export interface ProductLink {
@@ -27,11 +28,14 @@ export interface AgentLinks {
   levelsApply: boolean;
 }
 
-/** The rate a sales rule pays this agent, in words; null for rules that pay no sales rate. */
-function rateText(rule: ProgramRule, agent: Agent, program: Program): string | null {
-  if (rule.rate_bp !== undefined) return formatRate(rule.rate_bp);
-  if (rule.agent_rate && program.def.agent_rate) return formatRate(agent.rateBp ?? program.def.agent_rate.default_bp);
-  if (rule.fixed !== undefined) return formatAmount(parseAmount(rule.fixed, program.currency), program.currency);
+/** The page's helpers a rate is written with: the reader's percent and money. */
+type Helpers = Pick<ViewHelpers, 'rate' | 'money'>;
+
+/** The rate a sales rule pays this agent, in the reader's words; null for rules that pay no sales rate. */
+function rateText(rule: ProgramRule, agent: Agent, program: Program, h: Helpers): string | null {
+  if (rule.rate_bp !== undefined) return h.rate(rule.rate_bp);
+  if (rule.agent_rate && program.def.agent_rate) return h.rate(agent.rateBp ?? program.def.agent_rate.default_bp);
+  if (rule.fixed !== undefined) return h.money(parseAmount(rule.fixed, program.currency), program.currency);
   return null;
 }
 
@@ -41,13 +45,13 @@ function rateText(rule: ProgramRule, agent: Agent, program: Program): string | n
  * product the program pays a product rate for (Cloudlessons), landing on the site's product list
  * with the product named (`/?pid=`) — a same-site path, so the deep-link check lets it through.
  */
-export async function agentLinks(host: Pick<HostApi, 'siteUrl' | 'getProduct'>, agent: Agent, program: Program): Promise<AgentLinks> {
+export async function agentLinks(host: Pick<HostApi, 'siteUrl' | 'getProduct'>, agent: Agent, program: Program, h: Helpers): Promise<AgentLinks> {
   const site = host.siteUrl();
   const products: ProductLink[] = [];
   for (const rule of program.def.rules) {
     if (rule.role !== 'sales' || rule.never || !rule.products.length) continue;
     if (rule.tiers.length && !(agent.tier && rule.tiers.includes(agent.tier))) continue;
-    const rate = rateText(rule, agent, program);
+    const rate = rateText(rule, agent, program, h);
     if (!rate) continue;
     for (const productId of rule.products) {
       const product = await host.getProduct(productId);

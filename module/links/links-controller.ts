@@ -49,7 +49,7 @@ export function linksActions(deps: LinksControllerDeps): Actions<HostUser> {
   async function show(agent: Agent, program: Program, req: Request, res: Response, refused?: RefusedForm): Promise<void> {
     const h = pages.helpers(req);
     const site = host.siteUrl();
-    const [links, stats, earnings, products] = await Promise.all([agentLinks(host, agent, program), deps.sources(agent.id), deps.earnings(agent.id), host.listProducts()]);
+    const [links, stats, earnings, products] = await Promise.all([agentLinks(host, agent, program, h), deps.sources(agent.id), deps.earnings(agent.id), host.listProducts()]);
     const input: BuilderInput = { landing: queryText(req, 'landing'), src: queryText(req, 'src'), product: queryText(req, 'product') };
     const hosts = deps.allowedHosts();
     const built = buildLink(site, agent.id, input, hosts, new Set(products.map((p) => p.id)));

@@ -6,6 +6,14 @@ import type { AgentService } from '../agents/agent-service';
 import type { Changes } from '../core/changes';
 import { SLUG_APPROVAL_SETTING, slugApproval, vanitySlugText, type SlugApproval } from './vanity-slug';
 
+/** The lang key of each of vanitySlugText's messages (its tests read them as written, in English). */
+const SLUG_REFUSALS: Readonly<Record<string, string>> = {
+  'At least 3 characters.': 'links.error.slug_short',
+  'At most 32 characters.': 'links.error.slug_long',
+  'Only letters a–z, digits and -.': 'links.error.slug_chars',
+  'Start and end with a letter or a digit.': 'links.error.slug_ends',
+  'This word is reserved; choose another.': 'links.error.slug_reserved',
+};
 /**
  * Vanity slugs: an agent asks for one, the `slug_approval` setting decides whether it works at
  * once or waits for an admin. One slug per agent; asking again replaces it (the old one stops
@@ -26,16 +34,19 @@ export class SlugService {
   /** The agent's own request; returns the slug and whether it is live yet. */
   async request(agentId: number, raw: string): Promise<{ slug: string; status: 'pending' | 'approved' }> {
     const parsed = vanitySlugText.safeParse(raw);
-    if (!parsed.success) throw new RuleError(parsed.error.issues[0]?.message ?? parsed.error.message, 'slug');
+    if (!parsed.success) {
+      const said = parsed.error.issues[0]?.message ?? parsed.error.message;
+      throw new RuleError(SLUG_REFUSALS[said] ?? said, 'slug');
+    }
     const slug = parsed.data;
     const agent = await this.agents.get(agentId);
-    if (!agent || agent.status !== 'active') throw new RuleError('Your agent account is not active.', 'slug');
+    if (!agent || agent.status !== 'active') throw new RuleError('links.error.not_active', 'slug');
     if (agent.slug === slug) return { slug, status: agent.slugStatus ?? 'pending' };
     const status = (await this.approvalMode()) === 'auto' ? 'approved' : 'pending';
     try {
       await this.db(T.agents).where({ id: agentId }).update({ slug, slug_status: status });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new RuleError('This link is taken; choose another.', 'slug');
+      if (isUniqueViolation(e)) throw new RuleError('links.error.taken', 'slug');
       throw e;
     }
     this.changes.slug(agent.slug, slug);
@@ -44,17 +55,17 @@ export class SlugService {
 
   async approve(agentId: number): Promise<void> {
     const agent = await this.agents.get(agentId);
-    if (!agent?.slug) throw new RuleError('The agent has not asked for a link.', 'slug');
+    if (!agent?.slug) throw new RuleError('links.error.not_asked', 'slug');
     // Conditional on the slug the admin saw: an agent's change in between is not approved unseen.
     const n = await this.db(T.agents).where({ id: agentId, slug: agent.slug }).update({ slug_status: 'approved' });
-    if (!n) throw new RuleError('The agent changed the link; reload the page.', 'slug');
+    if (!n) throw new RuleError('links.error.changed', 'slug');
     this.changes.slug(agent.slug);
   }
 
   /** Refuses (or withdraws) the agent's slug; the name is free again and the agent may ask anew. */
   async reject(agentId: number): Promise<void> {
     const agent = await this.agents.get(agentId);
-    if (!agent?.slug) throw new RuleError('The agent has no link to reject.', 'slug');
+    if (!agent?.slug) throw new RuleError('links.error.nothing_to_reject', 'slug');
     await this.db(T.agents).where({ id: agentId }).update({ slug: null, slug_status: null });
     this.changes.slug(agent.slug);
   }

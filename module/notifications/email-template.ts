@@ -1,8 +1,7 @@
 import path from 'node:path';
 import ejs from 'ejs';
-import { formatAmount, minor } from '../money/amount';
-import { currency } from '../money/currencies';
-import { translator } from '../i18n/lang';
+import { DateTime } from 'luxon';
+import { viewHelpers } from '../http/render';
 
 const EMAIL_TEMPLATES = path.resolve(__dirname, '../../templates/email');
 
@@ -10,6 +9,12 @@ export interface RenderedEmail {
   subject: string;
   text: string;
 }
+
+/**
+ * How a service renders an e-mail: to a client or an agent (their client id), in the language they
+ * read the module in (module/agents/reader-language.ts); to an admin (no id), in the module's default.
+ */
+export type RenderEmail = (template: string, data: Record<string, unknown>, recipientClientId?: number) => Promise<RenderedEmail>;
 
 /**
  * These are plain-text e-mails, so HTML escaping would only garble names ("O&#39;Brien"). Values
@@ -31,7 +36,20 @@ function plainText(value: unknown): string {
  * the template decides the layout and the language the words.
  */
 export async function renderEmail(name: string, language: string, data: Record<string, unknown>): Promise<RenderedEmail> {
-  const helpers = { t: translator(language), money: (amount: number, cur: string) => formatAmount(minor(amount), currency(cur)) };
+  const h = viewHelpers(language, '');
+  // Money, dates and words as the recipient's language writes them ("KES 7,560.00", "1 000,00 ₽");
+  // longDate is the day in words ("4 April 2026", "4 апреля 2026"), in the program's time zone.
+  const longDate = (ms: number, zone = 'UTC') => DateTime.fromMillis(ms, { zone }).setLocale(h.locale).toFormat('d MMMM yyyy');
+  const helpers = {
+    t: h.t,
+    language,
+    locale: h.locale,
+    money: (amount: number, cur: string) => h.money(amount, cur),
+    date: (ms: number | null, zone?: string) => h.date(ms, zone),
+    dateTime: (ms: number, zone?: string) => h.dateTime(ms, zone),
+    rate: (bp: number) => h.rate(bp),
+    longDate,
+  };
   const out = await ejs.renderFile(path.join(EMAIL_TEMPLATES, `${name}.ejs`), { ...helpers, ...data }, { cache: true, escape: plainText });
   const [subject = '', ...rest] = out.replace(/\r\n/g, '\n').split('\n');
   return {

@@ -30,7 +30,8 @@ export class NotificationService {
     private readonly assignments: AssignmentService,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly language: string,
+    /** The language a client or agent reads the module in: each e-mail is in its recipient's. */
+    private readonly languageOf: (clientId: number) => Promise<string>,
   ) {}
 
   async orderPlaced(orderId: number, invoiceId: number, clientId: number): Promise<void> {
@@ -59,11 +60,11 @@ export class NotificationService {
       agent: { name: fullName(agentClient), email: agentClient.email, phone: agentClient.phonenumber ?? '' },
     };
     for (const [to, template] of [
-      [client.email, 'service-manager-assigned-client'],
-      [agentClient.email, 'service-manager-assigned-agent'],
+      [client, 'service-manager-assigned-client'],
+      [agentClient, 'service-manager-assigned-agent'],
     ] as const) {
-      const mail = await renderEmail(template, this.language, data);
-      await this.host.sendEmail({ to, subject: mail.subject, text: mail.text });
+      const mail = await renderEmail(template, await this.languageOf(to.id), data);
+      await this.host.sendEmail({ to: to.email, subject: mail.subject, text: mail.text });
     }
   }
 
@@ -99,7 +100,7 @@ export class NotificationService {
       const key = { event, subject_id: subjectId, agent_id: agent.id };
       if (!(await this.claim(key, clientId, agentClient.email))) continue;
       try {
-        const email = await renderEmail(template, this.language, {
+        const email = await renderEmail(template, await this.languageOf(agentClient.id), {
           ...data,
           client: { id: client.id, name: fullName(client) },
           agent: { id: agent.id, name: fullName(agentClient) },

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
+import type { Translate } from '../i18n/lang';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostCredit } from '../contract/host-api';
-import type { Translate } from '../i18n/lang';
 import type { AgentService } from '../agents/agent-service';
 import { formatAmount, minor, type Minor } from '../money/amount';
 import { currency } from '../money/currencies';
@@ -36,14 +36,14 @@ export class CreditPayouts {
   }
 
   async creditPayout(w: Withdrawal): Promise<HostCredit> {
-    if (!CREDITABLE.has(w.status)) throw new RuleError(this.d.t('payout_method.error.credit_status', { id: w.id, status: this.d.t(`withdrawal.status.${w.status}`) }), 'withdrawal_id');
+    if (!CREDITABLE.has(w.status)) throw new RuleError('payout_method.error.credit_status', 'withdrawal_id', { id: w.id, status: w.status });
     const agent = await this.d.agents.get(w.agentId);
     if (!agent) throw new Error(`withdrawal ${w.id} belongs to agent ${w.agentId}, who does not exist`);
     const client = await this.d.host.getClient(agent.clientId);
-    if (!client) throw new RuleError(this.d.t('payout_method.error.credit_no_client', { id: w.id }), 'withdrawal_id');
-    if (client.currency !== w.currency) throw new RuleError(this.d.t('payout_method.error.credit_currency', { id: w.id, currency: w.currency, client: client.currency }), 'withdrawal_id');
+    if (!client) throw new RuleError('payout_method.error.credit_no_client', 'withdrawal_id', { id: w.id });
+    if (client.currency !== w.currency) throw new RuleError('payout_method.error.credit_currency', 'withdrawal_id', { id: w.id, currency: w.currency, client: client.currency });
     const net = w.amount - w.tax;
-    if (net <= 0) throw new RuleError(this.d.t('payout_method.error.credit_nothing', { id: w.id }), 'withdrawal_id');
+    if (net <= 0) throw new RuleError('payout_method.error.credit_nothing', 'withdrawal_id', { id: w.id });
     const description = this.d.t('payout_method.credit_description', { id: w.id, amount: formatAmount(minor(net), currency(w.currency)) });
     return this.credit({ withdrawalId: w.id, clientId: client.id, amount: minor(net), currency: w.currency, description });
   }

@@ -2,7 +2,6 @@ import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { RuleError } from '../core/errors';
-import type { Translate } from '../i18n/lang';
 import { PAYOUT_METHOD_KINDS, type PayoutDetails, type PayoutMethodKind } from './payout-method';
 
 const MASK = '•';
@@ -14,35 +13,35 @@ const HOLDER_MAX = 140;
  * (libphonenumber-js: "0712 345 678" is +254712345678), a PayPal address as an e-mail. A refusal
  * names its field. `allowed` is what the agent's program pays by.
  */
-export function parsePayoutDetails(values: Record<string, string | undefined>, allowed: readonly PayoutMethodKind[], t: Translate): PayoutDetails {
+export function parsePayoutDetails(values: Record<string, string | undefined>, allowed: readonly PayoutMethodKind[]): PayoutDetails {
   const kind = (PAYOUT_METHOD_KINDS as readonly string[]).includes(values.kind ?? '') ? (values.kind as PayoutMethodKind) : null;
-  if (!kind || !allowed.includes(kind)) throw new RuleError(t('payout_method.error.kind'), 'kind');
+  if (!kind || !allowed.includes(kind)) throw new RuleError('payout_method.error.kind', 'kind');
   const field = (name: string) => (values[name] ?? '').trim();
   switch (kind) {
     case 'bank': {
       const holder = field('holder');
-      if (!holder) throw new RuleError(t('payout_method.error.holder'), 'holder');
-      if (holder.length > HOLDER_MAX) throw new RuleError(t('payout_method.error.too_long', { max: HOLDER_MAX }), 'holder');
+      if (!holder) throw new RuleError('payout_method.error.holder', 'holder');
+      if (holder.length > HOLDER_MAX) throw new RuleError('payout_method.error.too_long', 'holder', { max: HOLDER_MAX });
       const ibanText = field('iban');
       if (ibanText) {
         const iban = electronicFormatIBAN(ibanText) ?? '';
-        if (!isValidIBAN(iban)) throw new RuleError(t('payout_method.error.iban'), 'iban');
+        if (!isValidIBAN(iban)) throw new RuleError('payout_method.error.iban', 'iban');
         return { kind, holder, iban, accountNumber: null, bankCode: null };
       }
       const accountNumber = field('account_number').replace(/[\s-]/g, '');
       const bankCode = field('bank_code').replace(/\s/g, '');
-      if (!/^[0-9A-Za-z]{4,34}$/.test(accountNumber)) throw new RuleError(t('payout_method.error.account_number'), 'account_number');
-      if (!/^[0-9A-Za-z]{1,20}$/.test(bankCode)) throw new RuleError(t('payout_method.error.bank_code'), 'bank_code');
+      if (!/^[0-9A-Za-z]{4,34}$/.test(accountNumber)) throw new RuleError('payout_method.error.account_number', 'account_number');
+      if (!/^[0-9A-Za-z]{1,20}$/.test(bankCode)) throw new RuleError('payout_method.error.bank_code', 'bank_code');
       return { kind, holder, iban: null, accountNumber: accountNumber.toUpperCase(), bankCode: bankCode.toUpperCase() };
     }
     case 'mpesa': {
       const phone = parsePhoneNumberFromString(field('phone'), 'KE');
-      if (!phone || phone.country !== 'KE' || !phone.isValid()) throw new RuleError(t('payout_method.error.phone'), 'phone');
+      if (!phone || phone.country !== 'KE' || !phone.isValid()) throw new RuleError('payout_method.error.phone', 'phone');
       return { kind, phone: phone.number };
     }
     case 'paypal': {
       const email = z.string().trim().toLowerCase().email().max(190).safeParse(field('email'));
-      if (!email.success) throw new RuleError(t('payout_method.error.email'), 'email');
+      if (!email.success) throw new RuleError('payout_method.error.email', 'email');
       return { kind, email: email.data };
     }
     case 'credit':

@@ -5,7 +5,6 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
-import type { Translate } from '../i18n/lang';
 import type { AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
 import { asRows, num, numberOrNull, oneOf, rowOrNull, stringOrNull, text } from '../db/columns';
@@ -14,7 +13,8 @@ import { PAYOUT_METHOD_KINDS, type PayoutDetails, type PayoutMethodKind, type Pa
 import { PayoutCipher, type PayoutKeys } from './payout-cipher';
 import { maskPayoutDetails, parsePayoutDetails } from './payout-details';
 
-type RenderEmail = (template: string, data: Record<string, unknown>) => Promise<{ subject: string; text: string }>;
+/** Renders an e-mail; given the recipient's client id, in the language they read the module in. */
+type RenderEmail = (template: string, data: Record<string, unknown>, recipientClientId?: number) => Promise<{ subject: string; text: string }>;
 
 /** What a page shows of an agent's method: never the details themselves. */
 export interface PayoutMethodView {
@@ -50,7 +50,6 @@ export interface PayoutMethodDeps {
   programs: Pick<ProgramService, 'get'>;
   host: Pick<HostApi, 'getClient' | 'sendEmail'>;
   render: RenderEmail;
-  t: Translate;
   clock: Clock;
   logger: Logger;
 }
@@ -102,7 +101,7 @@ export class PayoutMethodService implements PayoutMethodReader {
    * bank_code, phone, email). Unchanged details change nothing and tell no one.
    */
   async save(agentId: number, values: Record<string, string | undefined>, by: PayoutMethodActor): Promise<PayoutMethodView> {
-    const details = parsePayoutDetails(values, await this.allowedFor(agentId), this.d.t);
+    const details = parsePayoutDetails(values, await this.allowedFor(agentId));
     if (JSON.stringify(await this.forAgent(agentId)) === JSON.stringify(details)) {
       const same = await this.view(agentId);
       if (same) return same;
@@ -184,14 +183,18 @@ export class PayoutMethodService implements PayoutMethodReader {
       const agent = await this.d.agents.get(agentId);
       const client = agent ? await this.d.host.getClient(agent.clientId) : null;
       if (!client) return;
-      const label = (m: { kind: PayoutMethodKind; masked: string }) => this.d.t('payout_method.method_label', { kind: this.d.t(`payout_method.kind.${m.kind}`), masked: m.masked || '—' });
-      const mail = await this.d.render('payout-method-changed', {
-        client: { name: `${client.firstname} ${client.lastname}`.trim() },
-        old: old ? label(old) : this.d.t('payout_method.none'),
-        next: label(next),
-        date: new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-        ip,
-      });
+      // The methods' names and the time are worded by the template, in the agent's language.
+      const mail = await this.d.render(
+        'payout-method-changed',
+        {
+          client: { name: `${client.firstname} ${client.lastname}`.trim() },
+          old: old ? { kind: old.kind, masked: old.masked || '—' } : null,
+          next: { kind: next.kind, masked: next.masked || '—' },
+          at,
+          ip,
+        },
+        client.id,
+      );
       await this.d.host.sendEmail({ to: client.email, subject: mail.subject, text: mail.text });
     } catch (e) {
       this.d.logger.error('payout method e-mail failed', { agentId, error: errorMessage(e) });

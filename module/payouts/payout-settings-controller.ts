@@ -48,7 +48,7 @@ export function payoutSettingsActions(deps: PayoutSettingsDeps): Actions<HostUse
       async run(user, req, res) {
         const me = await agentForPage(deps, user, req, res, TITLE);
         if (!me) return;
-        const notice = req.query.done === 'saved' ? pages.helpers().t('payout_method.saved') : null;
+        const notice = req.query.done === 'saved' ? pages.helpers(req).t('payout_method.saved') : null;
         await show(me.agent, me.program, req, res, notice);
       },
     },

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
@@ -10,7 +9,8 @@ import type { ProbationDefinition } from '../programs/probation-definition';
 import { dayAfter, daysLeft, type Probation } from './probation-row';
 
 /** The e-mail templates rendered in the module's language; the entry wires it. */
-export type RenderEmail = (template: string, data: Record<string, unknown>) => Promise<{ subject: string; text: string }>;
+/** Renders an e-mail; given the recipient's client id, in the language they read the module in. */
+export type RenderEmail = (template: string, data: Record<string, unknown>, recipientClientId?: number) => Promise<{ subject: string; text: string }>;
 
 /**
  * The warnings before a probation's deadline (warn_days, counted from its start). Each is a row
@@ -54,15 +54,18 @@ export class ProbationWarnings {
     }
     try {
       const left = daysLeft(now, p.deadlineAt, program.timezone);
-      // The last day a sale counts on: the one before the deadline's 00:00.
-      const deadline = DateTime.fromMillis(p.deadlineAt - 1, { zone: program.timezone }).toFormat('d LLLL yyyy');
-      const mail = await this.render('probation-warning', {
-        client: { name: `${client.firstname} ${client.lastname}`.trim() },
-        program: { name: program.name },
-        days: left,
-        deadline,
-        probation_days: rules.days,
-      });
+      // The last day a sale counts on: the one before the deadline's 00:00, written in the agent's language by the template.
+      const mail = await this.render(
+        'probation-warning',
+        {
+          client: { name: `${client.firstname} ${client.lastname}`.trim() },
+          program: { name: program.name, timezone: program.timezone },
+          days: left,
+          lastDay: p.deadlineAt - 1,
+          probation_days: rules.days,
+        },
+        clientId,
+      );
       await this.host.sendEmail({ to, subject: mail.subject, text: mail.text });
       await this.db(T.probationWarnings).where(key).update({ status: 'sent' });
       return 1;

@@ -7,6 +7,7 @@ import { joiningDefinition } from './joining';
 import { checkTiers, evaluationDefinition, tierDefinition } from './tiers-definition';
 import { checkProbation, probationDefinition } from './probation-definition';
 import { taxRulesDefinition } from './tax-definition';
+import { isLanguage } from '../i18n/lang';
 import { PAYOUT_METHOD_KINDS } from './payout-definition';
 
 /**
@@ -82,6 +83,11 @@ export const programDefinition = z
     currency: code,
     timezone: zone,
     cookie_days: z.number().int().min(0).max(3650),
+    /**
+     * The language its agents read (pages and e-mails) when their own account in the platform names
+     * none, as WHMCS names languages: Cloudlessons is "russian". Absent: the module's default.
+     */
+    language: z.string().refine(isLanguage, { message: 'not a language of lang/ (english, russian, swahili…)' }).optional(),
     attribution: z.enum(['last_click', 'first_click']).default('last_click'),
     /**
      * What a click attributes: the client, at sign-up, for life (client); or each order, to the

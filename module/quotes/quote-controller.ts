@@ -75,7 +75,7 @@ export function quoteActions({ pages, host, quotes, reports }: QuoteControllerDe
         const id = quoteId.safeParse(formValues(req.body).quote_id);
         const quote = id.success ? await quotes.mine(agent, id.data) : null;
         if (!quote) {
-          const h = pages.helpers();
+          const h = pages.helpers(req);
           return pages.alert(req, res, { area: 'client', title: h.t('quotes.title'), breadcrumb: [], status: 404 }, h.t('quotes.not_found'));
         }
         await quotes.send(agent, quote, user.name);

@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import { RuleError } from '../core/errors';
+import { issueVars } from '../http/forms';
 
 /** How many product lines the agent's quote form offers. */
 export const QUOTE_FORM_LINES = 3;
 
-const clientId = z.coerce.number({ message: 'Choose one of your clients' }).int('Choose one of your clients').positive('Choose one of your clients');
-const email = z.string().trim().toLowerCase().email("Enter the prospect's e-mail address").max(190, 'At most 190 characters');
-const productId = z.coerce.number().int().positive('Choose a product');
-const quantity = z.coerce
-  .number({ message: 'Enter a whole number from 1 to 100' })
-  .int('Enter a whole number from 1 to 100')
-  .min(1, 'Enter a whole number from 1 to 100')
-  .max(100, 'Enter a whole number from 1 to 100');
+const clientId = z.coerce.number({ message: 'quotes.error.client_choose' }).int('quotes.error.client_choose').positive('quotes.error.client_choose');
+const email = z.string().trim().toLowerCase().email('quotes.error.email').max(190, 'quotes.error.email_long');
+const productId = z.coerce.number({ message: 'quotes.error.product_choose' }).int('quotes.error.product_choose').positive('quotes.error.product_choose');
+const quantity = z.coerce.number({ message: 'quotes.error.quantity' }).int('quotes.error.quantity').min(1, 'quotes.error.quantity').max(100, 'quotes.error.quantity');
 
 /** For a client the agent manages, or for a prospect, whom `email` names. */
 export type QuoteRequest = { lines: { product_id: number; quantity: number }[] } & ({ clientId: number; email: null } | { clientId: null; email: string });
@@ -22,7 +19,10 @@ export type QuoteRequest = { lines: { product_id: number; quantity: number }[] }
  * field is refused with its message, to be shown beside it.
  */
 export function parseQuoteForm(values: Record<string, string>): QuoteRequest {
-  const fail = (field: string, r: { error: z.ZodError }) => new RuleError(r.error.issues[0]?.message ?? 'Check this field', field);
+  const fail = (field: string, r: { error: z.ZodError }) => {
+    const issue = r.error.issues[0];
+    return new RuleError(issue?.message ?? 'quotes.error.check', field, issue ? issueVars(issue) : {});
+  };
   let request: QuoteRequest;
   if ((values.client_id ?? '').trim()) {
     const c = clientId.safeParse(values.client_id);
@@ -41,6 +41,6 @@ export function parseQuoteForm(values: Record<string, string>): QuoteRequest {
     if (!q.success) throw fail(`quantity_${i}`, q);
     request.lines.push({ product_id: p.data, quantity: q.data });
   }
-  if (!request.lines.length) throw new RuleError('Choose at least one product', 'product_0');
+  if (!request.lines.length) throw new RuleError('quotes.error.choose_product', 'product_0');
   return request;
 }

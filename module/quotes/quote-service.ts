@@ -8,8 +8,7 @@ import type { AssignmentService } from '../attribution/assignment-service';
 import type { SelfReferralRules, ServiceManagerService } from '../service-managers/service-manager-service';
 import { sameMailbox } from '../attribution/self-referral-service';
 import { openReview } from '../attribution/review-service';
-import { formatAmount, minor } from '../money/amount';
-import { currency } from '../money/currencies';
+import type { RenderEmail } from '../notifications';
 import { agentOfQuoteRef, agentQuoteRef } from './quote-ref';
 import type { QuoteRequest } from './quote-form';
 import { inTransaction } from '../db/transaction';
@@ -29,34 +28,36 @@ export class QuoteService {
     private readonly selfReferrals: SelfReferralRules,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** The quote's e-mail, in the client's language (the agent's own for someone who is not a client yet). */
+    private readonly render: RenderEmail,
   ) {}
 
   /** The agent behind a client-area account, if it may make quotes now. */
   async activeAgent(agentClientId: number): Promise<Agent> {
     const agent = await this.agents.byClient(agentClientId);
-    if (!agent || agent.status !== 'active') throw new RuleError('only an active agent can make quotes');
+    if (!agent || agent.status !== 'active') throw new RuleError('quotes.error.not_active');
     return agent;
   }
 
   async create(agent: Agent, request: QuoteRequest): Promise<HostQuote> {
     let email: string;
     if (request.clientId !== null) {
-      if (!(await this.serviceManagers.manages(agent.id, request.clientId))) throw new RuleError('Choose one of the clients you manage', 'client_id');
+      if (!(await this.serviceManagers.manages(agent.id, request.clientId))) throw new RuleError('quotes.error.client', 'client_id');
       const client = await this.host.getClient(request.clientId);
-      if (!client || client.status === 'Closed') throw new RuleError("This client's account is closed", 'client_id');
+      if (!client || client.status === 'Closed') throw new RuleError('quotes.error.client_closed', 'client_id');
       email = client.email;
     } else {
       email = request.email;
       const own = await this.host.getClient(agent.clientId);
-      if (own && sameMailbox(own.email, email)) throw new RuleError('You cannot send a quote to yourself', 'email');
+      if (own && sameMailbox(own.email, email)) throw new RuleError('quotes.error.to_yourself', 'email');
     }
     const currencies = new Set<string>();
     for (const [i, l] of request.lines.entries()) {
       const product = await this.host.getProduct(l.product_id);
-      if (!product) throw new RuleError('Choose a product from the list', `product_${i}`);
+      if (!product) throw new RuleError('quotes.error.product', `product_${i}`);
       currencies.add(product.currency);
     }
-    if (currencies.size > 1) throw new RuleError('Every product of a quote must be priced in one currency', 'product_0');
+    if (currencies.size > 1) throw new RuleError('quotes.error.one_currency', 'product_0');
     const quote = await this.host.createQuote({ client_id: request.clientId, email, ref: agentQuoteRef(agent.id), lines: request.lines });
     this.logger.info('quote made', { agentId: agent.id, quoteId: quote.id, clientId: request.clientId });
     return quote;
@@ -74,15 +75,10 @@ export class QuoteService {
 
   /** Marks it sent (so that it can be answered) and e-mails the link; sending again re-sends it. */
   async send(agent: Agent, quote: HostQuote, agentName: string): Promise<void> {
-    if (quote.client_id !== null && !(await this.serviceManagers.manages(agent.id, quote.client_id))) throw new RuleError('This client no longer has you as their service manager');
-    if (!(await this.host.markQuoteSent(quote.id))) throw new RuleError('This quote has been answered already');
-    const money = (n: number) => formatAmount(minor(n), currency(quote.currency));
-    const lines = quote.lines.map((l) => `- ${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}: ${money(l.amount_minor)}`);
-    await this.host.sendEmail({
-      to: quote.email,
-      subject: `Quote #${quote.id} from ${agentName}`,
-      text: [`${agentName} has prepared a quote for you.`, '', ...lines, `Total: ${money(quote.total_minor)}`, '', `Read it and accept or decline it here: ${quote.url}`].join('\n'),
-    });
+    if (quote.client_id !== null && !(await this.serviceManagers.manages(agent.id, quote.client_id))) throw new RuleError('quotes.error.not_manager');
+    if (!(await this.host.markQuoteSent(quote.id))) throw new RuleError('quotes.error.answered');
+    const mail = await this.render('quote-sent', { quote, agent: { name: agentName } }, quote.client_id ?? agent.clientId);
+    await this.host.sendEmail({ to: quote.email, subject: mail.subject, text: mail.text });
   }
 
   /**

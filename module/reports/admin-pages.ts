@@ -126,7 +126,7 @@ export function adminPages(deps: AdminPagesDeps) {
   const { pages, people } = deps;
   const notice = (req: Request) => {
     const key = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    return key ? pages.helpers().t(key) : null;
+    return key ? pages.helpers(req).t(key) : null;
   };
 
   /** Renders one of the area's pages with what every one of them gets, and sends it. */
@@ -207,11 +207,11 @@ export function adminPages(deps: AdminPagesDeps) {
       const [namedAgents, namedClients] = await Promise.all([people.agents(agentIds), people.clients(clientIds)]);
       const agentName = (id: number) => {
         const a = namedAgents.get(id);
-        return a?.client ? fullName(a.client) : pages.helpers().t('adminarea.person.agent_id', { id });
+        return a?.client ? fullName(a.client) : pages.helpers(req).t('adminarea.person.agent_id', { id });
       };
       const clientName = (id: number) => {
         const c = namedClients.get(id);
-        return c ? fullName(c) : pages.helpers().t('adminarea.person.client_id', { id });
+        return c ? fullName(c) : pages.helpers(req).t('adminarea.person.client_id', { id });
       };
       await show(req, res, 'reviews', { reviews, agentName, clientName }, state);
     },
@@ -240,7 +240,7 @@ export function adminPages(deps: AdminPagesDeps) {
 
   async function agentPage(req: Request, res: Response, agentId: number, state: AdminState = {}): Promise<void> {
     const agent = await deps.agents.get(agentId);
-    if (!agent) throw new RuleError(`agent ${agentId} does not exist`);
+    if (!agent) throw new RuleError('errors.agent_missing', undefined, { agent: agentId });
     const program = await deps.programs.get(agent.programId);
     if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing`);
     const h = pages.helpers(req);
@@ -259,7 +259,7 @@ export function adminPages(deps: AdminPagesDeps) {
       clicks: await deps.reports.recentClicks(agent.id),
       sources: await deps.reports.sources(agent.id),
       certifications: CERTIFICATIONS,
-      tiers: await deps.tierView.forAgent(agent, program),
+      tiers: await deps.tierView.forAgent(agent, program, h),
       notice: notice(req),
       errors: state.errors ?? {},
       values: state.values ?? {},
@@ -282,7 +282,10 @@ export function adminPages(deps: AdminPagesDeps) {
 
   /** Shows the page a refused form came from again: the page it names, the agent's, or the form's own. */
   function redisplay(req: Request, res: Response, refused: RefusedForm): Promise<void> {
-    const state = { errors: { [refused.form]: refused.errors }, values: { [refused.form]: refused.values }, status: refused.status };
+    // The forms' own checks give lang keys; t shows them in the admin's language (any text already written out stays as it is).
+    const t = pages.helpers(req).t;
+    const errors = Object.fromEntries(Object.entries(refused.errors).map(([field, message]) => [field, t(message)]));
+    const state = { errors: { [refused.form]: errors }, values: { [refused.form]: refused.values }, status: refused.status };
     const back = formBack(refused.values);
     if (back) return views[back](req, res, state);
     const agentId = formAgentId(refused.values);
@@ -291,7 +294,8 @@ export function adminPages(deps: AdminPagesDeps) {
 
   const form: AdminPageForm = (name, schema, act) =>
     adminForm(deps.logger, name, schema, redisplay, async (admin, input, req) => {
-      const done = await act(admin, input);
+      // The admin as the form reads them: their language as this request resolved it (own, else the module's).
+      const done = await act({ ...admin, language: pages.languageOf(req) }, input);
       const values = formValues(req.body);
       const back = formBack(values);
       const agentId = formAgentId(values);
@@ -314,7 +318,7 @@ export function adminPages(deps: AdminPagesDeps) {
       method: 'GET',
       async run(_admin, req, res) {
         const agentId = idField.safeParse(req.query.id);
-        if (!agentId.success) throw new RuleError('no such agent');
+        if (!agentId.success) throw new RuleError('reports.error.no_agent');
         await agentPage(req, res, agentId.data);
       },
     },

@@ -11,11 +11,11 @@ import type { Action, Actions } from '../http/action';
 import { adminForm, type RefusedForm } from '../http/form-action';
 import { formValues, idField as id, optionalField, textField, type FieldErrors } from '../http/forms';
 import type { Pages } from '../http/pages';
-import { ADMIN_AREA, adminAction } from '../http/paths';
+import { adminAction } from '../http/paths';
 import type { AssignmentService } from '../attribution/assignment-service';
-import { fullName, PICKER_SCRIPT_PATH, type PeopleService } from '../admin-area';
+import { adminCrumbs, fullName, PICKER_SCRIPT_PATH, type PeopleService } from '../admin-area';
 
-const reason = textField(255, 'give a reason');
+const reason = textField(255, 'errors.reason_required');
 const noneOr = optionalField(id);
 
 const forms = {
@@ -30,9 +30,10 @@ interface State {
   status?: number;
 }
 
+/** The notice after each form, by `done`: lang keys, shown in the admin's language. */
 const NOTICES: Record<string, string> = {
-  client: "The client's agent was set.",
-  order: "The order's agent was set; commissions still on hold were made anew.",
+  client: 'adminarea.done.clientAgent',
+  order: 'adminarea.done.orderAgent',
 };
 
 export interface ClientReferralDeps {
@@ -54,7 +55,7 @@ export function clientReferralActions(deps: ClientReferralDeps): Actions<HostAdm
 
   async function showClient(req: Request, res: Response, clientId: number, state: State = {}): Promise<void> {
     const client = await host.getClient(clientId);
-    if (!client) throw new RuleError(`there is no client #${clientId}`);
+    if (!client) throw new RuleError('adminarea.error.no_client_id', undefined, { id: clientId });
     const details = await deps.reports.referralDetails(clientId);
     const agent = details.referral ? await deps.agents.get(details.referral.agentId) : null;
     const program = agent ? await deps.programs.get(agent.programId) : null;
@@ -66,24 +67,26 @@ export function clientReferralActions(deps: ClientReferralDeps): Actions<HostAdm
       const a = named.get(id);
       return a?.client ? fullName(a.client) : h.t('adminarea.person.agent_id', { id });
     };
+    const noticeKey = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
     const html = await pages.render('admin/client-referral', {
-      h: pages.helpers(req),
+      h,
       pickerScript: PICKER_SCRIPT_PATH,
       agentName,
       client,
       ...details,
       zone: program?.timezone ?? 'UTC',
       overrides,
-      notice: typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null,
+      notice: noticeKey ? h.t(noticeKey) : null,
       form: state.form ?? null,
-      errors: state.errors ?? {},
+      // Messages are lang keys (this module's field checks) or texts already written out: t shows either.
+      errors: Object.fromEntries(Object.entries(state.errors ?? {}).map(([field, message]) => [field, h.t(message)])),
       values: state.values ?? {},
       action: adminAction,
     });
     pages.send(req, res, {
       area: 'admin',
-      title: `Client #${clientId}: referral`,
-      breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }, { label: `Client #${clientId}` }],
+      title: h.t('adminarea.page.client', { id: clientId }),
+      breadcrumb: adminCrumbs(h.t, { label: h.t('adminarea.crumb.client', { id: clientId }) }),
       html,
       status: state.status,
     });
@@ -104,7 +107,7 @@ export function clientReferralActions(deps: ClientReferralDeps): Actions<HostAdm
         // Checked before anything else: an assignment of a client who does not exist would stand,
         // and a refused form has a client's page to show again.
         const clientId = id.safeParse(formValues(req.body).client_id);
-        if (!clientId.success || !(await host.getClient(clientId.data))) throw new RuleError('no such client');
+        if (!clientId.success || !(await host.getClient(clientId.data))) throw new RuleError('adminarea.error.no_client');
         await action.run(admin, req, res);
       },
     };
@@ -115,7 +118,7 @@ export function clientReferralActions(deps: ClientReferralDeps): Actions<HostAdm
       method: 'GET',
       async run(_admin, req, res) {
         const clientId = id.safeParse(req.query.id);
-        if (!clientId.success) throw new RuleError('no such client');
+        if (!clientId.success) throw new RuleError('adminarea.error.no_client');
         await showClient(req, res, clientId.data);
       },
     },
@@ -127,7 +130,7 @@ export function clientReferralActions(deps: ClientReferralDeps): Actions<HostAdm
     setOrderAgent: clientForm('orderAgent', forms.orderAgent, 'order', async (admin, v) => {
       // The page is the client's: an order of another client's is not one to change from it.
       const order = await host.getOrder(v.order_id);
-      if (!order || order.client_id !== v.client_id) throw new RuleError(`client #${v.client_id} has no order #${v.order_id}`, 'order_id');
+      if (!order || order.client_id !== v.client_id) throw new RuleError('adminarea.error.not_client_order', 'order_id', { client: v.client_id, order: v.order_id });
       await deps.orderOverrides.set(v.order_id, v.agent_id, admin.username, v.reason);
     }),
   };

@@ -74,7 +74,7 @@ export function dashboardActions(deps: DashboardDeps): Actions<HostUser> {
           deps.ledger.balances(agent.id, cur),
           deps.reports.nextRelease(agent.id, cur),
           deps.probation.countdown(agent.id),
-          deps.tierView.forAgent(agent, program),
+          deps.tierView.forAgent(agent, program, h),
         ]);
 
         const earned = (f: Figures) => f.money.get(cur)?.earned ?? 0;

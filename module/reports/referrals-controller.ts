@@ -77,11 +77,12 @@ export function referralsActions(deps: ReferralsControllerDeps): Actions<HostUse
       method: 'GET',
       asClient: 'affiliates',
       async run(user, req, res) {
-        const me = await agentForPage(deps, user, req, res, 'referrals.one_title');
+        // Refused or not found, the page has no client to name: the list's title.
+        const me = await agentForPage(deps, user, req, res, 'referrals.title');
         if (!me) return;
         const id = typeof req.query.id === 'string' && /^[1-9]\d{0,9}$/.test(req.query.id) ? Number(req.query.id) : null;
         const referral = id === null ? null : await reports.ownReferral(me.agent.id, id);
-        if (!referral) return notFound(pages, req, res, 'referrals.one_title', 'referrals.not_found');
+        if (!referral) return notFound(pages, req, res, 'referrals.title', 'referrals.not_found');
         const commissions = await deps.commissions.page(me.agent.id, { from: null, to: null, status: null, programId: null, source: null, clientId: referral.clientId }, pageOf(req.query.page));
         const h = pages.helpers(req);
         const self = `${ONE}&id=${referral.clientId}`;

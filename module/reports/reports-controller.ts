@@ -213,7 +213,7 @@ export function reportsActions(deps: ReportsDeps): Actions<HostUser> {
       method: 'POST',
       async run(user, req, res) {
         const ctx = await context(user);
-        if (!ctx) throw new RuleError(pages.helpers().t('affiliate.not_agent'));
+        if (!ctx) throw new RuleError('affiliate.not_agent');
         const c = choices(formValues(req.body));
         await submitClientForm(
           req,
@@ -229,7 +229,7 @@ export function reportsActions(deps: ReportsDeps): Actions<HostUser> {
       method: 'POST',
       async run(user, req, res) {
         const ctx = await context(user);
-        if (!ctx) throw new RuleError(pages.helpers().t('affiliate.not_agent'));
+        if (!ctx) throw new RuleError('affiliate.not_agent');
         const id = idField.safeParse(formValues(req.body).id);
         if (!id.success || !(await deps.saved.remove(ctx.agent.id, id.data))) {
           const h = pages.helpers(req);

@@ -4,7 +4,6 @@ import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
 import { asRows, num, rowOrNull, text } from '../db/columns';
 import { T } from '../db/tables';
-import type { Translate } from '../i18n/lang';
 
 /** What a saved report keeps: the choices of the report form, never its figures. */
 export const savedParams = z.object({
@@ -39,7 +38,6 @@ export class SavedReports {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly t: Translate,
   ) {}
 
   async list(agentId: number): Promise<SavedReport[]> {
@@ -55,7 +53,7 @@ export class SavedReports {
   /** Saves under a name; the same name again replaces that report's choices. */
   async save(agentId: number, name: string, params: SavedParams): Promise<SavedReport> {
     const trimmed = name.trim();
-    if (trimmed.length < 1 || trimmed.length > 100) throw new RuleError(this.t('reports.error.name'), 'name');
+    if (trimmed.length < 1 || trimmed.length > 100) throw new RuleError('reports.error.name', 'name');
     const json = JSON.stringify(savedParams.parse(params));
     const existing = rowOrNull(await this.db(T.savedReports).where({ agent_id: agentId, name: trimmed }).first('id'));
     if (existing) {
@@ -65,7 +63,7 @@ export class SavedReports {
       return (await this.mine(agentId, num(existing.id))) as SavedReport;
     }
     const count = num(rowOrNull(await this.db(T.savedReports).where({ agent_id: agentId }).count({ n: '*' }).first())?.n ?? 0);
-    if (count >= MAX_SAVED) throw new RuleError(this.t('reports.error.too_many', { n: MAX_SAVED }), 'name');
+    if (count >= MAX_SAVED) throw new RuleError('reports.error.too_many', 'name', { n: MAX_SAVED });
     await this.db(T.savedReports).insert({ agent_id: agentId, name: trimmed, params: json, created_at: this.clock.now() }).onConflict(['agent_id', 'name']).merge(['params']);
     const row = rowOrNull(await this.db(T.savedReports).where({ agent_id: agentId, name: trimmed }).first());
     if (!row) throw new Error('saved report vanished');

@@ -53,12 +53,12 @@ export class AdminAssignmentService {
    */
   async assign(input: AdminAssignment, admin: string): Promise<void> {
     const agent = await this.agents.get(input.agentId);
-    if (!agent) throw new RuleError(`agent ${input.agentId} does not exist`, 'to_agent');
+    if (!agent) throw new RuleError('errors.agent_missing', 'to_agent', { agent: input.agentId });
     const [client, agentClient] = await Promise.all([this.host.getClient(input.clientId), this.host.getClient(agent.clientId)]);
-    if (!client) throw new RuleError(`client ${input.clientId} does not exist`, 'client_id');
-    if (!agentClient) throw new RuleError(`agent ${input.agentId} has no client account`, 'to_agent');
+    if (!client) throw new RuleError('errors.client_missing', 'client_id', { client: input.clientId });
+    if (!agentClient) throw new RuleError('managers.error.no_client_account', 'to_agent', { agent: input.agentId });
     if (!input.serviceManager) {
-      if (input.email) throw new RuleError('the e-mails introduce a service manager: tick that box too, or leave this one', 'email');
+      if (input.email) throw new RuleError('managers.error.email_box', 'email');
       await this.assignments.assignByAdmin(input.clientId, input.agentId, admin, input.reason, input.confirmed);
       return;
     }

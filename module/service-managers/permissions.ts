@@ -1,19 +1,9 @@
-import type { ClientPermission } from '../contract/permissions';
+import { CLIENT_PERMISSIONS, type ClientPermission } from '../contract/permissions';
+import type { Translate } from '../i18n/lang';
 
 export const DEFAULT_AGENT_PERMISSIONS: ClientPermission[] = ['invoices', 'quotes', 'tickets', 'orders', 'products'];
 
-export const PERMISSION_LABELS: Record<ClientPermission, string> = {
-  profile: 'view and change your profile',
-  contacts: 'manage your contacts',
-  products: 'view your products and services',
-  manageproducts: 'manage your products and services',
-  productsso: 'sign in to your services',
-  domains: 'view your domains',
-  managedomains: 'manage your domains',
-  invoices: 'view your invoices',
-  quotes: 'view and accept quotes',
-  tickets: 'open and answer support tickets',
-  affiliates: 'see your affiliate account',
-  emails: 'see the e-mails we sent you',
-  orders: 'place orders that you pay',
-};
+/** What each permission lets the service manager do, as the client reads it (lang keys sm.permission.*). */
+export function permissionLabels(t: Translate): Record<ClientPermission, string> {
+  return Object.fromEntries(CLIENT_PERMISSIONS.map((p) => [p, t(`sm.permission.${p}`)])) as Record<ClientPermission, string>;
+}

@@ -9,7 +9,7 @@ import { submitClientForm, type RefusedForm } from '../http/form-action';
 import { formValues } from '../http/forms';
 import type { Pages } from '../http/pages';
 import { clientAction } from '../http/paths';
-import { PERMISSION_LABELS } from './permissions';
+import { permissionLabels } from './permissions';
 import type { ServiceManagerService } from './service-manager-service';
 import type { OfferRateLimit } from './offer-rate-limit';
 
@@ -33,7 +33,7 @@ export interface ServiceManagerControllerDeps {
 export function serviceManagerActions({ pages, logger, host, agents, serviceManagers, signIns, offerRateLimit }: ServiceManagerControllerDeps): Actions<HostUser> {
   async function page(req: Request, res: Response, template: string, data: Record<string, unknown>, status?: number): Promise<void> {
     const h = pages.helpers(req);
-    const html = await pages.render(template, { h, labels: PERMISSION_LABELS, ...data });
+    const html = await pages.render(template, { h, labels: permissionLabels(h.t), ...data });
     pages.send(req, res, { area: 'client', title: h.t('sm.title'), breadcrumb: [{ label: h.t('sm.title'), href: DETAILS }], html, status });
   }
 
@@ -41,7 +41,7 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
     const offer = await serviceManagers.offer(rawAgentId);
     if (!offer) {
       logger.warn('service-manager link with an unknown or inactive agent', { affid: String(rawAgentId).slice(0, 20) });
-      const h = pages.helpers();
+      const h = pages.helpers(req);
       return pages.alert(req, res, { area: 'client', title: h.t('sm.title'), breadcrumb: [], status: 404 }, h.t('sm.invalid'));
     }
     const current = await serviceManagers.forClient(user.client_id);
@@ -74,7 +74,7 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
         // Only well-formed ids count (the others are 404 whatever they are); see OfferRateLimit.
         if (typeof affid === 'string' && /^[1-9]\d{0,9}$/.test(affid) && !offerRateLimit.allow(user.client_id, affid)) {
           logger.warn('service-manager offers: rate limit reached', { clientId: user.client_id });
-          const h = pages.helpers();
+          const h = pages.helpers(req);
           return Promise.resolve(pages.alert(req, res, { area: 'client', title: h.t('sm.title'), breadcrumb: [], status: 429 }, h.t('sm.too_many')));
         }
         return showOffer(user, req, res, affid);
@@ -102,7 +102,7 @@ export function serviceManagerActions({ pages, logger, host, agents, serviceMana
     serviceManagerDetails: {
       method: 'GET',
       async run(user, req, res) {
-        const h = pages.helpers();
+        const h = pages.helpers(req);
         const grant = await serviceManagers.forClient(user.client_id);
         const agent = grant ? await agents.get(grant.agentId) : null;
         const contact = agent ? await host.getClient(agent.clientId) : null;

@@ -119,8 +119,8 @@ export class ServiceManagerService {
     moveReferral = true,
   ): Promise<{ grant: Grant; replaced: number | null; referral: ReferralPlan | 'self_referral' }> {
     const offer = await this.offer(String(agentId));
-    if (!offer) throw new RuleError('this service-manager link is not valid');
-    if (offer.agent.clientId === clientId) throw new RuleError('you cannot be your own service manager');
+    if (!offer) throw new RuleError('managers.error.link_invalid');
+    if (offer.agent.clientId === clientId) throw new RuleError('managers.error.self');
     const program = await this.programs.get(offer.agent.programId);
     if (!program) throw new Error(`program ${offer.agent.programId} of agent ${agentId} is missing`);
     const mode = moveReferral ? grantMovesReferral(program) : 'never';
@@ -134,7 +134,7 @@ export class ServiceManagerService {
       const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
       const current = row && grantFromRow(row);
       if (current && current.agentId === agentId) return;
-      if (current && !replace) throw new RuleError('you already have a service manager; confirm that you want to change', 'replace');
+      if (current && !replace) throw new RuleError('managers.error.replace', 'replace');
       replaced = current ? current.agentId : null;
       const now = this.clock.now();
       await trx(T.serviceManagers).where({ client_id: clientId }).delete();
@@ -176,7 +176,7 @@ export class ServiceManagerService {
   async revoke(clientId: number, by: string, reason: string): Promise<Grant> {
     return inTransaction(this.db, async (trx) => {
       const row = rowOrNull(await trx(T.serviceManagers).where({ client_id: clientId }).forUpdate().first());
-      if (!row) throw new RuleError('you have no service manager');
+      if (!row) throw new RuleError('managers.error.none');
       const grant = grantFromRow(row);
       await trx(T.serviceManagers).where({ client_id: clientId }).delete();
       await this.log(trx, clientId, grant.agentId, null, `service manager access revoked: ${reason}`, by);
@@ -187,12 +187,12 @@ export class ServiceManagerService {
 
   /** An admin unlinks the client from this agent: the grant, if it names the agent, and the referral, if it is theirs. */
   async unlink(clientId: number, agentId: number, by: string, reason: string): Promise<void> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const grant = await this.forClient(clientId);
     const referral = await this.assignments.forClient(clientId);
     const earns = !!referral && referral.endedAt === null && referral.agentId === agentId;
     if (grant?.agentId === agentId) await this.revoke(clientId, by, reason);
-    else if (!earns) throw new RuleError(`client ${clientId} is not assigned to agent ${agentId}`, 'client_id');
+    else if (!earns) throw new RuleError('errors.client_not_assigned', 'client_id', { client: clientId, agent: agentId });
     if (earns) await this.assignments.unassign(clientId, agentId, by, reason);
   }
 

@@ -14,13 +14,13 @@ export interface ServiceManagerSidebarDeps {
 
 /** "My Service Manager": who manages the client's account, and a link to the details (and revoke). */
 export function serviceManagerSidebarPanel({ pages, host, agents, serviceManagers }: ServiceManagerSidebarDeps) {
-  return async (clientId: number): Promise<SidebarPanel | null> => {
+  return async (clientId: number, _requestUri: string | undefined, language: string): Promise<SidebarPanel | null> => {
     const grant = await serviceManagers.forClient(clientId);
     if (!grant) return null;
     const agent = await agents.get(grant.agentId);
     const contact = agent ? await host.getClient(agent.clientId) : null;
     if (!contact) return null;
-    const h = pages.helpers();
+    const h = pages.helpersIn(language);
     return {
       name: 'agenttools-service-manager',
       label: h.t('sidebar.service_manager'),

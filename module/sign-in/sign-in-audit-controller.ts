@@ -26,7 +26,12 @@ export function signInAuditActions(pages: Pages, signIns: Pick<SignInService, 'a
           return c ? fullName(c) : h.t('adminarea.person.client_id', { id });
         };
         const html = await pages.render('admin/sign-in-audit', { h, entries, agentId: filter.success ? filter.data : null, agentName, clientName, action: adminAction });
-        pages.send(req, res, { area: 'admin', title: 'Sign in as client: audit log', breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: 'Audit log' }], html });
+        pages.send(req, res, {
+          area: 'admin',
+          title: h.t('adminarea.page.signInAudit'),
+          breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }, { label: h.t('adminarea.crumb.auditLog') }],
+          html,
+        });
       },
     },
   };

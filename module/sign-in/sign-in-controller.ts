@@ -26,7 +26,7 @@ export function signInActions({ http, signIns, logger }: SignInControllerDeps): 
       method: 'POST',
       async run(user, req, res) {
         const id = clientId.safeParse(formValues(req.body).client_id);
-        if (!id.success) throw new RuleError('choose one of your clients');
+        if (!id.success) throw new RuleError('sign_in.error.choose_client');
         const signIn = await signIns.start(user.client_id, id.data, req.ip ?? '');
         await http.beginSignInAs(req, id.data, signIn.id);
         logger.info('agent signed in as client', { agentId: signIn.agentId, clientId: id.data });

@@ -1,4 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AgentService } from '../agents/agent-service';
+import type { ReaderLanguage } from '../agents';
+import { readCookie } from '../http/cookie-header';
+import { LANGUAGE_COOKIE } from '../http/request-language';
 import type { HostHttp } from '../contract/host-api';
 import type { ClientPermission } from '../contract/permissions';
 import type { Logger } from '../core/logger';
@@ -46,18 +50,33 @@ export interface ClientPermissionDeps {
   signIns: Pick<SignInService, 'audit'>;
   pages: Pages;
   logger: Logger;
+  /** Who reads a refusal in which language: the agent signed in as the client (on a host page no router decided one). */
+  readers?: { agents: Pick<AgentService, 'get'>; readerLanguage: Pick<ReaderLanguage, 'ofClient'> };
 }
 
 /**
  * For the host's routes: in a sign-in-as-client session, only what the client granted. 'never'
  * marks what no agent may do as the client (password, security, payment methods, the grant).
  */
-export function requireClientPermission({ signIns, pages, logger }: ClientPermissionDeps, permission: ClientPermission | 'never'): RequestHandler {
+export function requireClientPermission({ signIns, pages, logger, readers }: ClientPermissionDeps, permission: ClientPermission | 'never'): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const s = liveSignIn(res);
     if (!s || (permission !== 'never' && s.permissions.includes(permission))) return next();
     // The refusal is what matters to the client; a lost audit line is logged, not a failed page.
     signIns.audit(s, 'refused', `${req.method} ${req.originalUrl} needs ${permission}`, req.ip ?? '').catch((e: unknown) => logger.error('sign-in audit not written', { error: String(e) }));
-    pages.alert(req, res, { area: 'client', title: 'Not allowed', breadcrumb: [], status: 403 }, 'The client has not allowed their service manager to do this.');
+    // The agent reads the refusal, in their language.
+    agentLanguage(readers, s.agentId, req, pages.languageOf(req))
+      .then((l) => {
+        const { t } = pages.helpersIn(l, req);
+        pages.alert(req, res, { area: 'client', title: t('sign_in.guard.title'), breadcrumb: [], status: 403 }, t('sign_in.guard.refused'));
+      })
+      .catch(next);
   };
+}
+
+/** The agent's language as they read the module (their choice in this browser, their account's, their program's), else `fallback`. */
+async function agentLanguage(readers: ClientPermissionDeps['readers'], agentId: number, req: Request, fallback: string): Promise<string> {
+  const agent = readers ? await readers.agents.get(agentId) : null;
+  if (!readers || !agent) return fallback;
+  return readers.readerLanguage.ofClient(agent.clientId, readCookie(req.headers.cookie, LANGUAGE_COOKIE) ?? null);
 }

@@ -69,13 +69,13 @@ export class SignInService {
 
   async start(agentClientId: number, clientId: number, ip: string): Promise<SignIn> {
     const agent = await this.agents.byClient(agentClientId);
-    if (!agent || agent.status !== 'active') throw new RuleError('only an active agent can sign in as a client');
+    if (!agent || agent.status !== 'active') throw new RuleError('sign_in.error.not_active');
     const grant = await this.grants.forClient(clientId);
-    if (!grant || grant.agentId !== agent.id) throw new RuleError('this client has not made you their service manager');
+    if (!grant || grant.agentId !== agent.id) throw new RuleError('sign_in.error.not_manager');
     // Before anything is written: the host cannot sign anyone in as a closed account, and a
     // sign-in row with its audit entry for a session that never began would never end.
     const client = await this.clients.getClient(clientId);
-    if (!client || client.status === 'Closed') throw new RuleError('this client account is closed');
+    if (!client || client.status === 'Closed') throw new RuleError('sign_in.error.closed');
     const now = this.clock.now();
     const signIn: SignIn = {
       id: crypto.randomBytes(16).toString('base64url'),

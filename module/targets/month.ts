@@ -11,7 +11,7 @@ export interface Month {
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export function monthOf(key: string, zone: string): Month {
-  if (!MONTH.test(key)) throw new RuleError('a month such as 2026-03', 'month');
+  if (!MONTH.test(key)) throw new RuleError('targets.error.month', 'month');
   const start = DateTime.fromFormat(key, 'yyyy-LL', { zone }).startOf('month');
   return { key, start: start.toMillis(), end: start.plus({ months: 1 }).toMillis() };
 }

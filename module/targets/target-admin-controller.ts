@@ -9,9 +9,9 @@ const forms = {
   // The agent page's old "targets met" checkbox, now the admin's override of the measured result.
   targets: z.object({
     agent_id: id,
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-03'),
-    met: z.enum(['yes', 'no', 'measured'], { message: 'met, not met, or as measured' }),
-    reason: z.string().trim().min(1, 'give a reason').max(255, 'at most 255 characters'),
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'adminarea.error.month_format'),
+    met: z.enum(['yes', 'no', 'measured'], { message: 'adminarea.error.met' }),
+    reason: z.string().trim().min(1, 'errors.reason_required').max(255, 'adminarea.error.at_most_255'),
   }),
 };
 

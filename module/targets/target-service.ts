@@ -69,9 +69,9 @@ export class TargetService {
    * settled again at once: bonus lines added, or taken back.
    */
   async override(agentId: number, monthKey: string, met: boolean | null, reason: string, actor: string): Promise<void> {
-    if (!reason.trim()) throw new RuleError('give a reason', 'reason');
+    if (!reason.trim()) throw new RuleError('errors.reason_required', 'reason');
     const agentRow: unknown = await this.db(T.agents).where({ id: agentId }).first();
-    if (!agentRow) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!agentRow) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
     const agent = agentFromRow(agentRow);
     const program = await this.programs.get(agent.programId);
     if (!program) throw new Error(`program ${agent.programId} of agent ${agentId} is missing`);

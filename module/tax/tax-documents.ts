@@ -8,9 +8,9 @@ import type { Clock } from '../core/clock';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
 import type { SettingsStore } from '../settings/settings-store';
-import { add, formatRate, toDecimalString, ZERO, type Minor } from '../money/amount';
+import { add, toDecimalString, ZERO } from '../money/amount';
 import { currency } from '../money/currencies';
-import { viewHelpers, type ViewHelpers } from '../http/render';
+import type { ViewHelpers } from '../http/render';
 import { renderPdf, type PdfColumn } from './tax-pdf';
 import { type TaxedPayout, type TaxPayouts, daySpan, taxedPayout } from './tax-payouts';
 import type { TaxProfileService } from './tax-profile-service';
@@ -36,32 +36,27 @@ export interface TaxDocumentsDeps {
   host: Pick<HostApi, 'getClient' | 'siteUrl'>;
   settings: Pick<SettingsStore, 'get'>;
   clock: Clock;
-  language: string;
 }
+
+/** The helpers a document is written with: the reader's words, money, dates and locale. */
+type Helpers = Pick<ViewHelpers, 't' | 'money' | 'date' | 'locale' | 'rate'>;
 
 /**
  * The documents of the tax kept back: a certificate per agent and year, a self-billing statement
  * per payout (both PDF), and the provider's report per period (CSV, streamed). Every text is a
- * lang key; money through Intl in the module's language; days in the program's time zone.
+ * lang key, in the reader's language (the helpers of the request); money through Intl in its
+ * locale; days in the program's time zone. The provider's CSV report keeps the admin's language.
  */
 export class TaxDocuments {
-  private readonly h: ViewHelpers;
-
-  constructor(private readonly deps: TaxDocumentsDeps) {
-    this.h = viewHelpers(deps.language, '');
-  }
+  constructor(private readonly deps: TaxDocumentsDeps) {}
 
   /** Why the payout's tax is what it is, as a sentence. */
-  explain(basis: TaxedPayout['basis']): string {
-    if (!basis) return this.h.t('tax.basis.flat');
+  explain(basis: TaxedPayout['basis'], h: Helpers): string {
+    if (!basis) return h.t('tax.basis.flat');
     const v = basis.vars;
-    const status = typeof v.status === 'string' ? this.h.t(`tax.status.${v.status}`) : '';
-    const residency = typeof v.residency === 'string' ? this.country(v.residency) : '';
-    return this.h.t(basis.key, { ...v, rate: typeof v.rate === 'number' ? formatRate(v.rate) : String(v.rate ?? ''), status, residency });
-  }
-
-  private country(code: string): string {
-    return new Intl.DisplayNames([this.deps.language === 'english' ? 'en' : this.deps.language], { type: 'region', fallback: 'code' }).of(code) ?? code;
+    const status = typeof v.status === 'string' ? h.t(`tax.status.${v.status}`) : '';
+    const residency = typeof v.residency === 'string' ? country(v.residency, h.locale) : '';
+    return h.t(basis.key, { ...v, rate: typeof v.rate === 'number' ? h.rate(v.rate) : String(v.rate ?? ''), status, residency });
   }
 
   private async provider(): Promise<string> {
@@ -83,18 +78,14 @@ export class TaxDocuments {
   }
 
   /** The tax id the documents print: the one the last payout used, else the profile's today. */
-  private async taxIdOf(agentId: number, payouts: TaxedPayout[]): Promise<string> {
+  private async taxIdOf(agentId: number, payouts: TaxedPayout[], h: Helpers): Promise<string> {
     const used = [...payouts].reverse().find((p) => typeof p.basis?.vars.tax_id === 'string');
     if (used) return String(used.basis?.vars.tax_id);
-    return (await this.deps.profiles.forAgent(agentId))?.taxId ?? this.h.t('tax.none');
+    return (await this.deps.profiles.forAgent(agentId))?.taxId ?? h.t('tax.none');
   }
 
-  private money(amount: Minor, cur: string): string {
-    return this.h.money(amount, cur);
-  }
-
-  private columns(): PdfColumn[] {
-    const t = this.h.t;
+  private columns(h: Helpers): PdfColumn[] {
+    const t = h.t;
     return [
       { label: t('tax.col.date'), width: 14 },
       { label: t('tax.col.payout'), width: 14 },
@@ -105,8 +96,8 @@ export class TaxDocuments {
     ];
   }
 
-  private row(p: TaxedPayout, zone: string): string[] {
-    return [this.h.date(p.paidAt, zone), this.statementNumber(p.id), this.money(p.gross, p.currency), formatRate(p.rateBp), this.money(p.tax, p.currency), this.money(p.net, p.currency)];
+  private row(p: TaxedPayout, zone: string, h: Helpers): string[] {
+    return [h.date(p.paidAt, zone), this.statementNumber(p.id), h.money(p.gross, p.currency), h.rate(p.rateBp), h.money(p.tax, p.currency), h.money(p.net, p.currency)];
   }
 
   /** This year and the two before, in a zone: the certificates an agent is offered. */
@@ -120,8 +111,8 @@ export class TaxDocuments {
   }
 
   /** The agent's withholding-tax certificate for a calendar year of the program's zone. */
-  async certificate(agentId: number, year: number): Promise<Buffer> {
-    const t = this.h.t;
+  async certificate(agentId: number, year: number, h: Helpers): Promise<Buffer> {
+    const t = h.t;
     const { agent, program } = await this.agentAndProgram(agentId);
     const payouts = await this.deps.payouts.ofAgentYear(agentId, year, program.timezone);
     const provider = await this.provider();
@@ -137,35 +128,35 @@ export class TaxDocuments {
       facts: [
         [t('tax.doc.provider'), provider],
         [t('tax.doc.agent'), await this.agentName(agent)],
-        [t('tax.doc.tax_id'), await this.taxIdOf(agentId, payouts)],
+        [t('tax.doc.tax_id'), await this.taxIdOf(agentId, payouts, h)],
         [t('tax.doc.program'), program.name],
         [t('tax.doc.year'), String(year)],
       ],
-      columns: this.columns(),
-      rows: payouts.map((p) => this.row(p, program.timezone)),
-      totals: [t('tax.col.total'), '', this.money(totals.gross, cur), '', this.money(totals.tax, cur), this.money(totals.net, cur)],
+      columns: this.columns(h),
+      rows: payouts.map((p) => this.row(p, program.timezone, h)),
+      totals: [t('tax.col.total'), '', h.money(totals.gross, cur), '', h.money(totals.tax, cur), h.money(totals.net, cur)],
       notes: [payouts.length ? t('tax.certificate.note', { provider, year }) : t('tax.certificate.empty', { year }), t('tax.doc.zone', { zone: program.timezone })],
     });
   }
 
   /** The self-billing statement of one paid payout. */
-  async statement(payout: TaxedPayout): Promise<Buffer> {
-    const t = this.h.t;
+  async statement(payout: TaxedPayout, h: Helpers): Promise<Buffer> {
+    const t = h.t;
     const { agent, program } = await this.agentAndProgram(payout.agentId);
     const provider = await this.provider();
     const zone = program.timezone;
     const description = payout.period
       ? t('tax.statement.line_period', { period: payout.period, program: program.name })
-      : t('tax.statement.line_request', { date: this.h.date(payout.requestedAt, zone), program: program.name });
+      : t('tax.statement.line_request', { date: h.date(payout.requestedAt, zone), program: program.name });
     return renderPdf({
       title: t('tax.statement.title', { number: this.statementNumber(payout.id) }),
       facts: [
         [t('tax.statement.number'), this.statementNumber(payout.id)],
-        [t('tax.statement.issued'), this.h.date(payout.paidAt, zone)],
-        [t('tax.statement.requested'), this.h.date(payout.requestedAt, zone)],
+        [t('tax.statement.issued'), h.date(payout.paidAt, zone)],
+        [t('tax.statement.requested'), h.date(payout.requestedAt, zone)],
         [t('tax.doc.provider'), provider],
         [t('tax.doc.agent'), await this.agentName(agent)],
-        [t('tax.doc.tax_id'), await this.taxIdOf(payout.agentId, [payout])],
+        [t('tax.doc.tax_id'), await this.taxIdOf(payout.agentId, [payout], h)],
         [t('tax.doc.program'), program.name],
       ],
       columns: [
@@ -175,9 +166,9 @@ export class TaxDocuments {
         { label: t('tax.col.tax'), width: 18, numeric: true },
         { label: t('tax.col.net'), width: 18, numeric: true },
       ],
-      rows: [[description, this.money(payout.gross, payout.currency), formatRate(payout.rateBp), this.money(payout.tax, payout.currency), this.money(payout.net, payout.currency)]],
-      totals: [t('tax.col.total'), this.money(payout.gross, payout.currency), '', this.money(payout.tax, payout.currency), this.money(payout.net, payout.currency)],
-      notes: [this.explain(payout.basis), t('tax.statement.self_billing', { provider })],
+      rows: [[description, h.money(payout.gross, payout.currency), h.rate(payout.rateBp), h.money(payout.tax, payout.currency), h.money(payout.net, payout.currency)]],
+      totals: [t('tax.col.total'), h.money(payout.gross, payout.currency), '', h.money(payout.tax, payout.currency), h.money(payout.net, payout.currency)],
+      notes: [this.explain(payout.basis, h), t('tax.statement.self_billing', { provider })],
     });
   }
 
@@ -186,8 +177,7 @@ export class TaxDocuments {
    * each day read in its program's zone, written to `out` as CSV row by row. Text cells that a
    * spreadsheet would run as a formula are written as text.
    */
-  async report(from: string, to: string, out: Writable): Promise<void> {
-    const t = this.h.t;
+  async report(from: string, to: string, out: Writable, t: Helpers['t']): Promise<void> {
     const header = ['payout', 'agent', 'tax_id', 'residency', 'status', 'date', 'currency', 'gross', 'rate', 'tax', 'net'].map((c) => t(`tax.report.${c}`));
     await pipeline(Readable.from(this.reportLines(from, to)), stringify({ header: true, columns: header }), out);
   }
@@ -228,4 +218,9 @@ export class TaxDocuments {
       ];
     }
   }
+}
+
+/** A country's name in the reader's language ("Kenya", "Кения"); its code when Intl has none. */
+function country(code: string, locale: string): string {
+  return new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(code) ?? code;
 }

@@ -1,14 +1,13 @@
-import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 
 // pdfkit's own Helvetica is Latin-1 only: Cyrillic (the Russian pass) and most other scripts need
-// an embedded TrueType font. DejaVu Sans covers them and is on most Linux machines; where it is
-// missing the documents fall back to Helvetica, which pdfkit embeds by default.
-const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-const DEJAVU_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
+// an embedded TrueType font. DejaVu Sans covers them; the npm package dejavu-fonts-ttf ships it, so
+// that every machine the module runs on has it (pdfkit reads TTF/OTF, not the web fonts' WOFF).
+const DEJAVU = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const DEJAVU_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
 function fonts(): { regular: string; bold: string } {
-  return fs.existsSync(DEJAVU) && fs.existsSync(DEJAVU_BOLD) ? { regular: DEJAVU, bold: DEJAVU_BOLD } : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+  return { regular: DEJAVU, bold: DEJAVU_BOLD };
 }
 
 /** A column of a table: its heading, its share of the line's width, and whether it is a number (right-aligned). */

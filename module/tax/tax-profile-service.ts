@@ -3,7 +3,6 @@ import { DateTime } from 'luxon';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
 import { RuleError } from '../core/errors';
-import type { Translate } from '../i18n/lang';
 import { asRow, asRows, num, oneOf, rowOrNull, stringOrNull, text } from '../db/columns';
 import { inTransaction } from '../db/transaction';
 import { LEGAL_STATUSES, type LegalStatus, normalizeTaxId } from './tax-id';
@@ -62,7 +61,6 @@ export class TaxProfileService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly t: Translate,
   ) {}
 
   async forAgent(agentId: number): Promise<TaxProfile | null> {
@@ -100,8 +98,9 @@ export class TaxProfileService {
   }
 
   private check(input: TaxProfileInput) {
+    // A lang key, not a text: the page shows the refusal in its reader's language.
     const refuse = (field: string, key: string): never => {
-      throw new RuleError(this.t(`tax.error.${key}`), field);
+      throw new RuleError(`tax.error.${key}`, field);
     };
     const status = (input.legal_status ?? '').trim();
     if (!(LEGAL_STATUSES as readonly string[]).includes(status)) refuse('legal_status', 'legal_status');

@@ -68,13 +68,13 @@ export class ChecklistStore {
 function answerOf(item: ChecklistItem, typed: string): string | null {
   if (typed === '' || (item.type === 'check' && typed === '0')) return null;
   if (item.type === 'check') {
-    if (typed !== '1') throw new RuleError('ticked or not', item.key);
+    if (typed !== '1') throw new RuleError('tiers.error.check', item.key);
     return '1';
   }
   if (item.type === 'count') {
-    if (!/^\d{1,4}$/.test(typed)) throw new RuleError('a whole number from 0 to 9999', item.key);
+    if (!/^\d{1,4}$/.test(typed)) throw new RuleError('tiers.error.count', item.key);
     return Number(typed) ? String(Number(typed)) : null;
   }
-  if (!item.levels.includes(typed)) throw new RuleError(`one of ${item.levels.join(', ')}`, item.key);
+  if (!item.levels.includes(typed)) throw new RuleError('tiers.error.level', item.key, { levels: item.levels.join(', ') });
   return typed;
 }

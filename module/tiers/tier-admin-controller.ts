@@ -13,7 +13,7 @@ import type { TierChanges } from './tier-changes';
 const forms = {
   // The items are the program's: read from the body beside agent_id and checked against the program.
   checklist: z.looseObject({ agent_id: id }),
-  override: z.object({ agent_id: id, tier: z.string().min(1, 'choose a tier'), reason: z.string().max(255, 'at most 255 characters') }),
+  override: z.object({ agent_id: id, tier: z.string().min(1, 'adminarea.error.choose_tier'), reason: z.string().max(255, 'adminarea.error.at_most_255') }),
 };
 
 /** The admin's forms on the agent's page: the requirements checklist, and setting the tier with a reason. */
@@ -27,7 +27,7 @@ export function tierAdminActions(
   return {
     setChecklist: form('checklist', forms.checklist, async (admin, v) => {
       const agent = await agents.get(v.agent_id);
-      if (!agent) throw new RuleError(`agent ${v.agent_id} does not exist`, 'agent_id');
+      if (!agent) throw new RuleError('errors.agent_missing', 'agent_id', { agent: v.agent_id });
       const program = await programs.get(agent.programId);
       if (!program) throw new Error(`program ${agent.programId} of agent ${agent.id} is missing`);
       const answers: Record<string, string> = {};

@@ -90,13 +90,13 @@ export class TierChanges {
    */
   async override(agentId: number, tier: string, reason: string, actor: string): Promise<TierChange> {
     const why = reason.trim();
-    if (!why) throw new RuleError('a reason is required', 'reason');
+    if (!why) throw new RuleError('tiers.error.reason_required', 'reason');
     const row: unknown = await this.db(T.agents).where({ id: agentId }).first('program_id', 'tier');
-    if (!row) throw new RuleError(`agent ${agentId} does not exist`, 'agent_id');
+    if (!row) throw new RuleError('errors.agent_missing', 'agent_id', { agent: agentId });
     const r = asRow(row);
     const program = await this.programs.get(num(r.program_id));
     if (!program) throw new Error(`agent ${agentId}'s program does not exist`);
-    if (!program.def.tiers.some((t) => t.key === tier)) throw new RuleError(`the program has no tier "${tier}"`, 'tier');
+    if (!program.def.tiers.some((t) => t.key === tier)) throw new RuleError('errors.no_tier', 'tier', { tier });
     const now = this.clock.now();
     const id = await this.history.record(this.db, {
       agentId,

@@ -6,19 +6,19 @@ const hostName = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'host names such as shop.example.com, separated by commas');
+  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'settings.error.host_names');
 
-/** The `link_hosts` setting: comma-separated host names a deep link may lead to; empty by default. */
+/** The `link_hosts` setting: comma-separated host names a deep link may lead to; empty by default. Its messages are lang keys. */
 export const linkHostsText = z
   .string()
-  .max(2000, 'at most 2,000 characters')
+  .max(2000, 'form.error.max_length')
   .transform((s) =>
     s
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(hostName).max(100, 'at most 100 hosts'))
+  .pipe(z.array(hostName).max(100, 'settings.error.too_many_hosts'))
   .transform((hosts) => [...new Set(hosts)]);
 
 /**

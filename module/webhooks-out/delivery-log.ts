@@ -65,6 +65,6 @@ export class WebhookDeliveryLog {
   async replay(id: number): Promise<void> {
     const now = this.clock.now();
     const changed = await this.db(T.webhookDeliveries).where({ id }).where('claimed_until', '<', now).update({ status: 'pending', next_at: now, window_from: now, finished_at: null });
-    if (!changed) throw new RuleError('There is no such delivery, or it is being sent now.', 'id');
+    if (!changed) throw new RuleError('webhooks.error.delivery_missing', 'id');
   }
 }

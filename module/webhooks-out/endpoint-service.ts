@@ -33,8 +33,8 @@ export class WebhookEndpointService {
   ) {}
 
   async create(input: { url: string; description: string; events: readonly OutboxEvent[] }): Promise<WebhookEndpoint & { secret: string }> {
-    if (!isWebUrl(input.url)) throw new RuleError('An http:// or https:// address.', 'url');
-    if (!input.events.length) throw new RuleError('Pick at least one event.', 'events');
+    if (!isWebUrl(input.url)) throw new RuleError('webhooks.error.url', 'url');
+    if (!input.events.length) throw new RuleError('webhooks.error.events', 'events');
     const secret = newSecret();
     const createdAt = this.clock.now();
     const row = { url: input.url, description: input.description, events: input.events.join(','), secret, created_at: createdAt, disabled_at: null };
@@ -60,6 +60,6 @@ export class WebhookEndpointService {
   /** No new deliveries for it; those already due are still sent. */
   async disable(id: number): Promise<void> {
     const changed = await this.db(T.webhookEndpoints).where({ id }).whereNull('disabled_at').update({ disabled_at: this.clock.now() });
-    if (!changed) throw new RuleError('There is no such endpoint, or it is disabled already.', 'id');
+    if (!changed) throw new RuleError('webhooks.error.endpoint_missing', 'id');
   }
 }

@@ -23,7 +23,7 @@ export const eventField = (event: string): string => event.replace('.', '_');
 
 const endpointForm = z.object({
   url: textField(500),
-  description: z.string().trim().max(200, 'at most 200 characters').default(''),
+  description: z.string().trim().max(200, 'adminarea.error.at_most_200').default(''),
 });
 
 interface Shown {
@@ -42,15 +42,22 @@ export function webhookAdminActions(deps: WebhookAdminDeps): Actions<HostAdmin> 
   const { pages, logger, endpoints, deliveries } = deps;
   const render = async (req: Request, res: Response, view: string, titleKey: string, data: Record<string, unknown>, shown: Shown) => {
     const h = pages.helpers(req);
-    const html = await pages.render(view, { h, action: adminAction, ...data, notice: shown.notice ?? null, errors: shown.errors ?? {}, values: shown.values ?? {} });
+    const html = await pages.render(view, {
+      h,
+      action: adminAction,
+      ...data,
+      notice: shown.notice ?? null,
+      errors: Object.fromEntries(Object.entries(shown.errors ?? {}).map(([field, message]) => [field, h.t(message)])),
+      values: shown.values ?? {},
+    });
     if (shown.created) res.set('Cache-Control', 'no-store');
     const title = h.t(titleKey);
-    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: shown.status });
+    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }, { label: title }], html, status: shown.status });
   };
   const show = async (req: Request, res: Response, shown: Shown = {}) =>
     render(req, res, 'admin/webhooks', 'webhooks.admin.title', { endpoints: await endpoints.list(), events: OUTBOX_EVENTS, eventField, created: shown.created ?? null }, shown);
   const showLog = async (req: Request, res: Response, shown: Shown = {}) => render(req, res, 'admin/webhook-deliveries', 'webhooks.log.title', { deliveries: await deliveries.latest() }, shown);
-  const notice = (req: Request, done: string, key: string) => (req.query.done === done ? pages.helpers().t(key) : undefined);
+  const notice = (req: Request, done: string, key: string) => (req.query.done === done ? pages.helpers(req).t(key) : undefined);
 
   return {
     webhooks: { method: 'GET', run: (_admin, req, res) => show(req, res, { notice: notice(req, 'disabled', 'webhooks.admin.disabled_notice') }) },
@@ -59,14 +66,14 @@ export function webhookAdminActions(deps: WebhookAdminDeps): Actions<HostAdmin> 
       async run(admin, req, res) {
         const values = formValues(req.body);
         const parsed = endpointForm.safeParse(values);
-        if (!parsed.success) return show(req, res, { errors: fieldErrors(parsed.error), values, status: 422 });
+        if (!parsed.success) return show(req, res, { errors: fieldErrors(parsed.error, pages.helpers(req).t), values, status: 422 });
         try {
           const picked = OUTBOX_EVENTS.filter((e) => values[eventField(e)] !== undefined);
           const created = await endpoints.create({ ...parsed.data, events: picked });
           logger.info('admin action', { admin: admin.username, form: 'createWebhook', endpoint: created.id });
           return await show(req, res, { created });
         } catch (e) {
-          if (e instanceof RuleError) return show(req, res, { errors: { [e.field ?? 'url']: e.message }, values, status: 422 });
+          if (e instanceof RuleError) return show(req, res, { errors: { [e.field ?? 'url']: e.text(pages.helpers(req).t) }, values, status: 422 });
           throw e;
         }
       },
@@ -76,10 +83,10 @@ export function webhookAdminActions(deps: WebhookAdminDeps): Actions<HostAdmin> 
       async run(admin, req, res) {
         const id = idField.safeParse(formValues(req.body).id);
         try {
-          if (!id.success) throw new RuleError('There is no such endpoint.', 'id');
+          if (!id.success) throw new RuleError('adminarea.error.no_endpoint', 'id');
           await endpoints.disable(id.data);
         } catch (e) {
-          if (e instanceof RuleError) return show(req, res, { errors: { id: e.message }, status: 422 });
+          if (e instanceof RuleError) return show(req, res, { errors: { id: e.text(pages.helpers(req).t) }, status: 422 });
           throw e;
         }
         logger.info('admin action', { admin: admin.username, form: 'disableWebhook', endpoint: id.data });
@@ -92,10 +99,10 @@ export function webhookAdminActions(deps: WebhookAdminDeps): Actions<HostAdmin> 
       async run(admin, req, res) {
         const id = idField.safeParse(formValues(req.body).delivery_id);
         try {
-          if (!id.success) throw new RuleError('There is no such delivery.', 'delivery_id');
+          if (!id.success) throw new RuleError('adminarea.error.no_delivery', 'delivery_id');
           await deliveries.replay(id.data);
         } catch (e) {
-          if (e instanceof RuleError) return showLog(req, res, { errors: { delivery_id: e.message }, status: 422 });
+          if (e instanceof RuleError) return showLog(req, res, { errors: { delivery_id: e.text(pages.helpers(req).t) }, status: 422 });
           throw e;
         }
         logger.info('admin action', { admin: admin.username, form: 'replayWebhook', delivery: id.data });

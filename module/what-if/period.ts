@@ -16,12 +16,12 @@ export interface Period {
 export function periodOf(from: string, to: string, zone: string): Period {
   const day = (value: string, field: string) => {
     const d = DateTime.fromISO(value, { zone });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !d.isValid) throw new RuleError('Enter a date as yyyy-mm-dd.', field);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !d.isValid) throw new RuleError('what_if.error.date', field);
     return d.startOf('day');
   };
   const start = day(from, 'from');
   const last = day(to, 'to');
-  if (last < start) throw new RuleError('The period ends before it starts.', 'to');
-  if (last.diff(start, 'days').days >= MAX_DAYS) throw new RuleError(`A period is at most ${MAX_DAYS} days.`, 'to');
+  if (last < start) throw new RuleError('what_if.error.order', 'to');
+  if (last.diff(start, 'days').days >= MAX_DAYS) throw new RuleError('what_if.error.too_long', 'to', { max: MAX_DAYS });
   return { from, to, start: start.toMillis(), end: last.plus({ days: 1 }).toMillis() };
 }

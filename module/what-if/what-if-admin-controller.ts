@@ -5,21 +5,22 @@ import { RuleError } from '../core/errors';
 import type { Actions } from '../http/action';
 import { fieldErrors, formValues, idField, type FieldErrors } from '../http/forms';
 import type { Pages } from '../http/pages';
-import { ADMIN_AREA, adminAction } from '../http/paths';
+import { adminAction } from '../http/paths';
 import type { ProgramService } from '../programs/program-service';
 import { formatMoney } from '../money/format';
 import { currency } from '../money/currencies';
 import type { Minor } from '../money/amount';
 import type { WhatIfResult, WhatIfService } from './what-if-service';
+import { adminCrumbs } from '../admin-area';
 
 /** As the program file's own form on the admin's home page takes it. */
 const MAX_DEFINITION = 200_000;
 
 const whatIfForm = z.object({
   program_id: idField,
-  definition: z.string().max(MAX_DEFINITION, `at most ${MAX_DEFINITION} characters`).default(''),
-  from: z.string().trim().min(1, 'required'),
-  to: z.string().trim().min(1, 'required'),
+  definition: z.string().max(MAX_DEFINITION, 'adminarea.error.definition_too_long').default(''),
+  from: z.string().trim().min(1, 'adminarea.error.required'),
+  to: z.string().trim().min(1, 'adminarea.error.required'),
 });
 
 export interface WhatIfAdminDeps {
@@ -43,13 +44,20 @@ export function whatIfAdminActions({ pages, host, programs, whatIf }: WhatIfAdmi
       programs: await programs.list(),
       runAction: adminAction('whatIfRun'),
       values: state.values ?? {},
-      errors: state.errors ?? {},
+      // The form's messages are lang keys (or a refusal already in the admin's language): t shows either.
+      errors: Object.fromEntries(Object.entries(state.errors ?? {}).map(([field, message]) => [field, h.t(message)])),
       result: state.result ?? null,
-      // The what-if's figures as the program file's admin reads money elsewhere: the currency's symbol.
-      money: (amount: Minor, cur: string) => formatMoney(amount, currency(cur)),
+      // The what-if's figures as the program file's admin reads money elsewhere: the currency's symbol, in the admin's locale.
+      money: (amount: Minor, cur: string) => formatMoney(amount, currency(cur), h.locale),
     });
     const title = h.t('whatif.title');
-    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Addons' }, { label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: state.status });
+    pages.send(req, res, {
+      area: 'admin',
+      title,
+      breadcrumb: adminCrumbs(h.t, { label: title }),
+      html,
+      status: state.status,
+    });
   }
 
   return {
@@ -63,16 +71,16 @@ export function whatIfAdminActions({ pages, host, programs, whatIf }: WhatIfAdmi
         // The definition is not shown again when it came as a file: the textarea keeps what was typed.
         const back = (errors: FieldErrors) => show(req, res, { values, errors, status: 422 });
         const parsed = whatIfForm.safeParse(values);
-        if (!parsed.success) return back(fieldErrors(parsed.error));
+        if (!parsed.success) return back(fieldErrors(parsed.error, pages.helpers(req).t));
         const file = host.http.uploadedFile(req, 'definition_file');
-        if (file && file.data.length > MAX_DEFINITION) return back({ definition: `at most ${MAX_DEFINITION} characters` });
+        if (file && file.data.length > MAX_DEFINITION) return back({ definition: 'adminarea.error.definition_too_long' });
         const definition = file ? file.data.toString('utf8') : parsed.data.definition;
-        if (!definition.trim()) return back({ definition: 'required' });
+        if (!definition.trim()) return back({ definition: 'adminarea.error.required' });
         try {
           const result = await whatIf.compare(parsed.data.program_id, definition, parsed.data.from, parsed.data.to);
           return await show(req, res, { values, result });
         } catch (e) {
-          if (e instanceof RuleError) return back({ [e.field ?? '_form']: e.message });
+          if (e instanceof RuleError) return back({ [e.field ?? '_form']: e.text(pages.helpers(req).t) });
           throw e;
         }
       },

@@ -52,9 +52,9 @@ export class WhatIfService {
 
   async compare(programId: number, definition: string, from: string, to: string): Promise<WhatIfResult> {
     const program = await this.programs.get(programId);
-    if (!program) throw new RuleError('No such program.', 'program_id');
+    if (!program) throw new RuleError('what_if.error.no_program', 'program_id');
     const def = parseDefinition(readProgramText(definition));
-    if (def.slug !== program.slug) throw new RuleError(`The definition is of program "${def.slug}", not "${program.slug}".`, 'definition');
+    if (def.slug !== program.slug) throw new RuleError('what_if.error.other_program', 'definition', { definition: def.slug, program: program.slug });
     const next: Program = { ...program, version: program.version + 1, def, currency: currency(def.currency), timezone: def.timezone };
     const period = periodOf(from, to, program.timezone);
 

@@ -56,7 +56,7 @@ export class WhmcsImportService {
 
   async run(sourceDb: Knex, options: ImportOptions): Promise<ImportReport> {
     const source = options.source ?? 'whmcs';
-    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(source)) throw new RuleError('a source name is 1 to 32 of a-z, 0-9 and -, such as whmcs or whmcs-eu', 'source');
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(source)) throw new RuleError('whmcs_import.error.source', 'source');
     const choices = await this.choices(options.programs);
     const tables = new WhmcsTables(sourceDb);
     await tables.check();
@@ -156,13 +156,13 @@ export class WhmcsImportService {
 
   /** The programs by currency; an unknown slug, or two in one currency, is refused before anything is read. */
   private async choices(slugs: string[]): Promise<Map<string, ProgramChoice>> {
-    if (!slugs.length) throw new RuleError('name the program the affiliates join (--program <slug>)', 'program');
+    if (!slugs.length) throw new RuleError('whmcs_import.error.program_required', 'program');
     const out = new Map<string, ProgramChoice>();
     for (const slug of slugs) {
       const p = await this.programs.bySlug(slug);
-      if (!p) throw new RuleError(`there is no program "${slug}"`, 'program');
+      if (!p) throw new RuleError('whmcs_import.error.no_program', 'program', { slug });
       const other = out.get(p.currency);
-      if (other) throw new RuleError(`${other.slug} and ${p.slug} both pay in ${p.currency}: give one program per currency`, 'program');
+      if (other) throw new RuleError('whmcs_import.error.same_currency', 'program', { first: other.slug, second: p.slug, currency: p.currency });
       out.set(p.currency, { id: p.id, slug: p.slug, currency: p.currency, timezone: p.timezone, version: p.version });
     }
     return out;

@@ -16,15 +16,16 @@ export interface HomePanelDeps {
  * The agent's widget on the client area's home (the Cloudpockets seed): the commission earned so
  * far, how much more must become available before a withdrawal, and Request Withdrawal only when
  * one is allowed (withdrawalAllowed: on request, active, threshold reached), with More Details.
+ * In the client's language, as the hook decided it.
  */
 export function agentHomePanel({ pages, agents, programs, withdrawals }: HomePanelDeps) {
-  return async (clientId: number): Promise<SidebarPanel | null> => {
+  return async (clientId: number, _requestUri: string | undefined, language: string): Promise<SidebarPanel | null> => {
     const agent = await agents.byClient(clientId);
     if (!agent || agent.status !== 'active') return null;
     const program = await programs.get(agent.programId);
     if (!program) return null;
     const statement = await withdrawals.statement(agent, program);
-    const h = pages.helpers();
+    const h = pages.helpersIn(language);
     return {
       name: 'agenttools-affiliate-home',
       label: h.t('home_panel.title'),

@@ -57,7 +57,7 @@ export function payoutsActions(deps: PayoutsControllerDeps): Actions<HostUser> {
       async run(user, req, res) {
         const me = await agentForPage(deps, user, req, res, 'payouts.title');
         if (!me) return;
-        const h = pages.helpers();
+        const h = pages.helpers(req);
         let notice: string | null = null;
         const wid = typeof req.query.withdrawal === 'string' && /^[1-9]\d{0,9}$/.test(req.query.withdrawal) ? Number(req.query.withdrawal) : null;
         if (wid !== null) {
@@ -83,7 +83,7 @@ export function payoutsActions(deps: PayoutsControllerDeps): Actions<HostUser> {
           req,
           res,
           'withdraw',
-          async (values) => `${PAGE}&withdrawal=${(await withdrawals.request(agent, program, values.amount ?? '')).id}`,
+          async (values) => `${PAGE}&withdrawal=${(await withdrawals.request(agent, program, values.amount ?? '', pages.helpers(req).locale)).id}`,
           (rq, rs, refused) => show(agent, program, rq, rs, null, refused),
         );
       },

@@ -43,17 +43,17 @@ export function withdrawalEndingClientActions({ pages, agents, ending }: Withdra
     cancelWithdrawal: {
       method: 'POST',
       async run(user, req, res) {
-        const t = pages.helpers().t;
+        const t = pages.helpers(req).t;
         try {
           const agent = await agents.byClient(user.client_id);
-          if (!agent) throw new RuleError(t('affiliate.not_agent'));
+          if (!agent) throw new RuleError('affiliate.not_agent');
           const wid = id.safeParse(formValues(req.body).withdrawal_id ?? '');
-          if (!wid.success) throw new RuleError(t('withdrawal_end.error.not_found'), 'withdrawal_id');
+          if (!wid.success) throw new RuleError('withdrawal_end.error.not_found', 'withdrawal_id');
           const w = await ending.cancelOwn(agent.id, wid.data);
           res.redirect(303, `${clientAction('payouts')}&cancelled=${w.id}`);
         } catch (e) {
           if (!(e instanceof RuleError)) throw e;
-          pages.alert(req, res, { area: 'client', title: t('withdrawal_end.agent.title'), breadcrumb: [], status: 422 }, e.message);
+          pages.alert(req, res, { area: 'client', title: t('withdrawal_end.agent.title'), breadcrumb: [], status: 422 }, e.text(t));
         }
       },
     },

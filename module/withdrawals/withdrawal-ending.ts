@@ -4,7 +4,6 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { RuleError, errorMessage } from '../core/errors';
 import type { HostApi } from '../contract/host-api';
-import type { Translate } from '../i18n/lang';
 import type { Ledger } from '../ledger/ledger';
 import type { AgentService } from '../agents/agent-service';
 import { neg } from '../money/amount';
@@ -12,7 +11,8 @@ import { rowOrNull, text } from '../db/columns';
 import { inTransaction } from '../db/transaction';
 import type { Withdrawal, WithdrawalService } from './withdrawal-service';
 
-type RenderEmail = (template: string, data: Record<string, unknown>) => Promise<{ subject: string; text: string }>;
+/** Renders an e-mail; given the recipient's client id, in the language they read the module in. */
+type RenderEmail = (template: string, data: Record<string, unknown>, recipientClientId?: number) => Promise<{ subject: string; text: string }>;
 
 /** How a request ends before it is paid. */
 export type Ending = 'rejected' | 'cancelled';
@@ -24,7 +24,6 @@ export interface WithdrawalEndingDeps {
   agents: Pick<AgentService, 'get'>;
   host: Pick<HostApi, 'getClient' | 'sendEmail'>;
   render: RenderEmail;
-  t: Translate;
   clock: Clock;
   logger: Logger;
 }
@@ -52,16 +51,16 @@ export class WithdrawalEnding {
   /** The agent's own request, cancelled by the agent; another agent's is as unknown as a missing one. */
   async cancelOwn(agentId: number, withdrawalId: number): Promise<Withdrawal> {
     const w = await this.d.withdrawals.get(withdrawalId);
-    if (!w || w.agentId !== agentId) throw new RuleError(this.d.t('withdrawal_end.error.not_found'), 'withdrawal_id');
+    if (!w || w.agentId !== agentId) throw new RuleError('withdrawal_end.error.not_found', 'withdrawal_id');
     return this.end(w, 'cancelled', null, null);
   }
 
   private async byAdmin(withdrawalId: number, adminId: number, reasonText: string, ending: Ending): Promise<Withdrawal> {
     const reason = reasonText.trim();
-    if (!reason) throw new RuleError(this.d.t('withdrawal_end.error.reason_required'), 'reason');
-    if (reason.length > REASON_MAX) throw new RuleError(this.d.t('withdrawal_end.error.reason_too_long', { max: REASON_MAX }), 'reason');
+    if (!reason) throw new RuleError('withdrawal_end.error.reason_required', 'reason');
+    if (reason.length > REASON_MAX) throw new RuleError('withdrawal_end.error.reason_too_long', 'reason', { max: REASON_MAX });
     const w = await this.d.withdrawals.get(withdrawalId);
-    if (!w) throw new RuleError(this.d.t('withdrawal_end.error.not_found'), 'withdrawal_id');
+    if (!w) throw new RuleError('withdrawal_end.error.not_found', 'withdrawal_id');
     const ended = await this.end(w, ending, reason, adminId);
     await this.tell(ended, ending, reason);
     return ended;
@@ -73,10 +72,10 @@ export class WithdrawalEnding {
       const changed = await trx(T.withdrawals).where({ id: w.id, status: 'requested' }).update({ status: ending, reason, ended_at: now, ended_by_admin: adminId });
       if (changed !== 1) {
         const row = rowOrNull(await trx(T.withdrawals).where({ id: w.id }).first('status'));
-        if (!row) throw new RuleError(this.d.t('withdrawal_end.error.not_found'), 'withdrawal_id');
+        if (!row) throw new RuleError('withdrawal_end.error.not_found', 'withdrawal_id');
         const status = text(row.status);
         const key = status === 'in_batch' ? 'withdrawal_end.error.in_batch' : 'withdrawal_end.error.not_requested';
-        throw new RuleError(this.d.t(key, { status: this.d.t(`withdrawal.status.${status}`) }), 'withdrawal_id');
+        throw new RuleError(key, 'withdrawal_id', { status });
       }
       await this.d.ledger.post(trx, {
         idemKey: `return:${w.id}`,
@@ -101,12 +100,16 @@ export class WithdrawalEnding {
       const agent = await this.d.agents.get(w.agentId);
       const client = agent ? await this.d.host.getClient(agent.clientId) : null;
       if (!client) return;
-      const mail = await this.d.render('withdrawal-ended', {
-        client: { name: `${client.firstname} ${client.lastname}`.trim() },
-        withdrawal: { id: w.id, amount: w.amount, currency: w.currency },
-        ending,
-        reason,
-      });
+      const mail = await this.d.render(
+        'withdrawal-ended',
+        {
+          client: { name: `${client.firstname} ${client.lastname}`.trim() },
+          withdrawal: { id: w.id, amount: w.amount, currency: w.currency },
+          ending,
+          reason,
+        },
+        client.id,
+      );
       await this.d.host.sendEmail({ to: client.email, subject: mail.subject, text: mail.text });
     } catch (e) {
       this.d.logger.error('withdrawal e-mail failed', { withdrawal: w.id, ending, error: errorMessage(e) });

@@ -8,7 +8,9 @@ import type { Ledger, Posting } from '../ledger/ledger';
 import { HOUSE } from '../ledger/accounts';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { Program, ProgramService } from '../programs/program-service';
-import { type Minor, formatAmount, minor, neg, parseAmount, percentOf } from '../money/amount';
+import { type Minor, minor, neg, parseAmount, percentOf } from '../money/amount';
+import { moneyValue } from '../i18n/lang';
+import { AmountError } from '../money/parse';
 import { asRow, asRows, num, numberOrNull, oneOf, rowOrNull, stringOrNull, text } from '../db/columns';
 import { inTransaction } from '../db/transaction';
 import { noOutbox, type Outbox } from '../core/outbox';
@@ -77,17 +79,17 @@ export class WithdrawalService {
     return made;
   }
 
-  /** An agent's request, for programs that pay on request. */
-  async request(agent: Agent, program: Program, amountText: string): Promise<Withdrawal> {
+  /** An agent's request, for programs that pay on request; the amount as typed in the reader's `locale` ("1 000,50" in ru). */
+  async request(agent: Agent, program: Program, amountText: string, locale = 'en'): Promise<Withdrawal> {
     if (program.def.payout.schedule !== 'on_request') {
-      throw new RuleError(`this program pays automatically (${program.def.payout.schedule.replace('_', '-')}); no request is needed`, 'amount');
+      throw new RuleError('withdrawals.error.automatic', 'amount', { schedule: program.def.payout.schedule.replace('_', '-') });
     }
     let amount: Minor;
     try {
-      amount = parseAmount(amountText, program.currency);
+      amount = parseAmount(amountText, program.currency, locale);
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      throw new RuleError(e.message, 'amount');
+      if (!(e instanceof AmountError)) throw e;
+      throw new RuleError(e.key, 'amount', e.vars, { cause: e });
     }
     return this.reserve(agent, program, amount, null);
   }
@@ -135,10 +137,10 @@ export class WithdrawalService {
   }
 
   private async reserve(agent: Agent, program: Program, amount: Minor, period: string | null): Promise<Withdrawal> {
-    if (agent.status !== 'active') throw new RuleError('this agent account is blocked', 'amount');
-    if (amount <= 0) throw new RuleError('the amount must be more than zero', 'amount');
+    if (agent.status !== 'active') throw new RuleError('withdrawals.error.blocked', 'amount');
+    if (amount <= 0) throw new RuleError('withdrawals.error.not_positive', 'amount');
     if (amount < program.payoutThreshold) {
-      throw new RuleError(`the smallest withdrawal is ${formatAmount(program.payoutThreshold, program.currency)}`, 'amount');
+      throw new RuleError('withdrawals.error.below_threshold', 'amount', { amount: moneyValue(program.payoutThreshold, program.currency) });
     }
     return this.stored(await inTransaction(this.db, (trx) => this.reserveIn(trx, agent, program, amount, period)));
   }
@@ -148,7 +150,7 @@ export class WithdrawalService {
     const taxBp = program.def.withholding_tax_bp;
     const available = await this.ledger.balanceIn(trx, agent.id, 'available', program.currency, true);
     if (amount > available) {
-      throw new RuleError(`only ${formatAmount(available < 0 ? minor(0) : available, program.currency)} is available`, 'amount');
+      throw new RuleError('withdrawals.error.not_available', 'amount', { amount: moneyValue(available < 0 ? 0 : available, program.currency) });
     }
     const [wid] = await trx(T.withdrawals).insert({
       agent_id: agent.id,
@@ -178,9 +180,9 @@ export class WithdrawalService {
     const decision = await this.withholdingOf(withdrawalId);
     await inTransaction(this.db, async (trx) => {
       const row = rowOrNull(await trx(T.withdrawals).where({ id: withdrawalId }).forUpdate().first());
-      if (!row) throw new RuleError(`withdrawal ${withdrawalId} does not exist`);
+      if (!row) throw new RuleError('withdrawals.error.missing', undefined, { id: withdrawalId });
       const w = fromRow(row);
-      if (w.status !== 'requested') throw new RuleError(`withdrawal ${withdrawalId} is already ${w.status}`);
+      if (w.status !== 'requested') throw new RuleError('withdrawals.error.already', undefined, { id: withdrawalId, status: w.status });
       const tax = decision ? decision.tax : w.tax;
       await trx(T.withdrawals)
         .where({ id: w.id })

@@ -2,9 +2,14 @@ import { expect } from 'chai';
 import { onEachDatabase } from '../support/databases';
 import { Scenario, verifyAfterEach } from '../support/scenario';
 import { pdfText } from '../support/pdf-text';
+import { tinyPdf } from '../support/tiny-pdf';
 import { HOUSE } from '../../module/ledger/accounts';
 import { T } from '../../module/db/tables';
 import type { Program } from '../../module/programs/program-service';
+import { viewHelpers } from '../../module/http/render';
+
+// The documents as an English reader gets them.
+const EN = viewHelpers('english', '');
 
 /**
  * Cloud One's withholding tax by the agent's tax profile: 5 % kept back from Kenyan residents
@@ -16,6 +21,7 @@ onEachDatabase('Cloud One: 5 % withholding for Kenyan residents, on the statemen
   let program: Program;
   let wanjiku: number;
   let otieno: number;
+  let certificateId: number;
 
   /** An agent with `amountText` available after the hold. */
   async function earns(agentId: number, amountText: string, key: string): Promise<void> {
@@ -35,6 +41,8 @@ onEachDatabase('Cloud One: 5 % withholding for Kenyan residents, on the statemen
       { legal_status: 'sole_proprietor', residency: 'KE', tax_id: 'A987654321B', exemption_ref: 'KRA/EX/2026/0042', exemption_valid_until: '2026-04-30' },
       'admin:ops',
     );
+    // The exemption counts only with the certificate itself on file.
+    certificateId = (await s.services.exemptionCertificates.file(otieno, { name: 'KRA-EX-2026-0042.pdf', data: tinyPdf() }, 'agent:2')).id;
     await earns(wanjiku, '20000.00', 'w1');
     await earns(otieno, '30000.00', 'o1');
     await s.daysPass(45);
@@ -56,7 +64,7 @@ onEachDatabase('Cloud One: 5 % withholding for Kenyan residents, on the statemen
 
   it('the self-billing statement reads: number SB-…, dates, the line, gross KES 20,000.00, 5 %, tax KES 1,000.00, net KES 19,000.00, and why', async () => {
     const [w] = await s.services.withdrawals.listForAgent(wanjiku);
-    const text = await pdfText(await s.services.taxDocuments.statement((await s.services.taxPayouts.get(w!.id))!));
+    const text = await pdfText(await s.services.taxDocuments.statement((await s.services.taxPayouts.get(w!.id))!, EN));
     const number = `SB-${String(w!.id).padStart(6, '0')}`;
     expect(text).to.include(`Self-billing statement ${number}`);
     expect(text).to.include('Paid on: 2026-04-16');
@@ -82,23 +90,32 @@ onEachDatabase('Cloud One: 5 % withholding for Kenyan residents, on the statemen
     expect(await s.balances(otieno)).to.deep.equal({ pending: 0, available: 0, reserved: 0, withdrawn: 2_950_000 });
     const basis = JSON.parse((await s.db(T.withdrawals).where({ id: first.id }).first()).tax_basis);
     expect(basis).to.deep.equal({
-      key: 'tax.basis.exempt',
-      vars: { residency: 'KE', status: 'sole_proprietor', rate: 0, reference: 'KRA/EX/2026/0042', until: '2026-04-30', tax_id: 'A987654321B' },
+      key: 'tax.basis.exempt_filed',
+      vars: {
+        residency: 'KE',
+        status: 'sole_proprietor',
+        rate: 0,
+        reference: 'KRA/EX/2026/0042',
+        until: '2026-04-30',
+        certificate_id: certificateId,
+        certificate: 'KRA-EX-2026-0042.pdf',
+        tax_id: 'A987654321B',
+      },
     });
   });
 
   it('the 2026 certificate lists each payout’s date, gross, tax and net, the totals, the agent’s name and KRA PIN and the provider', async () => {
-    const text = await pdfText(await s.services.taxDocuments.certificate(wanjiku, 2026));
+    const text = await pdfText(await s.services.taxDocuments.certificate(wanjiku, 2026, EN));
     expect(text).to.include('Withholding tax certificate 2026');
     expect(text).to.include('Provider: Cloud One Kenya Ltd');
     expect(text).to.include('Agent: Client1 Test');
     expect(text).to.include('Tax id: A123456789Z');
     expect(text).to.match(/2026-04-16 SB-\d{6} KES 20,000\.00 5 % KES 1,000\.00 KES 19,000\.00/);
     expect(text).to.include('Total KES 20,000.00 KES 1,000.00 KES 19,000.00');
-    const otienos = await pdfText(await s.services.taxDocuments.certificate(otieno, 2026));
+    const otienos = await pdfText(await s.services.taxDocuments.certificate(otieno, 2026, EN));
     // 10,000.00 + 10,000.00 + 10,000.00 gross; 0 + 0 + 500.00 tax; 29,500.00 net.
     expect(otienos).to.include('Total KES 30,000.00 KES 500.00 KES 29,500.00');
-    const empty = await pdfText(await s.services.taxDocuments.certificate(wanjiku, 2025));
+    const empty = await pdfText(await s.services.taxDocuments.certificate(wanjiku, 2025, EN));
     expect(empty).to.include('No payout was made to the agent in 2025.');
   });
 });

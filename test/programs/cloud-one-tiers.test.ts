@@ -1,3 +1,4 @@
+import { viewHelpers } from '../../module/http/render';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { onEachDatabase } from '../support/databases';
@@ -80,7 +81,7 @@ onEachDatabase('Cloud One tiers: promoted by the quarterly evaluation, later dem
     expect(change).to.deep.include({ fromTier: 'affiliate', toTier: 'silver', effectiveOn: '2026-04-01', rule: 'evaluation', period: '2026-Q1', actor: 'cron' });
     expect(change!.figures).to.deep.equal({ salesMinor: 90_000_000, currency: 'KES', months: 3, newCustomers: 6, paidOrders: 6 });
     // What the agent's dashboard says (module/tiers/tier-view.ts, texts from lang/english.ts).
-    const panel = (await s.services.tierView.forAgent((await s.services.agents.get(agent))!, program))!;
+    const panel = (await s.services.tierView.forAgent((await s.services.agents.get(agent))!, program, viewHelpers('english', '')))!;
     expect(panel.headline).to.equal('Silver since 1 April 2026: average sales KES\u00a0300,000.00 a month, 2 new customers a month');
     expect(panel.toKeep).to.equal(
       'To keep Silver: average sales of KES\u00a0250,000.00 a month, 2 new customers a month, Active agent SIP trunk, Sales certifications: 1, Technical certification: basic, Signed agent agreement on file',

@@ -1,3 +1,4 @@
+import { viewHelpers } from '../../module/http/render';
 import { expect } from 'chai';
 import { onEachDatabase } from '../support/databases';
 import { Scenario, verifyAfterEach } from '../support/scenario';
@@ -55,7 +56,7 @@ onEachDatabase('CloudCodes levels: the mid-year upgrade, kept through the next y
     const mail = s.host.emails.filter((m) => m.subject === 'CloudCodes Partner Levels: you are Premier now');
     expect(mail).to.have.length(1);
     expect(mail[0]!.text).to.contain('You are Premier from 2026-07-01').and.contain('You keep Premier at least until 2027-12-31.');
-    const panel = (await s.services.tierView.forAgent((await s.services.agents.get(partner))!, program))!;
+    const panel = (await s.services.tierView.forAgent((await s.services.agents.get(partner))!, program, viewHelpers('english', '')))!;
     expect([panel.tierName, panel.upcoming]).to.deep.equal(['Reseller', 'Premier: 1 July 2026']);
     await until(s, '2026-06-20T09:00:00Z');
     const june = await s.pays(customer, [{ amount: 100_000 }]);

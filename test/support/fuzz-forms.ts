@@ -26,6 +26,8 @@ export const FORM_FIELDS: Record<string, readonly string[]> = {
   'client saveReport': ['name', 'period', 'from', 'to', 'group', 'program', 'source', 'country'],
   'client deleteReport': ['id'],
   'client saveTaxProfile': ['legal_status', 'tax_id', 'residency', 'exemption_ref', 'exemption_valid_until'],
+  // The file itself cannot be fuzzed as a form field: sent as text, it is no file (422).
+  'client uploadExemptionCertificate': ['certificate'],
   'admin createEventSource': ['name'],
   'admin revokeEventSource': ['id'],
   'admin createWebhook': ['url', 'description', 'referral_created', 'commission_created', 'commission_available', 'commission_reversed', 'payout_paid', 'agent_tier_changed', 'agent_blocked'],
@@ -70,6 +72,8 @@ const QUERY_FIELDS: Record<string, readonly string[]> = {
   'client taxCertificate': ['year'],
   'client payoutStatement': ['id'],
   'admin taxCertificate': ['agent_id', 'year'],
+  'client exemptionCertificateFile': ['id'],
+  'admin exemptionCertificateFile': ['id'],
   'admin taxReport': ['from', 'to'],
   'admin payouts': ['cut_off'],
   'admin payoutBatch': ['id', 'done'],

@@ -69,9 +69,12 @@ describe('withholding rules: the rate by residency, status and exemption', () =>
 
   it('an exemption counts through its last valid day, not after; and only where the program honours certificates', () => {
     const exempt = profile('KE', 'individual', ['KRA-EX-1', '2026-06-30']);
-    expect(chooseRate(2000, rules, exempt, '2026-06-30')).to.deep.include({ rateBp: 0 });
-    expect(chooseRate(2000, rules, exempt, '2026-07-01')).to.deep.include({ rateBp: 500 });
-    expect(chooseRate(2000, { ...rules, exempt_with_certificate: false }, exempt, '2026-06-30')).to.deep.include({ rateBp: 500 });
+    const filed = { id: 1, fileName: 'kra.pdf' };
+    expect(chooseRate(2000, rules, exempt, '2026-06-30', filed)).to.deep.include({ rateBp: 0 });
+    expect(chooseRate(2000, rules, exempt, '2026-07-01', filed)).to.deep.include({ rateBp: 500 });
+    expect(chooseRate(2000, { ...rules, exempt_with_certificate: false }, exempt, '2026-06-30', filed)).to.deep.include({ rateBp: 500 });
+    // Without the certificate on file the number alone does not count.
+    expect(chooseRate(2000, rules, exempt, '2026-06-30')).to.deep.include({ rateBp: 500 });
   });
 
   it('a rate line must name a residency or a status', () => {

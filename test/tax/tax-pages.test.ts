@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { onEachDatabase } from '../support/databases';
 import { type Fixture, PASSWORD, session, startHost, type Session } from '../support/host-fixture';
 import { pdfText } from '../support/pdf-text';
+import { tinyPdf } from '../support/tiny-pdf';
 import { T } from '../../module/db/tables';
 import type { Services } from '../../module/agenttools/services';
 import type { Response as SuperAgentResponse } from 'superagent';
@@ -92,6 +93,8 @@ onEachDatabase('tax pages: the agent’s profile, statements, certificates and t
       exemption_valid_until: '2026-03-31',
     });
     expect([byAdmin.status, byAdmin.headers.location]).to.deep.equal([303, `${ADMIN}&action=agentTax&id=${ann.id}&done=saved`]);
+    // The exemption counts only with the certificate itself on file.
+    await services.exemptionCertificates.file(ann.id, { name: 'FA-2026-17.pdf', data: tinyPdf() }, 'agent:test');
     const log = await f.host.db(T.taxProfileLog).where({ agent_id: ann.id }).orderBy('id');
     const annClient = (await services.agents.get(ann.id))!.clientId;
     expect(log.map((r) => r.changed_by)).to.deep.equal([`agent:${annClient}`, 'admin:admin']);
@@ -121,7 +124,7 @@ onEachDatabase('tax pages: the agent’s profile, statements, certificates and t
     expect([own.status, own.headers['content-type']]).to.deep.equal([200, 'application/pdf']);
     const text = await pdfText(own.body as Buffer);
     expect(text).to.include(`Self-billing statement SB-${String(annPayout).padStart(6, '0')}`);
-    expect(text).to.include('No tax was kept back: exemption certificate FA-2026-17 is valid until 2026-03-31.');
+    expect(text).to.include('No tax was kept back: exemption certificate FA-2026-17, valid until 2026-03-31, is on file (FA-2026-17.pdf).');
     expect((await ben.s.agent.get(`${AREA}&action=payoutStatement&id=${annPayout}`)).status).to.equal(404);
     expect((await ann.s.agent.get(`${AREA}&action=payoutStatement&id=999999`)).status).to.equal(404);
     const byAdmin = await admin.agent.get(`${ADMIN}&action=payoutStatement&id=${annPayout}`).buffer(true).parse(binary);

@@ -10,22 +10,57 @@ import { RuleError } from '../../../module/core/errors';
 import type { EventSourceService } from '../../../module/events-in/event-source-service';
 import { TOLERANCE_MS, signedHeaders, verify } from '../../../module/events-in/signature';
 
+/** A WHMCS language name ("russian"); one the module has no file for is passed over later, not refused here. */
+const language = z.string().max(32).nullable();
+
 /** Who the addon's page says is signed in to WHMCS, and the session's CSRF token (lib/PageProxy.php). */
 const identity = z.discriminatedUnion('area', [
-  z.object({ area: z.literal('client'), client_id: z.number().int().positive(), user_id: z.number().int().positive(), email: z.string(), name: z.string(), csrf: z.string().min(8) }),
-  z.object({ area: z.literal('admin'), admin_id: z.number().int().positive(), username: z.string().min(1), csrf: z.string().min(8) }),
+  z.object({
+    area: z.literal('client'),
+    client_id: z.number().int().positive(),
+    user_id: z.number().int().positive(),
+    email: z.string(),
+    name: z.string(),
+    language: language.optional(),
+    csrf: z.string().min(8),
+  }),
+  z.object({ area: z.literal('admin'), admin_id: z.number().int().positive(), username: z.string().min(1), language: language.optional(), csrf: z.string().min(8) }),
 ]);
 type Identity = z.infer<typeof identity>;
 
 export const IDENTITY_HEADER = 'x-agenttools-bridge';
 
 /**
+ * The form fields an upload travels in (lib/PageProxy.php, FILE_FIELD_PREFIX): the addon puts each
+ * file of $_FILES in the signed urlencoded body as `__agenttools_file__<field>` = JSON
+ * {name, type, data: base64url of the bytes}, so the signature covers the file too.
+ */
+export const FILE_FIELD_PREFIX = '__agenttools_file__';
+
+/** What the browser said (name and type, not trusted: the module reads the type from the bytes) and the bytes. */
+const uploadField = z.object({
+  name: z.string().max(1024),
+  type: z.string().max(255),
+  data: z.string().regex(/^[A-Za-z0-9_-]*$/),
+});
+
+/**
+ * The largest signed body read: a file of the module's largest kind (a 5 MB exemption
+ * certificate) grows by a third in base64, to about 7 MB, and the form comes with it.
+ */
+export const BRIDGE_BODY_LIMIT = '8mb';
+
+type Upload = { name: string; mime: string; data: Buffer };
+
+/**
  * The host's HTTP side when the pages are served through the WHMCS addon: WHMCS has signed the
  * user in and proxies each request, signed with the source's secret, naming the user and the
- * CSRF token of their WHMCS session. Signing in as a client and uploads are not carried.
+ * CSRF token of their WHMCS session; files uploaded with a form come inside the signed form.
+ * Signing in as a client is not carried.
  */
 export class BridgeHttp implements HostHttp {
   private readonly who = new WeakMap<Request, Identity>();
+  private readonly files = new WeakMap<Request, Map<string, Upload>>();
 
   constructor(private readonly siteUrl: string) {}
 
@@ -50,22 +85,34 @@ export class BridgeHttp implements HostHttp {
           }
           seen.set(headers.id, true);
           this.who.set(req, parsed.data);
-          req.body = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+          const form = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+          // The uploads are taken out of the form, so that no module form sees them as fields.
+          this.files.set(req, takeUploads(form));
+          req.body = form;
           next();
         })
         .catch(next);
     };
-    return [express.raw({ type: () => true, limit: '1mb' }), check];
+    const raw = express.raw({ type: () => true, limit: BRIDGE_BODY_LIMIT });
+    // A body over the limit (a file larger than the module takes) is answered 413, which the
+    // addon shows as "too large", not as an error of the module.
+    const read = (req: Request, res: Response, next: NextFunction) =>
+      raw(req, res, (err: unknown) => {
+        if (!isTooLarge(err)) return next(err);
+        logger.warn('bridge page refused', { reason: 'body too large', path: req.path });
+        res.status(413).json({ error: 'too large' });
+      });
+    return [read, check];
   }
 
   currentUser(req: Request): HostUser | null {
     const w = this.who.get(req);
-    return w?.area === 'client' ? { user_id: w.user_id, client_id: w.client_id, email: w.email, name: w.name } : null;
+    return w?.area === 'client' ? { user_id: w.user_id, client_id: w.client_id, email: w.email, name: w.name, language: w.language ?? null } : null;
   }
 
   currentAdmin(req: Request): HostAdmin | null {
     const w = this.who.get(req);
-    return w?.area === 'admin' ? { id: w.admin_id, username: w.username } : null;
+    return w?.area === 'admin' ? { id: w.admin_id, username: w.username, language: w.language ?? null } : null;
   }
 
   csrfToken(req: Request): string {
@@ -84,7 +131,7 @@ export class BridgeHttp implements HostHttp {
   }
 
   beginSignInAs(): Promise<void> {
-    return Promise.reject(new RuleError('Signing in as a client is not available through the WHMCS bridge.'));
+    return Promise.reject(new RuleError('sign_in.error.not_on_bridge'));
   }
 
   endSignInAs(): Promise<void> {
@@ -100,9 +147,33 @@ export class BridgeHttp implements HostHttp {
     res.status(page.status ?? 200).json({ area: page.area, title: page.title, breadcrumb: page.breadcrumb, html: page.html });
   }
 
-  uploadedFile(): null {
-    return null;
+  uploadedFile(req: Request, field: string): Upload | null {
+    return this.files.get(req)?.get(field) ?? null;
   }
+}
+
+/**
+ * Removes every reserved upload field from the form and returns the files they hold. One that is
+ * not the addon's JSON, or holds no bytes, counts as no file (the module then says none was chosen).
+ */
+function takeUploads(form: Record<string, string>): Map<string, Upload> {
+  const files = new Map<string, Upload>();
+  for (const key of Object.keys(form)) {
+    if (!key.startsWith(FILE_FIELD_PREFIX)) continue;
+    const parsed = uploadField.safeParse(safeJson(form[key]!));
+    delete form[key];
+    const field = key.slice(FILE_FIELD_PREFIX.length);
+    // A base64 text of length 4n + 1 encodes no whole byte: not what the addon makes.
+    if (!parsed.success || field === '' || parsed.data.data.length % 4 === 1) continue;
+    const data = Buffer.from(parsed.data.data, 'base64url');
+    if (data.length > 0) files.set(field, { name: parsed.data.name, mime: parsed.data.type, data });
+  }
+  return files;
+}
+
+/** body-parser's refusal of a body over its limit. */
+function isTooLarge(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.too.large';
 }
 
 function safeJson(text: string): unknown {

@@ -27,6 +27,7 @@ import * as m025 from './025-report-rollups';
 import * as m026 from './026-admin-inbox';
 import * as m027 from './027-invoice-paid-speed';
 import * as m028 from './028-agent-pages-speed';
+import * as m029 from './029-tax-exemption-certificates';
 
 // Listed in code rather than read from a folder so that they run the same under tsx, a bundle
 // or a compiled build. Never edit one that is on main: add the next.
@@ -59,6 +60,7 @@ const MIGRATIONS: [string, { up(db: Knex): Promise<void>; down(db: Knex): Promis
   ['026-admin-inbox', m026],
   ['027-invoice-paid-speed', m027],
   ['028-agent-pages-speed', m028],
+  ['029-tax-exemption-certificates', m029],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

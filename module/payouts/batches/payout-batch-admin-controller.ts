@@ -24,10 +24,11 @@ export interface PayoutBatchAdminDeps {
 /** The withdrawal partial of the payout-methods capability (reject, cancel), shown per due request when it is there. */
 const WITHDRAWAL_ACTIONS = path.resolve(__dirname, '../../../templates/partials/withdrawal-admin-actions.ejs');
 
+// The forms' messages are lang keys: the page shows them in the admin's language.
 const dateField = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/);
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'adminarea.error.date_format');
 
 /** The end of the cut-off day in UTC: everything requested on that day is due. */
 function cutOffOf(date: string): number | null {
@@ -40,8 +41,8 @@ const createForm = z.object({
   currency: z
     .string()
     .trim()
-    .regex(/^[A-Za-z]{3}$/),
-  method: z.enum(PAYOUT_METHOD_KINDS),
+    .regex(/^[A-Za-z]{3}$/, 'adminarea.error.currency_code'),
+  method: z.enum(PAYOUT_METHOD_KINDS, { message: 'adminarea.error.payout_method' }),
   cut_off: dateField,
   pay_currency: z
     .union([
@@ -49,14 +50,27 @@ const createForm = z.object({
       z
         .string()
         .trim()
-        .regex(/^[A-Za-z]{3}$/),
+        .regex(/^[A-Za-z]{3}$/, 'adminarea.error.currency_code'),
     ])
     .optional(),
 });
 const batchForm = z.object({ batch_id: idField });
-const excludeForm = z.object({ batch_id: idField, line_id: idField, reason: z.string().trim().min(1).max(500) });
-const paidForm = z.object({ batch_id: idField, reference: z.string().trim().min(1).max(120), line_id: z.union([z.literal(''), idField]).optional() });
-const failedForm = z.object({ batch_id: idField, reason: z.string().trim().min(1).max(500), line_id: z.union([z.literal(''), idField]).optional() });
+const excludeForm = z.object({ batch_id: idField, line_id: idField, reason: z.string().trim().min(1, 'errors.reason_required').max(500, 'adminarea.error.at_most_500') });
+const paidForm = z.object({
+  batch_id: idField,
+  reference: z.string().trim().min(1, 'adminarea.error.reference_required').max(120, 'adminarea.error.at_most_120'),
+  line_id: z.union([z.literal(''), idField]).optional(),
+});
+const failedForm = z.object({
+  batch_id: idField,
+  reason: z.string().trim().min(1, 'errors.reason_required').max(500, 'adminarea.error.at_most_500'),
+  line_id: z.union([z.literal(''), idField]).optional(),
+});
+
+/** A form's messages for the page: lang keys in the admin's language; texts already written out stay as they are. */
+function translated(t: (key: string) => string, errors: FieldErrors = {}): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, t(message)]));
+}
 
 interface Shown {
   errors?: FieldErrors;
@@ -87,13 +101,13 @@ export function payoutBatchAdminActions(deps: PayoutBatchAdminDeps): Actions<Hos
       batches: await batches.list(),
       programs: await deps.programs.list(),
       methods: PAYOUT_METHOD_KINDS,
-      errors: shown.errors ?? {},
+      errors: translated(h.t, shown.errors),
       values: shown.values ?? {},
       notice: shown.notice ?? null,
       withdrawalActions: hasWithdrawalActions,
     });
     const title = h.t('batches.admin.title');
-    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: title }], html, status: shown.status });
+    pages.send(req, res, { area: 'admin', title, breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }, { label: title }], html, status: shown.status });
   };
 
   const showBatch = async (req: Request, res: Response, batchId: number, shown: Shown = {}) => {
@@ -105,22 +119,22 @@ export function payoutBatchAdminActions(deps: PayoutBatchAdminDeps): Actions<Hos
       return pages.alert(
         req,
         res,
-        { area: 'admin', title: h.t('batches.admin.title'), breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }], status: 404 },
+        { area: 'admin', title: h.t('batches.admin.title'), breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }], status: 404 },
         h.t('batches.error.no_batch', { batch: batchId }),
       );
-    const html = await pages.render('admin/payout-batch', { h, action: adminAction, view, errors: shown.errors ?? {}, values: shown.values ?? {}, notice: shown.notice ?? null });
+    const html = await pages.render('admin/payout-batch', { h, action: adminAction, view, errors: translated(h.t, shown.errors), values: shown.values ?? {}, notice: shown.notice ?? null });
     const title = h.t('batches.admin.batch_title', { batch: batchId });
     pages.send(req, res, {
       area: 'admin',
       title,
-      breadcrumb: [{ label: 'Agent Tools', href: ADMIN_AREA }, { label: h.t('batches.admin.title'), href: adminAction('payouts') }, { label: title }],
+      breadcrumb: [{ label: h.t('adminarea.crumb.module'), href: ADMIN_AREA }, { label: h.t('batches.admin.title'), href: adminAction('payouts') }, { label: title }],
       html,
       status: shown.status,
     });
   };
 
   const refused = (errors: FieldErrors, values: Record<string, string>) => ({ errors, values, status: 422 });
-  const ruleErrors = (e: RuleError, fallback: string): FieldErrors => ({ [e.field ?? fallback]: e.message });
+  const ruleErrors = (req: Request, e: RuleError, fallback: string): FieldErrors => ({ [e.field ?? fallback]: e.text(pages.helpers(req).t) });
 
   /** A POST on one batch: parsed, done, then back to the batch's page (303), or the page again with the refusal (422). */
   const onBatch = <S extends z.ZodObject>(name: string, schema: S, work: (admin: HostAdmin, v: z.infer<S>) => Promise<string>) => ({
@@ -131,13 +145,13 @@ export function payoutBatchAdminActions(deps: PayoutBatchAdminDeps): Actions<Hos
       const parsed = schema.safeParse(values);
       const batchId = idField.safeParse(values.batch_id);
       if (!batchId.success) return showDue(req, res, refused({ batch_id: pages.helpers(req).t('batches.error.no_batch', { batch: values.batch_id ?? '' }) }, values));
-      if (!parsed.success) return showBatch(req, res, batchId.data, refused(fieldErrors(parsed.error), values));
+      if (!parsed.success) return showBatch(req, res, batchId.data, refused(fieldErrors(parsed.error, pages.helpers(req).t), values));
       try {
         const done = await work(admin, parsed.data);
         logger.info('admin action', { admin: admin.username, form: name, batch: batchId.data });
         res.redirect(303, `${adminAction('payoutBatch')}&id=${batchId.data}&done=${done}`);
       } catch (e) {
-        if (e instanceof RuleError) return showBatch(req, res, batchId.data, refused(ruleErrors(e, '_form'), values));
+        if (e instanceof RuleError) return showBatch(req, res, batchId.data, refused(ruleErrors(req, e, '_form'), values));
         throw e;
       }
     },
@@ -171,7 +185,7 @@ export function payoutBatchAdminActions(deps: PayoutBatchAdminDeps): Actions<Hos
           });
           res.send(file.body);
         } catch (e) {
-          if (e instanceof RuleError) return showBatch(req, res, id.data, { errors: ruleErrors(e, '_form'), status: 422 });
+          if (e instanceof RuleError) return showBatch(req, res, id.data, { errors: ruleErrors(req, e, '_form'), status: 422 });
           throw e;
         }
       },
@@ -182,7 +196,7 @@ export function payoutBatchAdminActions(deps: PayoutBatchAdminDeps): Actions<Hos
       async run(admin, req, res) {
         const values = formValues(req.body);
         const parsed = createForm.safeParse(values);
-        if (!parsed.success) return showDue(req, res, refused(fieldErrors(parsed.error), values));
+        if (!parsed.success) return showDue(req, res, refused(fieldErrors(parsed.error, pages.helpers(req).t), values));
         const cutOff = cutOffOf(parsed.data.cut_off);
         if (cutOff === null) return showDue(req, res, refused({ cut_off: pages.helpers(req).t('batches.error.cut_off') }, values));
         try {
@@ -193,7 +207,7 @@ export function payoutBatchAdminActions(deps: PayoutBatchAdminDeps): Actions<Hos
           logger.info('admin action', { admin: admin.username, form: 'createPayoutBatch', batch: made.batch.id, lines: made.taken });
           res.redirect(303, `${adminAction('payoutBatch')}&id=${made.batch.id}&done=created`);
         } catch (e) {
-          if (e instanceof RuleError) return showDue(req, res, refused(ruleErrors(e, '_form'), values));
+          if (e instanceof RuleError) return showDue(req, res, refused(ruleErrors(req, e, '_form'), values));
           throw e;
         }
       },

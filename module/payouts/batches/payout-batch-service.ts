@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RenderEmail } from '../../notifications';
 import { T } from '../../db/tables';
 import type { Clock } from '../../core/clock';
 import { RuleError } from '../../core/errors';
@@ -214,6 +215,8 @@ export class PayoutBatchService {
     private readonly clock: Clock,
     private readonly t: Translate,
     private readonly outbox: Outbox = noOutbox,
+    /** The failed payout's e-mail, in the agent's language (templates/email/payout-failed.ejs); without it, in `t`'s. */
+    private readonly render: RenderEmail | null = null,
   ) {}
 
   /** Everything requested or scheduled up to the cut-off and not yet in a batch, per program, currency and method. */
@@ -267,18 +270,18 @@ export class PayoutBatchService {
    */
   async create(input: NewBatch, adminId: number, onProgress?: Progress): Promise<Created> {
     const method = PAYOUT_METHOD_KINDS.find((k) => k === input.method);
-    if (!method) throw new RuleError(this.t('batches.error.method', { methods: PAYOUT_METHOD_KINDS.join(', ') }), 'method');
+    if (!method) throw new RuleError('batches.error.method', 'method', { methods: PAYOUT_METHOD_KINDS.join(', ') });
     const program = await this.programs.get(input.programId);
-    if (!program) throw new RuleError(this.t('batches.error.program'), 'program_id');
-    if (input.currency !== program.currency) throw new RuleError(this.t('batches.error.currency', { program: program.name, currency: program.currency }), 'currency');
-    if (!Number.isSafeInteger(input.cutOff) || input.cutOff <= 0) throw new RuleError(this.t('batches.error.cut_off'), 'cut_off');
+    if (!program) throw new RuleError('batches.error.program', 'program_id');
+    if (input.currency !== program.currency) throw new RuleError('batches.error.currency', 'currency', { program: program.name, currency: program.currency });
+    if (!Number.isSafeInteger(input.cutOff) || input.cutOff <= 0) throw new RuleError('batches.error.cut_off', 'cut_off');
     const payCurrency = this.payCurrencyOf(method, program, input.payCurrency ?? null);
     const rate = payCurrency === null || payCurrency === program.currency ? null : await this.rate(program.currency, payCurrency, 'pay_currency');
 
     const rows = await this.dueRows(input.cutOff, program.id, program.currency);
     const methods = await this.methodsOf(rows.map((r) => r.agentId));
     let candidates = rows.filter((r) => methods.get(r.agentId)?.kind === method).map((r) => r.line);
-    if (!candidates.length) throw new RuleError(this.t('batches.error.nothing_due', { method: this.t(`batches.method.${method}`) }), 'method');
+    if (!candidates.length) throw new RuleError('batches.error.nothing_due', 'method', { method });
     if (method === 'paypal') candidates = candidates.slice(0, PAYPAL_FILE_LIMIT);
 
     const now = this.clock.now();
@@ -324,11 +327,11 @@ export class PayoutBatchService {
   private payCurrencyOf(method: PayoutMethodKind, program: Program, asked: string | null): string | null {
     const code = asked === null || asked === '' ? defaultPayCurrency(method, program.currency) : asked.toUpperCase();
     if (method === 'credit') {
-      if (asked) throw new RuleError(this.t('batches.error.credit_currency'), 'pay_currency');
+      if (asked) throw new RuleError('batches.error.credit_currency', 'pay_currency');
       return null;
     }
     if (code === null || !isCurrency(code) || !methodPays(method, code)) {
-      throw new RuleError(this.t('batches.error.pay_currency', { method: this.t(`batches.method.${method}`), currency: code ?? '' }), 'pay_currency');
+      throw new RuleError('batches.error.pay_currency', 'pay_currency', { method, currency: code ?? '' });
     }
     return code;
   }
@@ -336,7 +339,7 @@ export class PayoutBatchService {
   private async rate(from: string, to: string, field: string): Promise<string> {
     const rate = await this.host.exchangeRate(from, to);
     if (rate === null || !/^\d{1,12}(\.\d{1,12})?$/.test(rate.trim()) || /^0+(\.0+)?$/.test(rate.trim())) {
-      throw new RuleError(this.t('batches.error.no_rate', { from, to }), field);
+      throw new RuleError('batches.error.no_rate', field, { from, to });
     }
     return rate.trim();
   }
@@ -400,7 +403,7 @@ export class PayoutBatchService {
       const moved = await trx(T.payoutLines)
         .where({ id: lineId, batch_id: batchId, status: 'included' })
         .update({ status: 'excluded', live_withdrawal_id: null, reason: why, settled_by: adminId, settled_at: this.clock.now() });
-      if (!moved) throw new RuleError(this.t('batches.error.line_not_included', { line: lineId }), 'line_id');
+      if (!moved) throw new RuleError('batches.error.line_not_included', 'line_id', { line: lineId });
       const back = await trx(T.withdrawals).where({ id: line.withdrawalId, status: 'in_batch', batch_id: batchId }).update({ status: 'requested', batch_id: null });
       if (!back) throw new Error(`withdrawal ${line.withdrawalId} of line ${lineId} is not in batch ${batchId}`);
       return true;
@@ -412,15 +415,15 @@ export class PayoutBatchService {
 
   private reasonOf(reason: string): string {
     const why = reason.trim();
-    if (!why) throw new RuleError(this.t('batches.error.reason'), 'reason');
-    if (why.length > 500) throw new RuleError(this.t('batches.error.reason_long', { n: 500 }), 'reason');
+    if (!why) throw new RuleError('batches.error.reason', 'reason');
+    if (why.length > 500) throw new RuleError('batches.error.reason_long', 'reason', { n: 500 });
     return why;
   }
 
   private async notDraft(batchId: number): Promise<RuleError> {
     const b = await this.find(batchId);
-    if (!b) return new RuleError(this.t('batches.error.no_batch', { batch: batchId }), 'batch_id');
-    return new RuleError(this.t('batches.error.not_draft', { batch: batchId, status: this.t(`batches.batch_status.${b.status}`) }), 'batch_id');
+    if (!b) return new RuleError('batches.error.no_batch', 'batch_id', { batch: batchId });
+    return new RuleError('batches.error.not_draft', 'batch_id', { batch: batchId, status: b.status });
   }
 
   /**
@@ -432,7 +435,7 @@ export class PayoutBatchService {
     const now = this.clock.now();
     const approved = await this.db(T.payoutBatches).where({ id: batchId, status: 'draft' }).update({ status: 'approved', approved_by: adminId, approved_at: now });
     let batch = await this.find(batchId);
-    if (!batch) throw new RuleError(this.t('batches.error.no_batch', { batch: batchId }), 'batch_id');
+    if (!batch) throw new RuleError('batches.error.no_batch', 'batch_id', { batch: batchId });
     if (!approved && !(batch.status === 'approved' && batch.method === 'credit')) throw await this.notDraft(batchId);
     let credited = 0;
     if (batch.method === 'credit') credited = (await this.settle(batch, null, { outcome: 'paid', reference: 'credit' }, adminId, onProgress)).done;
@@ -444,10 +447,10 @@ export class PayoutBatchService {
   /** Lines of an approved batch paid: all its included lines, or those named. Each is paid once, whoever else tries. */
   async markPaid(batchId: number, reference: string, adminId: number, lineIds: number[] | null = null, onProgress?: Progress): Promise<Settled> {
     const ref = reference.trim();
-    if (!ref) throw new RuleError(this.t('batches.error.reference'), 'reference');
-    if (ref.length > 120) throw new RuleError(this.t('batches.error.reference_long', { n: 120 }), 'reference');
+    if (!ref) throw new RuleError('batches.error.reference', 'reference');
+    if (ref.length > 120) throw new RuleError('batches.error.reference_long', 'reference', { n: 120 });
     const batch = await this.approvedBatch(batchId);
-    if (batch.method === 'credit') throw new RuleError(this.t('batches.error.credit_paid'), 'batch_id');
+    if (batch.method === 'credit') throw new RuleError('batches.error.credit_paid', 'batch_id');
     const settled = await this.settle(batch, lineIds, { outcome: 'paid', reference: ref }, adminId, onProgress);
     await this.closeIfSettled(batchId);
     return settled;
@@ -465,8 +468,8 @@ export class PayoutBatchService {
   /** A batch's status only moves forward (draft → approved → closed): a read that says approved stays true for the lines. */
   private async approvedBatch(batchId: number): Promise<PayoutBatch> {
     const batch = await this.find(batchId);
-    if (!batch) throw new RuleError(this.t('batches.error.no_batch', { batch: batchId }), 'batch_id');
-    if (batch.status !== 'approved') throw new RuleError(this.t('batches.error.not_approved', { batch: batchId, status: this.t(`batches.batch_status.${batch.status}`) }), 'batch_id');
+    if (!batch) throw new RuleError('batches.error.no_batch', 'batch_id', { batch: batchId });
+    if (batch.status !== 'approved') throw new RuleError('batches.error.not_approved', 'batch_id', { batch: batchId, status: batch.status });
     return batch;
   }
 
@@ -479,11 +482,11 @@ export class PayoutBatchService {
   ): Promise<Settled> {
     let q = this.db(T.payoutLines).where({ batch_id: batch.id }).orderBy('id');
     if (lineIds) {
-      if (!lineIds.length) throw new RuleError(this.t('batches.error.no_lines'), 'line_id');
+      if (!lineIds.length) throw new RuleError('batches.error.no_lines', 'line_id');
       q = q.whereIn('id', lineIds);
     } else q = q.where('status', 'included');
     const lines = asRows(await q).map(lineFromRow);
-    if (lineIds && lines.length !== new Set(lineIds).size) throw new RuleError(this.t('batches.error.line_not_in_batch', { batch: batch.id }), 'line_id');
+    if (lineIds && lines.length !== new Set(lineIds).size) throw new RuleError('batches.error.line_not_in_batch', 'line_id', { batch: batch.id });
     const clients = new Map(
       asRows(
         await this.db(T.agents)
@@ -579,6 +582,10 @@ export class PayoutBatchService {
   private async tellFailed(clientId: number, batch: PayoutBatch, line: PayoutLine, reason: string): Promise<void> {
     const client = await this.host.getClient(clientId);
     if (!client) return;
+    if (this.render) {
+      const mail = await this.render('payout-failed', { line: { gross: line.gross }, batch: { currency: batch.currency }, reason }, clientId);
+      return this.host.sendEmail({ to: client.email, subject: mail.subject, text: mail.text });
+    }
     const amount = formatAmount(line.gross, currency(batch.currency));
     await this.host.sendEmail({ to: client.email, subject: this.t('batches.email.failed.subject', { amount }), text: this.t('batches.email.failed.body', { amount, reason }) });
   }
@@ -596,9 +603,9 @@ export class PayoutBatchService {
   /** The file for the batch's method (approved or closed batches only): every line that was approved, in line order. */
   async exportFile(batchId: number, onProgress?: Progress): Promise<BatchFile> {
     const batch = await this.find(batchId);
-    if (!batch) throw new RuleError(this.t('batches.error.no_batch', { batch: batchId }), 'batch_id');
-    if (batch.status === 'draft') throw new RuleError(this.t('batches.error.approve_first', { batch: batchId }), 'batch_id');
-    if (batch.method === 'credit') throw new RuleError(this.t('batches.error.credit_file'), 'batch_id');
+    if (!batch) throw new RuleError('batches.error.no_batch', 'batch_id', { batch: batchId });
+    if (batch.status === 'draft') throw new RuleError('batches.error.approve_first', 'batch_id', { batch: batchId });
+    if (batch.method === 'credit') throw new RuleError('batches.error.credit_file', 'batch_id');
     const lines = asRows(await this.db(T.payoutLines).where({ batch_id: batchId }).whereNot('status', 'excluded').orderBy('id')).map(lineFromRow);
     const clients = new Map(
       asRows(
@@ -610,14 +617,14 @@ export class PayoutBatchService {
     const out: FileLine[] = [];
     for (const [i, l] of lines.entries()) {
       const details = await this.methods.forAgent(l.agentId);
-      if (!details || details.kind !== batch.method) throw new RuleError(this.t('batches.error.method_changed', { line: l.id, method: this.t(`batches.method.${batch.method}`) }), 'batch_id');
+      if (!details || details.kind !== batch.method) throw new RuleError('batches.error.method_changed', 'batch_id', { line: l.id, method: batch.method });
       const client = await this.host.getClient(clients.get(l.agentId) ?? 0);
       const name = client ? client.companyname || `${client.firstname} ${client.lastname}`.trim() : '';
       out.push({ batchId, lineId: l.id, name, details, currency: batch.currency, gross: l.gross, tax: l.tax, net: l.net, payCurrency: l.payCurrency, pay: l.pay });
       await onProgress?.(i + 1, lines.length);
     }
     const file = batchFile(batch.method, batchId, this.t, out);
-    if (!file) throw new RuleError(this.t('batches.error.credit_file'), 'batch_id');
+    if (!file) throw new RuleError('batches.error.credit_file', 'batch_id');
     return file;
   }
 
@@ -634,7 +641,7 @@ export class PayoutBatchService {
 
   private async lineIn(trx: Knex | Knex.Transaction, batchId: number, lineId: number): Promise<PayoutLine> {
     const row = rowOrNull(await trx(T.payoutLines).where({ id: lineId, batch_id: batchId }).first());
-    if (!row) throw new RuleError(this.t('batches.error.line_not_in_batch', { batch: batchId }), 'line_id');
+    if (!row) throw new RuleError('batches.error.line_not_in_batch', 'line_id', { batch: batchId });
     return lineFromRow(row);
   }
 

@@ -85,6 +85,8 @@ function agenttools_admin_identity()
         'area' => 'admin',
         'admin_id' => $adminId,
         'username' => isset($details['name']) ? (string) $details['name'] : ('admin' . $adminId),
+        // The admin's own language (Setup > Staff > My Account), for the module's admin pages.
+        'language' => isset($details['language']) && $details['language'] !== '' ? strtolower((string) $details['language']) : null,
         'csrf' => generate_token('plain'),
     ];
 }
@@ -95,11 +97,16 @@ function agenttools_output($vars)
     $query = $_GET;
     $path = '/admin/addonmodules.php?' . http_build_query($query);
     $method = $_SERVER['REQUEST_METHOD'] === 'POST' ? 'POST' : 'GET';
+    if (PageProxy::uploadTooLarge($_FILES)) {
+        echo '<div class="alert alert-danger">' . htmlspecialchars($lang['too_large']) . '</div>';
+        return;
+    }
     $proxy = PageProxy::fromSettings();
-    list($status, $headers, $body) = $proxy->forward(agenttools_admin_identity(), $method, $path, $_POST);
+    list($status, $headers, $body) = $proxy->forward(agenttools_admin_identity(), $method, $path, $_POST, $_FILES);
     $page = $proxy->page($status, $headers, $body);
     if ($page === null) {
-        echo '<div class="alert alert-danger">' . htmlspecialchars($lang['unreachable']) . '</div>';
+        // 413: the module reads no body over its limit (a file over the module's largest).
+        echo '<div class="alert alert-danger">' . htmlspecialchars($lang[$status === 413 ? 'too_large' : 'unreachable']) . '</div>';
         return;
     }
     if (isset($page['redirect'])) {
@@ -129,14 +136,20 @@ function agenttools_clientarea($vars)
         'user_id' => isset($_SESSION['userid']) ? (int) $_SESSION['userid'] : $clientId,
         'email' => (string) $client['email'],
         'name' => trim($client['firstname'] . ' ' . $client['lastname']),
+        'language' => agenttools_client_language($client),
         'csrf' => generate_token('plain'),
     ];
     $method = $_SERVER['REQUEST_METHOD'] === 'POST' ? 'POST' : 'GET';
+    if (PageProxy::uploadTooLarge($_FILES)) {
+        return $base + ['pagetitle' => 'Agent Tools', 'vars' => ['agenttools_html' => '<div class="alert alert-danger">' . htmlspecialchars($lang['too_large']) . '</div>']];
+    }
     $proxy = PageProxy::fromSettings();
-    list($status, $headers, $body) = $proxy->forward($identity, $method, '/index.php?' . http_build_query($_GET), $_POST);
+    list($status, $headers, $body) = $proxy->forward($identity, $method, '/index.php?' . http_build_query($_GET), $_POST, $_FILES);
     $page = $proxy->page($status, $headers, $body);
     if ($page === null) {
-        return $base + ['pagetitle' => 'Agent Tools', 'vars' => ['agenttools_html' => '<div class="alert alert-danger">' . htmlspecialchars($lang['unreachable']) . '</div>']];
+        // 413: the module reads no body over its limit (a file over the module's largest).
+        $message = $lang[$status === 413 ? 'too_large' : 'unreachable'];
+        return $base + ['pagetitle' => 'Agent Tools', 'vars' => ['agenttools_html' => '<div class="alert alert-danger">' . htmlspecialchars($message) . '</div>']];
     }
     if (isset($page['redirect'])) {
         header('Location: ' . ltrim($page['redirect'], '/'), true, 303);
@@ -157,6 +170,33 @@ function agenttools_clientarea($vars)
         // Made by the module's templates, which escape every value.
         'vars' => ['agenttools_html' => (string) $page['html']],
     ];
+}
+
+/**
+ * The language to show this client the module's pages in, or null to let the module choose.
+ *
+ * The module picks a reader's language as: chosen on its own pages, then this one, then the
+ * client's setting, then the program's language for its agents (module/agents/reader-language.ts).
+ * WHMCS may keep its system default language in $_SESSION['Language'] for every visitor, so
+ * passing the session's language on as it is would name that default for everyone and hide the
+ * program's language. So: the client's own stored setting when they have one; else the session's
+ * language only when it differs from the system default (the client chose it with ?language=);
+ * else nothing.
+ *
+ * @param array<string, mixed> $client GetClientsDetails's client
+ */
+function agenttools_client_language(array $client)
+{
+    $own = isset($client['language']) ? strtolower(trim((string) $client['language'])) : '';
+    if ($own !== '') {
+        return $own;
+    }
+    $session = isset($_SESSION['Language']) ? strtolower(trim((string) $_SESSION['Language'])) : '';
+    if ($session === '') {
+        return null;
+    }
+    $default = class_exists('WHMCS\\Config\\Setting') ? strtolower(trim((string) \WHMCS\Config\Setting::getValue('Language'))) : '';
+    return $session !== $default ? $session : null;
 }
 
 function agenttools_send_file(array $page)
