@@ -595,6 +595,8 @@ const english: LangFile = {
     'commissions.event': 'What happened',
     'commissions.no_history': 'Nothing has been recorded for this commission yet.',
     // Issue 13: what payouts paid of a commission (module/commissions/paid-allocation.ts).
+    // The stored reason of a target bonus is the admin's record (figures, an override's words); the agent reads this.
+    'commissions.target_bonus_reason': 'the targets of {month} were met',
     'commissions.history.paid': 'Paid: {amount} by payout #{id} on {date}',
     'commissions.history.paid_gross': 'Paid: {amount} by payout #{id} on {date} (in full: the tax was withheld from the payout, not from this commission)',
     'commissions.history.offset': '{from, select, none {Set against money taken back from your balance} other {Set against money taken back from commission {from}}}',

@@ -1,7 +1,7 @@
 /**
  * The shape of a language file: lang/<language>.ts, named as WHMCS names its languages
- * ("english", "russian", "swahili"). Adding a language is adding one such file and its line in
- * module/i18n/lang.ts; test/i18n-messages.test.ts then holds it to English's keys.
+ * ("english", "russian", "swahili"). Adding a language is adding one such file: module/i18n/lang.ts
+ * finds it; test/i18n-messages.test.ts then holds it to English's keys.
  */
 export interface LangFile {
   /** The BCP 47 locale its numbers, money and dates are formatted in by Intl ("ru", "sw-KE"). */

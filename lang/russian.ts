@@ -603,6 +603,7 @@ const russian: LangFile = {
     'commissions.history': 'История',
     'commissions.event': 'Событие',
     'commissions.no_history': 'По этому начислению пока ничего не зафиксировано.',
+    'commissions.target_bonus_reason': 'план за {month} выполнен',
     'commissions.history.paid': 'Выплачено: {amount} в выплате #{id} от {date}',
     'commissions.history.paid_gross': 'Выплачено: {amount} в выплате #{id} от {date} (полностью: налог удержан из выплаты, а не из этого начисления)',
     'commissions.history.offset': '{from, select, none {Зачтено в счёт суммы, списанной с вашего баланса} other {Зачтено в счёт суммы, списанной по начислению {from}}}',

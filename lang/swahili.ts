@@ -600,6 +600,7 @@ const swahili: LangFile = {
     'commissions.history': 'Historia',
     'commissions.event': 'Kilichotokea',
     'commissions.no_history': 'Bado hakuna kilichorekodiwa kwa kamisheni hii.',
+    'commissions.target_bonus_reason': 'malengo ya {month} yalifikiwa',
     'commissions.history.paid': 'Imelipwa: {amount} kupitia malipo #{id} tarehe {date}',
     'commissions.history.paid_gross': 'Imelipwa: {amount} kupitia malipo #{id} tarehe {date} (yote: kodi ilikatwa kwenye malipo, si kwenye kamisheni hii)',
     'commissions.history.offset': '{from, select, none {Imekatwa kufidia pesa zilizorudishwa kutoka kwenye salio lako} other {Imekatwa kufidia pesa zilizorudishwa kutoka kamisheni {from}}}',

@@ -265,7 +265,8 @@ onEachDatabase(
       const page = await defined(contexts.get('admin'), 'the admin').newPage();
       await page.goto(`${base}${adminAction('agent')}&id=${objects.ann}`);
       const button = page.locator('form button[data-confirm]').last();
-      const asked = defined(await button.getAttribute('data-confirm'), 'a data-confirm text');
+      // Each wait is bounded, so that a failure names the step that did not happen.
+      const asked = defined(await button.getAttribute('data-confirm', { timeout: 15_000 }), 'a data-confirm text');
       const posts: string[] = [];
       page.on('request', (r) => {
         if (r.method() === 'POST') posts.push(r.url());
@@ -276,11 +277,12 @@ onEachDatabase(
         dialogs.push(d.message());
         (agree ? d.accept() : d.dismiss()).catch((e: unknown) => console.error(e));
       });
-      await button.click();
+      await button.click({ timeout: 15_000 });
       await page.waitForTimeout(500);
       expect({ dialogs, posts }, 'dismissed: nothing sent').to.deep.equal({ dialogs: [asked], posts: [] });
       agree = true;
-      await Promise.all([page.waitForRequest((r) => r.method() === 'POST'), button.click()]);
+      // The POST leaving the page is the proof; the page that answers it is not this test's business.
+      await Promise.all([page.waitForRequest((r) => r.method() === 'POST', { timeout: 15_000 }), button.click({ timeout: 15_000, noWaitAfter: true })]);
       expect(dialogs).to.deep.equal([asked, asked]);
       expect(posts).to.have.length(1);
       await page.close();

@@ -18,6 +18,8 @@ export interface ViewHelpers {
   date(ms: number | null, zone?: string): string;
   dateTime(ms: number, zone?: string): string;
   time(ms: number | null, zone?: string): string;
+  /** The month an instant falls in, in a zone: "March 2026", "март 2026", "Machi 2026". */
+  month(ms: number, zone?: string): string;
   csrf: string;
 }
 
@@ -57,6 +59,8 @@ export function viewHelpers(language: string, csrf: string): ViewHelpers {
     date: (ms, zone = 'UTC') => (ms === null ? '' : date(ms, zone)),
     dateTime: (ms, zone = 'UTC') => dateTime(ms, zone),
     time: (ms, zone = 'UTC') => (ms === null ? '' : dateTime(ms, zone)),
+    // LLLL is the month's name standing alone (Russian nominative: "март", not "марта").
+    month: (ms, zone = 'UTC') => at(ms, zone).toFormat('LLLL yyyy'),
     csrf,
   };
 }

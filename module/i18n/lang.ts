@@ -1,14 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import english from '../../lang/english';
-import russian from '../../lang/russian';
-import swahili from '../../lang/swahili';
 import type { LangFile } from '../../lang/lang-file';
 import { formatMoney } from '../money/format';
 import { currency } from '../money/currencies';
 import { minor } from '../money/minor';
 
-/** Every language, by the name WHMCS gives it; adding one is adding its file and its line here. */
-const LANGUAGES: Record<string, LangFile> = { english, russian, swahili };
+const LANG_DIR = path.resolve(__dirname, '../../lang');
+
+/**
+ * Every language of lang/, by its file's name, which is the name WHMCS gives the language
+ * ("russian.ts" is "russian"): adding a language is adding its file, as a WHMCS language is. Read
+ * once, when the module loads; English, the source of every key, is always there.
+ */
+function loadLanguages(): Record<string, LangFile> {
+  const found: Record<string, LangFile> = { english };
+  for (const file of fs.readdirSync(LANG_DIR)) {
+    // lang-file.ts (the shape) and anything not named as a language is not one.
+    const m = /^([a-z]+)\.(?:ts|js)$/.exec(file);
+    if (!m?.[1] || m[1] === 'english') continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a language is found by its file, not named in code
+    const loaded = (require(path.join(LANG_DIR, file)) as { default?: LangFile }).default;
+    if (!loaded?.strings) throw new Error(`lang/${file} does not export a language file (lang/lang-file.ts) as its default`);
+    found[m[1]] = loaded;
+  }
+  return found;
+}
+
+const LANGUAGES: Record<string, LangFile> = loadLanguages();
 
 /**
  * An amount a message shows, formatted only when the reader's language is known: a refusal made

@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
 import { T } from '../db/tables';
 import type { Clock } from '../core/clock';
-import type { Translate } from '../i18n/lang';
+import { moneyValue, type Translate } from '../i18n/lang';
 import { RuleError, isUniqueViolation } from '../core/errors';
 import type { HostApi, HostCredit } from '../contract/host-api';
 import type { AgentService } from '../agents/agent-service';
-import { formatAmount, minor, type Minor } from '../money/amount';
-import { currency } from '../money/currencies';
+import { minor, type Minor } from '../money/amount';
 import type { Withdrawal } from '../withdrawals/withdrawal-service';
 
 /** The statuses in which a withdrawal's money is still on its way to the agent. */
@@ -44,7 +43,8 @@ export class CreditPayouts {
     if (client.currency !== w.currency) throw new RuleError('payout_method.error.credit_currency', 'withdrawal_id', { id: w.id, currency: w.currency, client: client.currency });
     const net = w.amount - w.tax;
     if (net <= 0) throw new RuleError('payout_method.error.credit_nothing', 'withdrawal_id', { id: w.id });
-    const description = this.d.t('payout_method.credit_description', { id: w.id, amount: formatAmount(minor(net), currency(w.currency)) });
+    // Written into the platform's credit log, in the module's language: the platform's records are in one language.
+    const description = this.d.t('payout_method.credit_description', { id: w.id, amount: moneyValue(net, w.currency) });
     return this.credit({ withdrawalId: w.id, clientId: client.id, amount: minor(net), currency: w.currency, description });
   }
 

@@ -5,10 +5,10 @@ import type { Clock } from '../../core/clock';
 import { RuleError } from '../../core/errors';
 import { noOutbox, type Outbox } from '../../core/outbox';
 import type { HostApi } from '../../contract/host-api';
-import type { Translate } from '../../i18n/lang';
+import { moneyValue, type Translate } from '../../i18n/lang';
 import type { Ledger, Posting } from '../../ledger/ledger';
 import { HOUSE } from '../../ledger/accounts';
-import { type Minor, convert, formatAmount, minor, neg } from '../../money/amount';
+import { type Minor, convert, minor, neg } from '../../money/amount';
 import { currency, isCurrency } from '../../money/currencies';
 import type { Program, ProgramService } from '../../programs/program-service';
 import { asRow, asRows, num, numberOrNull, oneOf, rowOrNull, stringOrNull, text } from '../../db/columns';
@@ -373,7 +373,7 @@ export class PayoutBatchService {
     if (to === null) throw new Error(`a ${method} batch without a pay currency`);
     const pay = lineRate === null ? net : convert(net, program.currency, currency(to), lineRate);
     // Safaricom's B2C pays whole shillings: a line with cents is left for another method.
-    if (method === 'mpesa' && pay % 100 !== 0) return this.t('batches.skip.mpesa_cents', { amount: formatAmount(pay, currency(to)) });
+    if (method === 'mpesa' && pay % 100 !== 0) return this.t('batches.skip.mpesa_cents', { amount: moneyValue(pay, to) });
     return {
       batch_id: batchId,
       withdrawal_id: w.withdrawalId,
@@ -586,7 +586,7 @@ export class PayoutBatchService {
       const mail = await this.render('payout-failed', { line: { gross: line.gross }, batch: { currency: batch.currency }, reason }, clientId);
       return this.host.sendEmail({ to: client.email, subject: mail.subject, text: mail.text });
     }
-    const amount = formatAmount(line.gross, currency(batch.currency));
+    const amount = moneyValue(line.gross, batch.currency);
     await this.host.sendEmail({ to: client.email, subject: this.t('batches.email.failed.subject', { amount }), text: this.t('batches.email.failed.body', { amount, reason }) });
   }
 
