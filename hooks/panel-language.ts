@@ -1,6 +1,5 @@
 import type { HookContext } from '../module/contract/hooks';
-import { isLanguage } from '../module/i18n/lang';
-import { LANGUAGE_COOKIE } from '../module/http/request-language';
+import { LANGUAGE_COOKIE, knownLanguage } from '../module/http/request-language';
 
 /** The language a client reads the panels of a page in: decided as for the page (module/agents/reader-language.ts). */
 export type PanelLanguage = (clientId: number, chosen: string | null) => Promise<string>;
@@ -12,20 +11,15 @@ export type PanelLanguage = (clientId: number, chosen: string | null) => Promise
  * then speaks the page's language, though the host, not our router, calls its hook.
  */
 export function chosenPanelLanguage(requestUri: string | undefined, ctx?: HookContext): string | null {
-  const asked = askedIn(requestUri);
-  if (asked) return asked;
-  const kept = ctx?.request?.cookies[LANGUAGE_COOKIE]?.toLowerCase();
-  return kept && isLanguage(kept) ? kept : null;
+  return askedIn(requestUri) ?? knownLanguage(ctx?.request?.cookies[LANGUAGE_COOKIE]);
 }
 
 function askedIn(requestUri: string | undefined): string | null {
   if (!requestUri) return null;
-  let asked: string | undefined;
   try {
-    asked = new URL(requestUri, 'http://host.invalid').searchParams.get('language')?.toLowerCase();
+    return knownLanguage(new URL(requestUri, 'http://host.invalid').searchParams.get('language'));
   } catch {
     // The URI is only a hint from the host: one that is no address asks for nothing.
     return null;
   }
-  return asked && isLanguage(asked) ? asked : null;
 }

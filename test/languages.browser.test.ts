@@ -382,5 +382,4 @@ onEachDatabase(
       await sw.close();
     });
   },
-  ['sqlite'],
 );

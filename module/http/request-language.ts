@@ -22,11 +22,17 @@ export function setRequestLanguage(req: Request, language: string): void {
  * no language file has is ignored, as WHMCS ignores it.
  */
 export function chosenLanguage(req: Request, res: Response): string | null {
-  const asked = typeof req.query.language === 'string' ? req.query.language.toLowerCase() : null;
-  if (asked && isLanguage(asked)) {
+  const asked = knownLanguage(req.query.language);
+  if (asked) {
     res.cookie(LANGUAGE_COOKIE, asked, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
     return asked;
   }
-  const kept = readCookie(req.headers.cookie, LANGUAGE_COOKIE);
-  return kept !== undefined && isLanguage(kept) ? kept : null;
+  return knownLanguage(readCookie(req.headers.cookie, LANGUAGE_COOKIE));
+}
+
+/** A language name as a visitor gave it (any case), when a language file has it; null otherwise. */
+export function knownLanguage(name: unknown): string | null {
+  if (typeof name !== 'string') return null;
+  const lower = name.toLowerCase();
+  return isLanguage(lower) ? lower : null;
 }

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AgentService } from '../agents/agent-service';
 import type { ReaderLanguage } from '../agents';
-import { readCookie } from '../http/cookie-header';
-import { LANGUAGE_COOKIE } from '../http/request-language';
+import { chosenLanguage } from '../http/request-language';
 import type { HostHttp } from '../contract/host-api';
 import type { ClientPermission } from '../contract/permissions';
 import type { Logger } from '../core/logger';
@@ -65,7 +64,7 @@ export function requireClientPermission({ signIns, pages, logger, readers }: Cli
     // The refusal is what matters to the client; a lost audit line is logged, not a failed page.
     signIns.audit(s, 'refused', `${req.method} ${req.originalUrl} needs ${permission}`, req.ip ?? '').catch((e: unknown) => logger.error('sign-in audit not written', { error: String(e) }));
     // The agent reads the refusal, in their language.
-    agentLanguage(readers, s.agentId, req, pages.languageOf(req))
+    agentLanguage(readers, s.agentId, req, res, pages.languageOf(req))
       .then((l) => {
         const { t } = pages.helpersIn(l, req);
         pages.alert(req, res, { area: 'client', title: t('sign_in.guard.title'), breadcrumb: [], status: 403 }, t('sign_in.guard.refused'));
@@ -75,8 +74,8 @@ export function requireClientPermission({ signIns, pages, logger, readers }: Cli
 }
 
 /** The agent's language as they read the module (their choice in this browser, their account's, their program's), else `fallback`. */
-async function agentLanguage(readers: ClientPermissionDeps['readers'], agentId: number, req: Request, fallback: string): Promise<string> {
+async function agentLanguage(readers: ClientPermissionDeps['readers'], agentId: number, req: Request, res: Response, fallback: string): Promise<string> {
   const agent = readers ? await readers.agents.get(agentId) : null;
   if (!readers || !agent) return fallback;
-  return readers.readerLanguage.ofClient(agent.clientId, readCookie(req.headers.cookie, LANGUAGE_COOKIE) ?? null);
+  return readers.readerLanguage.ofClient(agent.clientId, chosenLanguage(req, res));
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger';
 import { RuleError } from '../core/errors';
 import type { Agent, AgentService } from '../agents/agent-service';
 import type { ProgramService } from '../programs/program-service';
-import type { Actions } from '../http/action';
+import type { Action, Actions } from '../http/action';
 import { adminForm, submitClientForm, type RefusedForm } from '../http/form-action';
 import { idField } from '../http/forms';
 import type { Pages } from '../http/pages';
@@ -108,6 +108,26 @@ export function taxActions(deps: TaxControllerDeps): { client: Actions<HostUser>
     return { zone, rows: rows.sort((a, b) => b.paidAt - a.paidAt).map((p) => ({ ...p, number: documents.statementNumber(p.id), why: documents.explain(p.basis, h) })) };
   }
 
+  /** A form of the agent's tax profile page: done, back to the page with its notice; refused, the page again with the errors. */
+  function profileForm(form: string, done: string, act: (agent: Agent, user: HostUser, values: Record<string, string>, req: Request) => Promise<unknown>): Action<HostUser> {
+    return {
+      method: 'POST',
+      async run(user, req, res) {
+        const agent = await agentOf(user);
+        await submitClientForm(
+          req,
+          res,
+          form,
+          async (values) => {
+            await act(agent, user, values, req);
+            return `${clientAction('taxProfile')}&done=${done}`;
+          },
+          (rq, rs, refused) => showClientPage(agent, rq, rs, refused),
+        );
+      },
+    };
+  }
+
   async function showClientPage(agent: Agent, req: Request, res: Response, refused?: RefusedForm): Promise<void> {
     const h = pages.helpers(req);
     const profile = await profiles.forAgent(agent.id);
@@ -197,22 +217,7 @@ export function taxActions(deps: TaxControllerDeps): { client: Actions<HostUser>
       run: async (user, req, res) => showClientPage(await agentOf(user), req, res),
     },
 
-    saveTaxProfile: {
-      method: 'POST',
-      async run(user, req, res) {
-        const agent = await agentOf(user);
-        await submitClientForm(
-          req,
-          res,
-          'saveTaxProfile',
-          async (values) => {
-            await profiles.save(agent.id, values, `agent:${user.client_id}`);
-            return `${clientAction('taxProfile')}&done=saved`;
-          },
-          (rq, rs, refused) => showClientPage(agent, rq, rs, refused),
-        );
-      },
-    },
+    saveTaxProfile: profileForm('saveTaxProfile', 'saved', (agent, user, values) => profiles.save(agent.id, values, `agent:${user.client_id}`)),
 
     taxCertificate: {
       method: 'GET',
@@ -224,22 +229,9 @@ export function taxActions(deps: TaxControllerDeps): { client: Actions<HostUser>
       },
     },
 
-    uploadExemptionCertificate: {
-      method: 'POST',
-      async run(user, req, res) {
-        const agent = await agentOf(user);
-        await submitClientForm(
-          req,
-          res,
-          'uploadExemptionCertificate',
-          async () => {
-            await certificates.file(agent.id, deps.host.http.uploadedFile(req, CERTIFICATE_FIELD), `agent:${user.client_id}`);
-            return `${clientAction('taxProfile')}&done=certificate`;
-          },
-          (rq, rs, refused) => showClientPage(agent, rq, rs, refused),
-        );
-      },
-    },
+    uploadExemptionCertificate: profileForm('uploadExemptionCertificate', 'certificate', (agent, user, _values, req) =>
+      certificates.file(agent.id, deps.host.http.uploadedFile(req, CERTIFICATE_FIELD), `agent:${user.client_id}`),
+    ),
 
     exemptionCertificateFile: {
       method: 'GET',
